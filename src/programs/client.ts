@@ -1,0 +1,117 @@
+// The TCP client: resolve → for each address: socket → connect (close and try the next on failure)
+// → getsockname → send the input while receiving what comes back → shutdown(SHUT_WR) → recv until 0
+// → close. Receiving runs beside sending, as nc does, so a large echo cannot fill both buffers and stall.
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { endpointText, InetSockAddr } from '../libc/addresses';
+import { parseInetAddress } from '../libc/sockaddr';
+import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../libc/xlat';
+import type { TraceOutput } from '../trace/output';
+import { Outcome, Recorder, SHUT_WR } from '../trace/recorder';
+import { CallFailed, expectSuccess } from './run';
+import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
+
+export interface ClientOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Sent as one line instead of standard input. */
+  readonly message?: string;
+}
+
+const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
+const AF_UNSPEC = valueOf(ADDRESS_FAMILIES, 'AF_UNSPEC');
+
+interface Target {
+  readonly family: number;
+  readonly protocol: number;
+  readonly addr: InetSockAddr;
+}
+
+/** Resolution failed: the host name is not known (a usage error), or the resolver failed (exit 1). */
+export class HostNotFound extends Error {}
+
+async function resolveTargets(calls: Recorder, host: string, port: number): Promise<Target[]> {
+  const literal = parseInetAddress(host);
+  if (literal) return [{ family: literal.family, protocol: 0, addr: { ...literal, port, flowinfo: 0, scopeId: 0 } }];
+  const resolved = await calls.getaddrinfo(host, String(port), {
+    flags: 0,
+    family: AF_UNSPEC,
+    socktype: SOCK_STREAM,
+    protocol: 0,
+  });
+  if (resolved.error) {
+    const reason = `${host}: ${resolved.error.name} (${resolved.error.message})`;
+    if (resolved.error.name === 'EAI_NONAME') throw new HostNotFound(`cannot resolve host ${reason}`);
+    throw new CallFailed(`getaddrinfo ${host}`, resolved);
+  }
+  return resolved.entries.map((entry) => ({ family: entry.family, protocol: entry.protocol, addr: entry.addr }));
+}
+
+/** Tries each address in turn, as careful C clients do; returns the connected descriptor. */
+async function connectToAny(calls: Recorder, output: TraceOutput, targets: Target[]): Promise<{ fd: number; target: Target }> {
+  let failure: Outcome | null = null;
+  for (const target of targets) {
+    const created = calls.socket(target.family, SOCK_STREAM, target.protocol);
+    if (created.error) {
+      failure = created;
+      continue;
+    }
+    const connected = await calls.connect(created.ret, target.addr);
+    if (!connected.error) return { fd: created.ret, target };
+    failure = connected;
+    calls.close(created.ret);
+    if (target !== targets[targets.length - 1]) output.note(`connect to ${endpointText(target.addr)} failed; trying the next address`);
+  }
+  throw new CallFailed(`cannot connect to ${targets.map((t) => endpointText(t.addr)).join(' or ')}`, failure ?? { ret: -1, error: null });
+}
+
+async function writeOut(data: Buffer): Promise<void> {
+  if (process.stdout.destroyed) return;
+  if (!process.stdout.write(data)) await once(process.stdout, 'drain');
+}
+
+/** recv until the server closes its side (0) or a call fails; each byte goes to standard output. */
+async function receiveAll(calls: Recorder, fd: number): Promise<void> {
+  const buffer = Buffer.alloc(RECEIVE_BUFFER_SIZE);
+  for (;;) {
+    const received = await calls.recv(fd, buffer);
+    if (received.error) throw new CallFailed('recv', received);
+    if (received.ret === 0) return;
+    await writeOut(Buffer.from(buffer.subarray(0, received.ret)));
+  }
+}
+
+/** Sends the message, or standard input chunk by chunk as it arrives, then shutdown(SHUT_WR). */
+async function sendInput(calls: Recorder, fd: number, input: Readable | string, serverDone: () => boolean): Promise<void> {
+  const chunks: AsyncIterable<Buffer> | Buffer[] = typeof input === 'string' ? [Buffer.from(`${input}\n`)] : input;
+  for await (const chunk of chunks) {
+    if (serverDone()) return;
+    const failed = await sendAll(calls, fd, chunk);
+    if (failed) throw new CallFailed('send', failed);
+  }
+  expectSuccess('shutdown', calls.shutdown(fd, SHUT_WR));
+}
+
+export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions): Promise<void> {
+  const targets = await resolveTargets(calls, options.host, options.port);
+  const { fd, target } = await connectToAny(calls, output, targets);
+  const local = calls.getsockname(fd, target.family);
+  if (local.addr) output.note(`connected: ${endpointText(local.addr)} (port picked by the kernel) -> ${endpointText(target.addr)}`);
+
+  let serverDone = false;
+  const receiving = receiveAll(calls, fd).then(() => {
+    serverDone = true;
+  });
+  const input = options.message ?? process.stdin;
+  const sending = sendInput(calls, fd, input, () => serverDone);
+  await Promise.race([sending, receiving]);
+  if (serverDone && typeof input !== 'string') {
+    output.note('recv returned 0: the server closed the connection; the rest of the input is not sent');
+    sending.catch(() => undefined); // reading stops with the destroyed input; nothing is left to send
+    process.stdin.destroy();
+  } else {
+    await sending;
+  }
+  await receiving;
+  calls.close(fd);
+}

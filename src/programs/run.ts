@@ -1,0 +1,56 @@
+// Runs a program to its end: exit 0 when the pattern completed, 1 when a system call failed and it
+// could not go on, 130 or 143 when interrupted by SIGINT or SIGTERM. Whatever the way out, calls the
+// kernel is holding are woken, every descriptor netsys opened is closed (each call traced), and all
+// output is written before the process exits.
+import { Interrupted, Outcome, Recorder } from '../trace/recorder';
+import type { TraceOutput } from '../trace/output';
+
+/** A system call failed and the program cannot go on; the call itself is already in the trace. */
+export class CallFailed extends Error {
+  constructor(what: string, outcome: Outcome) {
+    super(`${what}: ${outcome.error?.name ?? outcome.ret} (${outcome.error?.message ?? 'failed'})`);
+  }
+}
+
+/** The call's result when it succeeded; otherwise the program ends with exit status 1. */
+export function expectSuccess(what: string, outcome: Outcome): number {
+  if (outcome.error) throw new CallFailed(what, outcome);
+  return outcome.ret;
+}
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+function stdoutWritten(): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.destroyed) resolve();
+    else process.stdout.write('', () => resolve());
+  });
+}
+
+export async function runProgram(calls: Recorder, output: TraceOutput, body: () => Promise<void>): Promise<never> {
+  let leaving = false;
+  const leave = async (code: number, message?: string): Promise<never> => {
+    leaving = true;
+    await calls.releaseAll();
+    await Promise.all([output.flush(), stdoutWritten()]);
+    if (message) process.stderr.write(`netsys: ${message}\n`);
+    process.exit(code);
+  };
+
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+    process.on(signal, () => {
+      if (leaving) process.exit(code); // a second signal while closing: leave at once
+      output.note(`${signal}: closing every socket netsys opened`);
+      void leave(code);
+    });
+  }
+
+  try {
+    await body();
+  } catch (error) {
+    if (error instanceof Interrupted) return new Promise<never>(() => undefined); // the signal handler leaves
+    if (error instanceof CallFailed) return leave(1, error.message);
+    throw error;
+  }
+  return leave(0);
+}

@@ -1,0 +1,50 @@
+// One recorded call: what was passed, what came back, and when. Renderers are pure functions of it.
+import type { ErrorInfo } from '../libc/errno';
+import type { Addrinfo, AddrinfoHints } from '../libc/resolve';
+import type { SockAddr } from '../libc/addresses';
+import type { Xlat } from '../libc/xlat';
+
+interface Named {
+  /** The parameter's name in the C prototype: `sockfd`, `addrlen`. */
+  readonly name: string;
+}
+
+export type Arg = Named &
+  (
+    | { readonly type: 'int'; readonly value: number }
+    | { readonly type: 'fd'; readonly value: number }
+    | { readonly type: 'enum'; readonly table: Xlat; readonly value: number }
+    | { readonly type: 'flags'; readonly table: Xlat; readonly value: number }
+    | { readonly type: 'socktype'; readonly value: number }
+    | { readonly type: 'sockopt'; readonly level: number; readonly value: number }
+    | { readonly type: 'sockaddr'; readonly addr: SockAddr }
+    /** A buffer whose contents were not read (the call failed): strace prints its address; 0 is NULL. */
+    | { readonly type: 'pointer'; readonly value: bigint }
+    /** Data passed or received: the first bytes (as many as may be shown) and the full length. */
+    | { readonly type: 'bytes'; readonly head: Buffer; readonly length: number }
+    /** A value-result length: `[16]`, or `[128 => 16]` when the kernel changed it. */
+    | { readonly type: 'socklen'; readonly before: number; readonly after: number }
+    /** An int passed by address, as for setsockopt's optval: `[1]`. */
+    | { readonly type: 'intref'; readonly value: number }
+    | { readonly type: 'string'; readonly value: string }
+    | { readonly type: 'hints'; readonly hints: AddrinfoHints }
+    | { readonly type: 'addrinfo'; readonly entries: readonly Addrinfo[] }
+  );
+
+export type CallKind = 'syscall' | 'libc';
+
+export interface CallEvent {
+  readonly seq: number;
+  readonly pid: number;
+  /** The name the program called: `recv`, even though the kernel sees recvfrom. */
+  readonly name: string;
+  /** A system call, or a library function (getaddrinfo) that is not one. */
+  readonly kind: CallKind;
+  readonly args: readonly Arg[];
+  readonly ret: number;
+  /** errno (or getaddrinfo's EAI_* code) when the call failed, else null. */
+  readonly error: ErrorInfo | null;
+  /** Wall-clock start, in milliseconds since the epoch, with sub-millisecond precision. */
+  readonly startedAt: number;
+  readonly durationMs: number;
+}

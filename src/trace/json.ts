@@ -1,0 +1,60 @@
+// `--json`: one object per call, one call per line. Documented in the README.
+import { ADDRESS_FAMILIES, formatEnum } from '../libc/xlat';
+import { isInet } from '../libc/addresses';
+import type { Arg, CallEvent } from './event';
+import { formatArg, formatLine, StraceOptions } from './strace';
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+function argDetails(arg: Arg): { [key: string]: JsonValue } {
+  switch (arg.type) {
+    case 'bytes':
+      return { length: arg.length, hex: arg.head.toString('hex') };
+    case 'sockaddr': {
+      const family = formatEnum(ADDRESS_FAMILIES, arg.addr.family);
+      if (!isInet(arg.addr)) return { family, data: arg.addr.data.toString('hex') };
+      const { address, port, flowinfo, scopeId } = arg.addr;
+      return { family, address, port, flowinfo, scope_id: scopeId };
+    }
+    case 'pointer':
+      return { value: `0x${arg.value.toString(16)}` };
+    case 'socklen':
+      return { before: arg.before, after: arg.after };
+    case 'sockopt':
+      return { level: arg.level, value: arg.value };
+    case 'hints':
+      return { ...arg.hints };
+    case 'addrinfo':
+      return {
+        entries: arg.entries.map((entry) => ({
+          family: formatEnum(ADDRESS_FAMILIES, entry.family),
+          address: entry.addr.address,
+          socktype: entry.socktype,
+          protocol: entry.protocol,
+        })),
+      };
+    default:
+      return { value: arg.value };
+  }
+}
+
+export function formatJson(event: CallEvent, options: StraceOptions): string {
+  const record: { [key: string]: JsonValue } = {
+    type: 'call',
+    seq: event.seq,
+    pid: event.pid,
+    call: event.name,
+    kind: event.kind,
+    args: event.args.map((arg) => ({ name: arg.name, type: arg.type, text: formatArg(arg, options), ...argDetails(arg) })),
+    ret: event.ret,
+    errno: event.error ? { code: event.error.code, name: event.error.name, message: event.error.message } : null,
+    start: Number((event.startedAt / 1000).toFixed(6)),
+    duration: Number((event.durationMs / 1000).toFixed(6)),
+    text: formatLine(event, options),
+  };
+  return JSON.stringify(record);
+}
+
+export function formatJsonNote(text: string): string {
+  return JSON.stringify({ type: 'note', text });
+}
