@@ -1,0 +1,105 @@
+// Running the real netsys binary and real peers on loopback. Ports always come from the kernel.
+import { ChildProcess, spawn } from 'node:child_process';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+export const NETSYS = path.resolve(__dirname, '../../bin/netsys');
+
+/** A port nothing listens on: the kernel picks a free one, and it is closed again at once. */
+export function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class Running {
+  readonly child: ChildProcess;
+  private out: Buffer[] = [];
+  private err = '';
+  private readonly waiters: Array<() => void> = [];
+  readonly exited: Promise<Exit>;
+
+  constructor(command: string, args: readonly string[], input?: Buffer | string, env?: NodeJS.ProcessEnv) {
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      this.out.push(chunk);
+      this.notify();
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.err += chunk.toString('utf8');
+      this.notify();
+    });
+    this.child.stdin!.on('error', () => undefined); // the program may exit before reading all input
+    if (input !== undefined) this.child.stdin!.end(input);
+    this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+  }
+
+  get stdout(): Buffer {
+    return Buffer.concat(this.out);
+  }
+
+  get stderr(): string {
+    return this.err;
+  }
+
+  /** Waits until standard error matches `pattern`; fails the test after `ms`. */
+  async waitForStderr(pattern: RegExp, ms = 10000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const match = this.err.match(pattern);
+      if (match) return match;
+      if (Date.now() > deadline || this.child.exitCode !== null) {
+        throw new Error(`timed out waiting for ${pattern}; stderr so far:\n${this.err}`);
+      }
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  private notify(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+}
+
+export function netsys(args: readonly string[], input?: Buffer | string, env?: NodeJS.ProcessEnv): Running {
+  return new Running(NETSYS, args, input, env);
+}
+
+/** Runs to the end; kills the process if it outlives `ms` so that no test can hang. */
+export async function finish(running: Running, ms = 20000): Promise<Exit> {
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), ms);
+  try {
+    return await running.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Starts `netsys server 0 ...` and returns it with the port the kernel chose. */
+export async function startServer(args: readonly string[] = []): Promise<{ server: Running; port: number }> {
+  const server = netsys(['server', ...args, '0']);
+  const match = await server.waitForStderr(/listening on \S+:(\d+)/);
+  return { server, port: Number(match[1]) };
+}
+
+/** The trace lines of system calls (not notes) in some output. */
+export function traceLines(text: string): string[] {
+  return text.split('\n').filter((line) => /^[a-z_0-9]+\(/.test(line));
+}
+
+/** A Python one-off, run as a real peer written by no one here. */
+export function python(source: string, args: readonly string[] = [], input?: Buffer | string): Running {
+  return new Running('python3', ['-c', source, ...args], input);
+}
