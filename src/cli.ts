@@ -119,6 +119,17 @@ function buildProgram(): Command {
     });
   });
 
+  program
+    .command('demo')
+    .description('run a real server and a real client on loopback and show both traces as they happen')
+    .option('--port <n>', 'port for the server, 0 to let the kernel choose', arg(parsePort), 0)
+    .option('-m, --message <text>', 'the line the client sends', 'hello')
+    .option('--no-color', 'plain text, no colour')
+    .action(async (flags: { port: number; message: string; color: boolean }) => {
+      const { runDemo } = await import('./programs/demo');
+      process.exitCode = await runDemo(flags.port, flags.message, flags.color ? [] : ['--no-color']);
+    });
+
   return program;
 }
 

@@ -169,3 +169,17 @@ describe('peers no one here wrote', () => {
     expect((await finish(server)).code).toBe(0);
   });
 });
+
+describe('netsys demo', () => {
+  it('runs a real server and a real client and shows both traces, labelled', async () => {
+    const demo = netsys(['demo', '-m', 'demo line']);
+    expect((await finish(demo)).code).toBe(0);
+    const out = demo.stdout.toString();
+    expect(out).toMatch(/^server \| listen\(\d+, 16\) += 0$/m);
+    expect(out).toMatch(/^server \| accept\(\d+, \{sa_family=AF_INET, .*\) = \d+$/m);
+    expect(out).toMatch(/^client \| connect\(\d+, \{sa_family=AF_INET, .*\}, 16\) = 0$/m);
+    expect(out).toMatch(/^client \| send\(\d+, "demo line\\n", 10, 0\) += 10$/m);
+    expect(out).toMatch(/^client \| \(received\) demo line$/m);
+    expect(out).toMatch(/^server \| close\(\d+\) += 0$/m);
+  });
+});

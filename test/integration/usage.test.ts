@@ -8,7 +8,7 @@ describe('bad input', () => {
   it.each<[string[], RegExp]>([
     [['server', '65536'], /port must be a number from 0 to 65535, not 65536/],
     [['server', 'http'], /port must be a number from 0 to 65535, not "http"/],
-    [['server', '-1'], /unknown option '-1'/],
+    [['server', '-1'], /port must be a number from 0 to 65535, not "-1"/],
     [['client', 'localhost', '99999'], /port must be a number from 0 to 65535/],
     [['client', '', '80'], /host must not be empty/],
     [['client', 'localhost'], /missing required argument 'port'/],
@@ -32,7 +32,7 @@ describe('bad input', () => {
   it('--help and --version exit 0', async () => {
     const help = netsys(['server', '--help']);
     expect((await finish(help)).code).toBe(0);
-    expect(help.stdout.toString()).toContain('0.0.0.0 or :: opens the server to the network');
+    expect(help.stdout.toString().replace(/\s+/g, ' ')).toContain('0.0.0.0 or :: opens the server to the network');
     const version = netsys(['--version']);
     expect((await finish(version)).code).toBe(0);
     expect(version.stdout.toString().trim()).toMatch(/^\d+\.\d+\.\d+$/);
