@@ -238,11 +238,6 @@ export class Recorder {
     for (const sockfd of [...this.open].reverse()) this.closeNow(sockfd);
   }
 
-  /** Closes what is still open, as a program that failed must, without stopping the recorder. */
-  closeAll(): void {
-    for (const sockfd of [...this.open].reverse()) this.closeNow(sockfd);
-  }
-
   private shutdownNow(sockfd: number, how: number): Outcome {
     const { raw, timing } = timed(() => libc.shutdown(sockfd, how));
     return this.record('shutdown', timing, raw, [
