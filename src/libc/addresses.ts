@@ -6,8 +6,6 @@ export const AF_INET6 = valueOf(ADDRESS_FAMILIES, 'AF_INET6');
 
 export const SOCKADDR_IN_SIZE = 16;
 export const SOCKADDR_IN6_SIZE = 28;
-/** sizeof(struct sockaddr_storage): room for any address. */
-export const SOCKADDR_STORAGE_SIZE = 128;
 
 export interface InetSockAddr {
   readonly family: number;
