@@ -22,6 +22,14 @@ const bytes = (text: string | Buffer, length?: number): Arg => {
   return { name: 'buf', type: 'bytes', head, length: length ?? head.length };
 };
 const flags = (value: number): Arg => ({ name: 'flags', type: 'flags', table: MESSAGE_FLAGS, value });
+const setsockoptInt = (sockfd: number, level: number, option: number, value: number): CallEvent =>
+  call('setsockopt', [
+    fd(sockfd),
+    { name: 'level', type: 'enum', table: SOCKET_LEVELS, value: level },
+    { name: 'optname', type: 'sockopt', level, value: option },
+    { name: 'optval', type: 'intref', value },
+    int('optlen', 4),
+  ], 0);
 const ECONNREFUSED = { code: 111, name: 'ECONNREFUSED', message: 'Connection refused' };
 const EINVAL = { code: 22, name: 'EINVAL', message: 'Invalid argument' };
 const EBADF = { code: 9, name: 'EBADF', message: 'Bad file descriptor' };
@@ -46,23 +54,11 @@ describe('strace text', () => {
     ],
     [
       'setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0',
-      call('setsockopt', [
-        fd(3),
-        { name: 'level', type: 'enum', table: SOCKET_LEVELS, value: 1 },
-        { name: 'optname', type: 'sockopt', level: 1, value: 2 },
-        { name: 'optval', type: 'intref', value: 1 },
-        int('optlen', 4),
-      ], 0),
+      setsockoptInt(3, 1, 2, 1),
     ],
     [
       'setsockopt(7, SOL_IPV6, IPV6_V6ONLY, [1], 4) = 0',
-      call('setsockopt', [
-        fd(7),
-        { name: 'level', type: 'enum', table: SOCKET_LEVELS, value: 41 },
-        { name: 'optname', type: 'sockopt', level: 41, value: 26 },
-        { name: 'optval', type: 'intref', value: 1 },
-        int('optlen', 4),
-      ], 0),
+      setsockoptInt(7, 41, 26, 1),
     ],
     [
       'bind(3, {sa_family=AF_INET, sin_port=htons(9401), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
