@@ -58,7 +58,11 @@ async function startTracing(flags: TraceFlags) {
     if (error instanceof OutputFileError) fail(error.message);
     throw error;
   }
-  const calls = new Recorder((event) => output.call(event), flags.stringLimit);
+  const calls = new Recorder(
+    (event) => output.call(event),
+    flags.stringLimit,
+    (call) => output.blocked(call),
+  );
   return { calls, output };
 }
 

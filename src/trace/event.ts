@@ -29,6 +29,8 @@ export type Arg = Named &
     | { readonly type: 'string'; readonly value: string }
     | { readonly type: 'hints'; readonly hints: AddrinfoHints }
     | { readonly type: 'addrinfo'; readonly entries: readonly Addrinfo[] }
+    /** An argument the kernel fills in, before it has: only its name is known (`buf`, `addrlen`). */
+    | { readonly type: 'output' }
   );
 
 export type CallKind = 'syscall' | 'libc';
@@ -47,4 +49,15 @@ export interface CallEvent {
   /** Wall-clock start, in milliseconds since the epoch, with sub-millisecond precision. */
   readonly startedAt: number;
   readonly durationMs: number;
+  /** True when the call was reported as blocked (a BlockedCall) before it returned. */
+  readonly blocked?: boolean;
+}
+
+/** A call the kernel has not returned from yet: strace's `accept(3,  <unfinished ...>`. */
+export interface BlockedCall {
+  readonly pid: number;
+  readonly name: string;
+  /** The arguments as passed: those the kernel will fill in are still of type 'output'. */
+  readonly args: readonly Arg[];
+  readonly startedAt: number;
 }

@@ -1,8 +1,8 @@
 // `--json`: one object per call, one call per line. Documented in the README.
 import { ADDRESS_FAMILIES, formatEnum } from '../libc/xlat';
 import { isInet } from '../libc/addresses';
-import type { Arg, CallEvent } from './event';
-import { formatArg, formatLine, StraceOptions } from './strace';
+import type { Arg, BlockedCall, CallEvent } from './event';
+import { formatArg, formatLine, formatUnfinished, StraceOptions } from './strace';
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -33,9 +33,19 @@ function argDetails(arg: Arg): { [key: string]: JsonValue } {
           protocol: entry.protocol,
         })),
       };
+    case 'output':
+      return {};
     default:
       return { value: arg.value };
   }
+}
+
+function jsonArgs(args: readonly Arg[], options: StraceOptions): JsonValue[] {
+  return args.map((arg) => ({ name: arg.name, type: arg.type, text: formatArg(arg, options), ...argDetails(arg) }));
+}
+
+function seconds(ms: number): number {
+  return Number((ms / 1000).toFixed(6));
 }
 
 export function formatJson(event: CallEvent, options: StraceOptions): string {
@@ -45,14 +55,27 @@ export function formatJson(event: CallEvent, options: StraceOptions): string {
     pid: event.pid,
     call: event.name,
     kind: event.kind,
-    args: event.args.map((arg) => ({ name: arg.name, type: arg.type, text: formatArg(arg, options), ...argDetails(arg) })),
+    args: jsonArgs(event.args, options),
     ret: event.ret,
     errno: event.error ? { code: event.error.code, name: event.error.name, message: event.error.message } : null,
-    start: Number((event.startedAt / 1000).toFixed(6)),
-    duration: Number((event.durationMs / 1000).toFixed(6)),
+    start: seconds(event.startedAt),
+    duration: seconds(event.durationMs),
+    blocked: Boolean(event.blocked),
     text: formatLine(event, options),
   };
   return JSON.stringify(record);
+}
+
+/** A call the kernel is holding; its `call` record follows when it returns. */
+export function formatJsonBlocked(call: BlockedCall, options: StraceOptions): string {
+  return JSON.stringify({
+    type: 'blocked',
+    pid: call.pid,
+    call: call.name,
+    args: jsonArgs(call.args, options),
+    start: seconds(call.startedAt),
+    text: formatUnfinished(call, options),
+  });
 }
 
 export function formatJsonNote(text: string): string {

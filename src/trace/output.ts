@@ -3,9 +3,10 @@
 import chalk from 'chalk';
 import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { CallEvent } from './event';
-import { formatJson, formatJsonNote } from './json';
-import { formatCall, formatResult, padToResult, StraceOptions } from './strace';
+import { blockedNote, heldFor } from './blocking';
+import type { BlockedCall, CallEvent } from './event';
+import { formatJson, formatJsonBlocked, formatJsonNote } from './json';
+import { formatCall, formatResult, formatUnfinished, padToResult, StraceOptions } from './strace';
 
 export type TraceFormat = 'text' | 'json';
 
@@ -60,6 +61,17 @@ export class TraceOutput {
     const padding = padToResult(head).slice(head.length);
     const result = formatResult(event);
     this.push(styledHead + padding + (event.error ? this.paint.red(result) : this.paint.green(result)));
+    if (event.blocked) this.note(`${event.name} returned after ${heldFor(event.durationMs)} in the kernel`);
+  }
+
+  /** A call the kernel is holding: strace's unfinished line, and why it waits. */
+  blocked(call: BlockedCall): void {
+    if (this.options.format === 'json') {
+      this.push(formatJsonBlocked(call, this.options));
+      return;
+    }
+    this.push(this.paint.yellow(formatUnfinished(call, this.options)));
+    this.note(blockedNote(call.name));
   }
 
   /** A line for the person reading, set apart from the trace: `# listening on 127.0.0.1:8080`. */

@@ -5,17 +5,11 @@ import { performance } from 'node:perf_hooks';
 import * as libc from '../libc/ffi';
 import { addrinfoErrorInfo, ErrorInfo, errnoInfo } from '../libc/errno';
 import { Addrinfo, AddrinfoHints, resolve } from '../libc/resolve';
-import { AF_INET, AF_INET6, InetSockAddr, SockAddr, sockaddrSize } from '../libc/addresses';
-import { decodeSockaddr, encodeSockaddr } from '../libc/sockaddr';
-import {
-  ADDRESS_FAMILIES,
-  IP_PROTOCOLS,
-  MESSAGE_FLAGS,
-  SHUTDOWN_MODES,
-  SOCKET_LEVELS,
-  valueOf,
-} from '../libc/xlat';
-import type { Arg, CallEvent, CallKind } from './event';
+import { InetSockAddr, SockAddr, sockaddrSize } from '../libc/addresses';
+import { decodeSockaddr } from '../libc/sockaddr';
+import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
+import type { Arg, BlockedCall, CallEvent, CallKind } from './event';
+import { fillOutputs, plan } from './plans';
 
 export const SHUT_WR = valueOf(SHUTDOWN_MODES, 'SHUT_WR');
 export const SHUT_RDWR = valueOf(SHUTDOWN_MODES, 'SHUT_RDWR');
@@ -42,18 +36,18 @@ export class Interrupted extends Error {
   }
 }
 
-function fd(value: number): Arg {
-  return { name: 'sockfd', type: 'fd', value };
-}
+/** How long a call may take before it is reported as blocked. */
+export const BLOCKED_AFTER_MS = 200;
 
 function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** When a call started and returned, in milliseconds since the epoch. */
+/** When a call started and returned, in milliseconds since the epoch; whether it was reported blocked. */
 interface Timing {
   readonly started: number;
   readonly ended: number;
+  readonly blocked?: boolean;
 }
 
 function timed<T>(call: () => T): { raw: T; timing: Timing } {
@@ -77,10 +71,12 @@ export class Recorder {
   /**
    * @param emit         receives every event, in the order the calls completed
    * @param captureLimit how many bytes of data each event keeps (the most any renderer shows)
+   * @param onBlocked    receives a call the kernel has held for BLOCKED_AFTER_MS, before its event
    */
   constructor(
     private readonly emit: (event: CallEvent) => void,
     private readonly captureLimit: number,
+    private readonly onBlocked: (call: BlockedCall) => void = () => undefined,
   ) {}
 
   get openDescriptors(): readonly number[] {
@@ -90,33 +86,22 @@ export class Recorder {
   socket(domain: number, type: number, protocol: number): Outcome {
     this.refuseIfStopping();
     const { raw, timing } = timed(() => libc.socket(domain, type, protocol));
-    const inet = domain === AF_INET || domain === AF_INET6;
-    const outcome = this.record('socket', timing, raw, [
-      { name: 'domain', type: 'enum', table: ADDRESS_FAMILIES, value: domain },
-      { name: 'type', type: 'socktype', value: type },
-      inet
-        ? { name: 'protocol', type: 'enum', table: IP_PROTOCOLS, value: protocol }
-        : { name: 'protocol', type: 'int', value: protocol },
-    ]);
+    const outcome = this.record('socket', timing, raw, plan.socket(domain, type, protocol));
     if (!outcome.error) this.open.add(outcome.ret);
     return outcome;
   }
 
   bind(sockfd: number, addr: InetSockAddr): Outcome {
     this.refuseIfStopping();
-    const bytes = encodeSockaddr(addr);
+    const { bytes, args } = plan.withAddress(sockfd, addr);
     const { raw, timing } = timed(() => libc.bind(sockfd, bytes, bytes.length));
-    return this.record('bind', timing, raw, [
-      fd(sockfd),
-      { name: 'addr', type: 'sockaddr', addr: decodeSockaddr(bytes, bytes.length) },
-      { name: 'addrlen', type: 'int', value: bytes.length },
-    ]);
+    return this.record('bind', timing, raw, args);
   }
 
   listen(sockfd: number, backlog: number): Outcome {
     this.refuseIfStopping();
     const { raw, timing } = timed(() => libc.listen(sockfd, backlog));
-    return this.record('listen', timing, raw, [fd(sockfd), { name: 'backlog', type: 'int', value: backlog }]);
+    return this.record('listen', timing, raw, plan.listen(sockfd, backlog));
   }
 
   /** accept(2) with room for an address of `family`, as a C server passes sizeof its sockaddr_in. */
@@ -124,7 +109,7 @@ export class Recorder {
     this.refuseIfStopping();
     const addr = Buffer.alloc(sockaddrSize(family));
     const length = socklen(addr.length);
-    const { raw, timing } = await this.hold(sockfd, () => libc.accept(sockfd, addr, length));
+    const { raw, timing } = await this.hold('accept', plan.addressQuery(sockfd), sockfd, () => libc.accept(sockfd, addr, length));
     const outcome = this.recordAddress('accept', timing, raw, sockfd, addr, length);
     if (!outcome.error) this.open.add(outcome.ret);
     return this.unlessStopping(outcome);
@@ -132,47 +117,29 @@ export class Recorder {
 
   async connect(sockfd: number, addr: InetSockAddr): Promise<Outcome> {
     this.refuseIfStopping();
-    const bytes = encodeSockaddr(addr);
-    const { raw, timing } = await this.hold(sockfd, () => libc.connect(sockfd, bytes, bytes.length));
-    return this.unlessStopping(
-      this.record('connect', timing, raw, [
-        fd(sockfd),
-        { name: 'addr', type: 'sockaddr', addr: decodeSockaddr(bytes, bytes.length) },
-        { name: 'addrlen', type: 'int', value: bytes.length },
-      ]),
-    );
+    const { bytes, args } = plan.withAddress(sockfd, addr);
+    const { raw, timing } = await this.hold('connect', args, sockfd, () => libc.connect(sockfd, bytes, bytes.length));
+    return this.unlessStopping(this.record('connect', timing, raw, args));
   }
 
   /** One send(2): it may send fewer bytes than given; the return value says how many. */
   async send(sockfd: number, data: Buffer, flags = 0): Promise<Outcome> {
     this.refuseIfStopping();
-    const { raw, timing } = await this.hold(sockfd, () => libc.send(sockfd, data, flags));
-    return this.unlessStopping(
-      this.record('send', timing, raw, [
-        fd(sockfd),
-        { name: 'buf', type: 'bytes', head: this.capture(data, data.length), length: data.length },
-        { name: 'len', type: 'int', value: data.length },
-        { name: 'flags', type: 'flags', table: MESSAGE_FLAGS, value: flags },
-      ]),
-    );
+    const args = plan.send(sockfd, this.capture(data, data.length), data.length, flags);
+    const { raw, timing } = await this.hold('send', args, sockfd, () => libc.send(sockfd, data, flags));
+    return this.unlessStopping(this.record('send', timing, raw, args));
   }
 
   /** One recv(2) into `buffer`; on success its first `ret` bytes hold the data. */
   async recv(sockfd: number, buffer: Buffer, flags = 0): Promise<Outcome> {
     this.refuseIfStopping();
-    const { raw, timing } = await this.hold(sockfd, () => libc.recv(sockfd, buffer, flags));
-    const data: Arg =
+    const planned = plan.recv(sockfd, buffer.length, flags);
+    const { raw, timing } = await this.hold('recv', planned, sockfd, () => libc.recv(sockfd, buffer, flags));
+    const buf: Arg =
       raw.value >= 0
         ? { name: 'buf', type: 'bytes', head: this.capture(buffer, raw.value), length: raw.value }
         : { name: 'buf', type: 'pointer', value: libc.addressOf(buffer) };
-    return this.unlessStopping(
-      this.record('recv', timing, raw, [
-        fd(sockfd),
-        data,
-        { name: 'len', type: 'int', value: buffer.length },
-        { name: 'flags', type: 'flags', table: MESSAGE_FLAGS, value: flags },
-      ]),
-    );
+    return this.unlessStopping(this.record('recv', timing, raw, fillOutputs(planned, { buf })));
   }
 
   shutdown(sockfd: number, how: number): Outcome {
@@ -201,13 +168,7 @@ export class Recorder {
     const bytes = Buffer.alloc(4);
     bytes.writeInt32LE(value, 0);
     const { raw, timing } = timed(() => libc.setsockopt(sockfd, level, option, bytes));
-    return this.record('setsockopt', timing, raw, [
-      fd(sockfd),
-      { name: 'level', type: 'enum', table: SOCKET_LEVELS, value: level },
-      { name: 'optname', type: 'sockopt', level, value: option },
-      { name: 'optval', type: 'intref', value },
-      { name: 'optlen', type: 'int', value: bytes.length },
-    ]);
+    return this.record('setsockopt', timing, raw, plan.setsockoptInt(sockfd, level, option, value));
   }
 
   /** getaddrinfo(3): a library call that reads /etc/hosts and may ask DNS; not a system call. */
@@ -240,17 +201,14 @@ export class Recorder {
 
   private shutdownNow(sockfd: number, how: number): Outcome {
     const { raw, timing } = timed(() => libc.shutdown(sockfd, how));
-    return this.record('shutdown', timing, raw, [
-      fd(sockfd),
-      { name: 'how', type: 'enum', table: SHUTDOWN_MODES, value: how },
-    ]);
+    return this.record('shutdown', timing, raw, plan.shutdown(sockfd, how));
   }
 
   private closeNow(sockfd: number): Outcome {
     const { raw, timing } = timed(() => libc.close(sockfd));
     // After close(2) the descriptor is gone even when it reports an error (see close(2), NOTES).
     this.open.delete(sockfd);
-    return this.record('close', timing, raw, [{ name: 'fd', type: 'fd', value: sockfd }]);
+    return this.record('close', timing, raw, plan.close(sockfd));
   }
 
   private queryAddress(
@@ -276,13 +234,17 @@ export class Recorder {
   ): AddressOutcome {
     const after = length.readUInt32LE(0);
     const decoded = raw.value >= 0 ? decodeSockaddr(addr, after) : null;
-    const outcome = this.record(name, timing, raw, [
-      fd(sockfd),
-      decoded
-        ? { name: 'addr', type: 'sockaddr', addr: decoded }
-        : { name: 'addr', type: 'pointer', value: libc.addressOf(addr) },
-      { name: 'addrlen', type: 'socklen', before: addr.length, after },
-    ]);
+    const outcome = this.record(
+      name,
+      timing,
+      raw,
+      fillOutputs(plan.addressQuery(sockfd), {
+        addr: decoded
+          ? { name: 'addr', type: 'sockaddr', addr: decoded }
+          : { name: 'addr', type: 'pointer', value: libc.addressOf(addr) },
+        addrlen: { name: 'addrlen', type: 'socklen', before: addr.length, after },
+      }),
+    );
     return { ...outcome, addr: decoded };
   }
 
@@ -314,18 +276,33 @@ export class Recorder {
       error,
       startedAt: timing.started,
       durationMs: timing.ended - timing.started,
+      ...(timing.blocked ? { blocked: true } : {}),
     });
   }
 
-  /** Runs a call the kernel may hold, remembering which descriptor it waits on until it returns. */
-  private async hold<T>(sockfd: number, start: () => Promise<T>): Promise<{ raw: T; timing: Timing }> {
+  /**
+   * Runs a call the kernel may hold, remembering which descriptor it waits on until it returns.
+   * If it has not returned after BLOCKED_AFTER_MS, it is reported as blocked, with its planned args.
+   */
+  private async hold<T>(
+    name: string,
+    planned: readonly Arg[],
+    sockfd: number,
+    start: () => Promise<T>,
+  ): Promise<{ raw: T; timing: Timing }> {
     const started = now();
+    let blocked = false;
+    const timer = setTimeout(() => {
+      blocked = true;
+      this.onBlocked({ pid: process.pid, name, args: planned, startedAt: started });
+    }, BLOCKED_AFTER_MS);
     const call = start();
     this.held.set(call, sockfd);
     try {
       const raw = await call;
-      return { raw, timing: { started, ended: now() } };
+      return { raw, timing: { started, ended: now(), blocked } };
     } finally {
+      clearTimeout(timer);
       this.held.delete(call);
     }
   }

@@ -11,7 +11,7 @@ import {
   OPTIONS_BY_LEVEL,
   SOCKET_TYPES,
 } from '../libc/xlat';
-import type { Arg, CallEvent } from './event';
+import type { Arg, BlockedCall, CallEvent } from './event';
 import { quoteBytes, quoteString } from './quote';
 
 export interface StraceOptions {
@@ -77,6 +77,8 @@ export function formatArg(arg: Arg, options: StraceOptions): string {
       return `[${arg.entries
         .map((entry) => `{${formatEnum(ADDRESS_FAMILIES, entry.family)}, "${entry.addr.address}"}`)
         .join(', ')}]`;
+    case 'output':
+      return arg.name;
   }
 }
 
@@ -84,6 +86,17 @@ export function formatArg(arg: Arg, options: StraceOptions): string {
 export function formatCall(event: CallEvent, options: StraceOptions): string {
   const mark = event.kind === 'libc' ? LIBRARY_CALL_MARK : '';
   return `${mark}${event.name}(${event.args.map((arg) => formatArg(arg, options)).join(', ')})`;
+}
+
+/**
+ * A call still in the kernel, as strace shows it: the arguments known so far, up to the first one
+ * the kernel fills in: `accept(3,  <unfinished ...>`, `connect(3, {...}, 16 <unfinished ...>`.
+ */
+export function formatUnfinished(call: BlockedCall, options: StraceOptions): string {
+  const firstOutput = call.args.findIndex((arg) => arg.type === 'output');
+  const known = firstOutput === -1 ? call.args : call.args.slice(0, firstOutput);
+  const shown = known.map((arg) => formatArg(arg, options)).join(', ');
+  return `${call.name}(${shown}${firstOutput === -1 ? '' : ', '} <unfinished ...>`;
 }
 
 /** `= 3`, or `= -1 ECONNREFUSED (Connection refused)`. */

@@ -94,9 +94,9 @@ export async function startServer(args: readonly string[] = []): Promise<{ serve
   return { server, port: Number(match[1]) };
 }
 
-/** The trace lines of system calls (not notes) in some output. */
+/** The lines of completed system calls in some output: not notes, not `<unfinished ...>` lines. */
 export function traceLines(text: string): string[] {
-  return text.split('\n').filter((line) => /^[a-z_0-9]+\(/.test(line));
+  return text.split('\n').filter((line) => /^[a-z_0-9]+\(/.test(line) && !line.endsWith('<unfinished ...>'));
 }
 
 /** A Python one-off, run as a real peer written by no one here. */

@@ -5,7 +5,8 @@ import type { ErrorInfo } from '../../src/libc/errno';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, MESSAGE_FLAGS, SHUTDOWN_MODES, SOCKET_LEVELS } from '../../src/libc/xlat';
 import type { Arg, CallEvent } from '../../src/trace/event';
 import { formatJson } from '../../src/trace/json';
-import { formatLine } from '../../src/trace/strace';
+import { formatLine, formatUnfinished } from '../../src/trace/strace';
+import { plan } from '../../src/trace/plans';
 
 const options = { stringLimit: 32 };
 
@@ -201,5 +202,23 @@ describe('--json', () => {
     });
     const data = JSON.parse(formatJson(call('send', [fd(3), bytes('a\0'), int('len', 2), flags(0)], 2), options));
     expect(data.args[1]).toEqual({ name: 'buf', type: 'bytes', text: '"a\\0"', length: 2, hex: '6100' });
+  });
+});
+
+describe('calls the kernel is still holding', () => {
+  // strace -f 6.1 on a threaded Python program: `[pid N] accept4(3,  <unfinished ...>`,
+  // `recvfrom(5,  <unfinished ...>`, `sendto(4, "x", 1, 0, NULL, 0 <unfinished ...>`.
+  const blocked = (name: string, args: Arg[]) => formatUnfinished({ pid: 1, name, args, startedAt: 0 }, options);
+
+  it('stops before the first argument the kernel fills in, as strace does', () => {
+    expect(blocked('accept', plan.addressQuery(3))).toBe('accept(3,  <unfinished ...>');
+    expect(blocked('recv', plan.recv(5, 10, 0))).toBe('recv(5,  <unfinished ...>');
+  });
+
+  it('shows every argument of a call that only passes data in', () => {
+    expect(blocked('send', plan.send(4, Buffer.from('x'), 1, 0))).toBe('send(4, "x", 1, 0 <unfinished ...>');
+    expect(blocked('connect', [fd(5), addr(v4('127.0.0.1', 46909)), int('addrlen', 16)])).toBe(
+      'connect(5, {sa_family=AF_INET, sin_port=htons(46909), sin_addr=inet_addr("127.0.0.1")}, 16 <unfinished ...>',
+    );
   });
 });
