@@ -24,15 +24,17 @@ function arg<T>(parse: (text: string) => T): (text: string) => T {
   };
 }
 
+function stringLimitOption(): Option {
+  return new Option('-s, --string-limit <n>', 'show at most N bytes of data per call, as strace -s')
+    .default(32)
+    .argParser(arg(parseCount('-s', 0, 1048576)));
+}
+
 function withTraceOptions(command: Command): Command {
   return command
     .option('--json', 'print each call as one JSON object per line (see README)')
     .option('-o, --output <file>', 'write the trace to FILE instead of standard error')
-    .addOption(
-      new Option('-s, --string-limit <n>', 'show at most N bytes of data per call, as strace -s')
-        .default(32)
-        .argParser(arg(parseCount('-s', 0, 1048576))),
-    )
+    .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)');
 }
 
@@ -132,6 +134,29 @@ function buildProgram(): Command {
     .action(async (flags: { port: number; message: string; color: boolean }) => {
       const { runDemo } = await import('./programs/demo');
       process.exitCode = await runDemo(flags.port, flags.message, flags.color ? [] : ['--no-color']);
+    });
+
+  program
+    .command('lesson')
+    .description('walk through a lesson one system call at a time; with no ID, list the lessons')
+    .argument('[id]', 'the lesson to walk, such as tcp-server')
+    .option('--no-pause', 'make every call without waiting for a key (also when standard input is not a terminal)')
+    .addOption(stringLimitOption())
+    .option('--no-color', 'plain text, no colour')
+    .option('--lessons-dir <dir>', 'read lessons from DIR instead of the lessons that come with netsys')
+    .action(async (id: string | undefined, flags: { pause: boolean; stringLimit: number; color: boolean; lessonsDir?: string }) => {
+      const [{ listLessons, runLesson }, { LessonFormatError }, { LessonNotFound }] = await Promise.all([
+        import('./lessons/command'),
+        import('./lessons/format'),
+        import('./lessons/catalog'),
+      ]);
+      try {
+        if (id === undefined) listLessons(flags);
+        else await runLesson(id, flags);
+      } catch (error) {
+        if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);
+        throw error;
+      }
     });
 
   return program;

@@ -2,11 +2,24 @@
 // could not go on, 130 or 143 when interrupted by SIGINT or SIGTERM. Whatever the way out, calls the
 // kernel is holding are woken, every descriptor netsys opened is closed (each call traced), and all
 // output is written before the process exits.
-import { Interrupted, Outcome, Recorder } from '../trace/recorder';
-import type { TraceOutput } from '../trace/output';
+import { Interrupted, Outcome } from '../trace/recorder';
+
+/** What the way out needs of the calls: wake what the kernel holds, close what is open (Recorder). */
+export interface Releasable {
+  releaseAll(): Promise<void>;
+}
+
+/** What the way out needs of the output: a note, and every line written (TraceOutput). */
+export interface Notes {
+  note(text: string): void;
+  flush(): Promise<void>;
+}
+
+/** The program cannot go on: it ends with exit status 1 and this one-line message. */
+export class ProgramFailed extends Error {}
 
 /** A system call failed and the program cannot go on; the call itself is already in the trace. */
-export class CallFailed extends Error {
+export class CallFailed extends ProgramFailed {
   constructor(what: string, outcome: Outcome) {
     super(`${what}: ${outcome.error?.name ?? outcome.ret} (${outcome.error?.message ?? 'failed'})`);
   }
@@ -27,7 +40,7 @@ function stdoutWritten(): Promise<void> {
   });
 }
 
-export async function runProgram(calls: Recorder, output: TraceOutput, body: () => Promise<void>): Promise<never> {
+export async function runProgram(calls: Releasable, output: Notes, body: () => Promise<void>): Promise<never> {
   let leaving = false;
   const leave = async (code: number, message?: string): Promise<never> => {
     leaving = true;
@@ -49,7 +62,7 @@ export async function runProgram(calls: Recorder, output: TraceOutput, body: () 
     await body();
   } catch (error) {
     if (error instanceof Interrupted) return new Promise<never>(() => undefined); // the signal handler leaves
-    if (error instanceof CallFailed) return leave(1, error.message);
+    if (error instanceof ProgramFailed) return leave(1, error.message);
     throw error;
   }
   return leave(0);

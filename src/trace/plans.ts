@@ -5,6 +5,7 @@
 import { AF_INET, AF_INET6, InetSockAddr } from '../libc/addresses';
 import { decodeSockaddr, encodeSockaddr } from '../libc/sockaddr';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, MESSAGE_FLAGS, SHUTDOWN_MODES, SOCKET_LEVELS } from '../libc/xlat';
+import type { AddrinfoHints } from '../libc/resolve';
 import type { Arg } from './event';
 
 export function fdArg(value: number, name = 'sockfd'): Arg {
@@ -67,6 +68,14 @@ export const plan = {
   },
   close(fd: number): Arg[] {
     return [fdArg(fd, 'fd')];
+  },
+  getaddrinfo(node: string, service: string, hints: AddrinfoHints): Arg[] {
+    return [
+      { name: 'node', type: 'string', value: node },
+      { name: 'service', type: 'string', value: service },
+      { name: 'hints', type: 'hints', hints },
+      outputArg('res'),
+    ];
   },
   setsockoptInt(sockfd: number, level: number, option: number, value: number): Arg[] {
     return [

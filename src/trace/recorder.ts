@@ -178,12 +178,10 @@ export class Recorder {
     const result = await resolve(node, service, hints);
     const timing = { started, ended: now() };
     const error = result.status === 0 ? null : addrinfoErrorInfo(result.status);
-    this.emitEvent('getaddrinfo', 'libc', timing, result.status, error, [
-      { name: 'node', type: 'string', value: node },
-      { name: 'service', type: 'string', value: service },
-      { name: 'hints', type: 'hints', hints },
-      { name: 'res', type: 'addrinfo', entries: result.entries },
-    ]);
+    const args = fillOutputs(plan.getaddrinfo(node, service, hints), {
+      res: { name: 'res', type: 'addrinfo', entries: result.entries },
+    });
+    this.emitEvent('getaddrinfo', 'libc', timing, result.status, error, args);
     return this.unlessStopping({ ret: result.status, error, entries: result.entries });
   }
 

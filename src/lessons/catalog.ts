@@ -1,0 +1,41 @@
+// The lessons on disk: every `*.lesson` file in the lessons folder, in their `order`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Lesson, LessonFormatError, parseLesson } from './format';
+
+export const LESSON_SUFFIX = '.lesson';
+export const DEFAULT_LESSONS_DIR = path.resolve(__dirname, '../../lessons');
+
+export class LessonNotFound extends Error {}
+
+function lessonFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (error) {
+    throw new LessonNotFound(`cannot read the lessons folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return names.filter((name) => name.endsWith(LESSON_SUFFIX)).sort().map((name) => path.join(dir, name));
+}
+
+export function loadLessonFile(file: string): Lesson {
+  return parseLesson(path.relative(process.cwd(), file) || file, fs.readFileSync(file, 'utf8'));
+}
+
+/** Every lesson, sorted by order then id. A malformed file throws LessonFormatError; two files with one id, too. */
+export function loadCatalog(dir = DEFAULT_LESSONS_DIR): Lesson[] {
+  const lessons = lessonFiles(dir).map(loadLessonFile);
+  const seen = new Map<string, Lesson>();
+  for (const lesson of lessons) {
+    const other = seen.get(lesson.id);
+    if (other) throw new LessonFormatError(lesson.file, 1, `id "${lesson.id}" is already the id of ${other.file}`);
+    seen.set(lesson.id, lesson);
+  }
+  return lessons.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+}
+
+export function findLesson(lessons: readonly Lesson[], id: string): Lesson {
+  const lesson = lessons.find((candidate) => candidate.id === id);
+  if (!lesson) throw new LessonNotFound(`unknown lesson "${id}": the lessons are ${lessons.map((l) => l.id).join(', ')} (netsys lesson lists them)`);
+  return lesson;
+}

@@ -1,0 +1,64 @@
+// `netsys lesson` lists the lessons; `netsys lesson ID` walks one, through the same way out as every
+// program (runProgram): quit, Ctrl-C or a failed call all close every socket the lesson opened.
+import chalk from 'chalk';
+import { runProgram } from '../programs/run';
+import { findLesson, loadCatalog } from './catalog';
+import { terminalKeys } from './keys';
+import { markFinished, readProgress } from './progress';
+import { StepRunner } from './runner';
+import { LessonView, paragraphs } from './view';
+
+export interface LessonOptions {
+  readonly pause: boolean;
+  readonly color: boolean;
+  readonly stringLimit: number;
+  readonly lessonsDir?: string;
+  /** A sentence on what usually causes an errno (the reference), when one is known. */
+  readonly explainErrno?: (name: string) => string | undefined;
+}
+
+function terminalWidth(): number {
+  return process.stdout.columns || Number(process.env.COLUMNS) || 80;
+}
+
+function useColor(requested: boolean): boolean {
+  return requested && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+}
+
+export function listLessons(options: Pick<LessonOptions, 'color' | 'lessonsDir'>): void {
+  const lessons = loadCatalog(options.lessonsDir);
+  const finished = readProgress().finished;
+  const paint = new chalk.Instance({ level: useColor(options.color) ? 1 : 0 });
+  const idWidth = Math.max(...lessons.map((lesson) => lesson.id.length));
+  const lines = ['Lessons (run one with: netsys lesson ID; ✓ marks the ones you have finished):', ''];
+  for (const lesson of lessons) {
+    const mark = finished[lesson.id] ? paint.green('✓') : ' ';
+    lines.push(`${mark} ${paint.bold(lesson.id.padEnd(idWidth))}  ${lesson.title}`);
+    lines.push(...paragraphs(lesson.summary, terminalWidth(), ' '.repeat(idWidth + 4)));
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export async function runLesson(id: string, options: LessonOptions): Promise<never> {
+  const lesson = findLesson(loadCatalog(options.lessonsDir), id);
+  const keys = options.pause && process.stdin.isTTY ? terminalKeys() : null;
+  const view = new LessonView(
+    { width: terminalWidth(), color: useColor(options.color), sides: lesson.sides, stringLimit: options.stringLimit },
+    (text) => process.stdout.write(text),
+  );
+  const runner = new StepRunner({
+    lesson,
+    view,
+    keys,
+    stringLimit: options.stringLimit,
+    explainErrno: options.explainErrno ?? (() => undefined),
+  });
+  const notes = { note: (text: string) => view.note(null, text), flush: async () => undefined };
+  return runProgram(runner, notes, async () => {
+    const ending = await runner.walk();
+    keys?.close();
+    if (ending !== 'finished') return;
+    const problem = markFinished(lesson.id);
+    view.note(null, problem ? `lesson finished, but progress could not be saved: ${problem}` : `lesson ${lesson.id} finished`);
+  });
+}

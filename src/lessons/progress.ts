@@ -1,0 +1,47 @@
+// Which lessons this learner has finished: $XDG_STATE_HOME/netsys/progress.json
+// (default ~/.local/state/netsys/). A missing or unreadable file means nothing finished yet,
+// and a file that cannot be written costs only the record: neither stops a lesson.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+interface ProgressFile {
+  /** Lesson id → when it was last finished (ISO 8601). */
+  finished: Record<string, string>;
+}
+
+export function progressPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(os.homedir(), '.local', 'state');
+  return path.join(base, 'netsys', 'progress.json');
+}
+
+function isProgress(value: unknown): value is ProgressFile {
+  if (typeof value !== 'object' || value === null) return false;
+  const finished = (value as { finished?: unknown }).finished;
+  return typeof finished === 'object' && finished !== null && Object.values(finished).every((when) => typeof when === 'string');
+}
+
+export function readProgress(file = progressPath()): ProgressFile {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (isProgress(parsed)) return parsed;
+  } catch {
+    // missing or not JSON: nothing finished yet
+  }
+  return { finished: {} };
+}
+
+/** Records a finished lesson; returns why it could not, or null. */
+export function markFinished(id: string, file = progressPath(), when = new Date()): string | null {
+  const progress = readProgress(file);
+  progress.finished[id] = when.toISOString();
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(progress, null, 2) + '\n');
+    fs.renameSync(temporary, file);
+    return null;
+  } catch (error) {
+    return `${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+  }
+}

@@ -1,0 +1,179 @@
+// Walks one lesson: for each step, why the call is made, the call as it is about to be made, a key
+// press, the call for real (its trace line exactly as netsys server/client print it), and what the
+// result means. A call the kernel holds is shown as blocked and the lesson goes on to the step that
+// unblocks it; its line appears the moment the kernel returns. Each side has its own recorder.
+import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../trace/recorder';
+import type { CallEvent } from '../trace/event';
+import { formatCall } from '../trace/strace';
+import { ProgramFailed } from '../programs/run';
+import { MissingValue, Prepared, prepare, Value } from './calls';
+import type { Lesson, Side, Step } from './format';
+import type { Keys } from './keys';
+import type { LessonView } from './view';
+
+export interface LessonRun {
+  readonly lesson: Lesson;
+  readonly view: LessonView;
+  /** Null when nothing waits for the learner (--no-pause, or standard input is not a terminal). */
+  readonly keys: Keys | null;
+  readonly stringLimit: number;
+  /** A sentence on what usually causes an errno, for a failure a step did not expect. */
+  readonly explainErrno: (name: string) => string | undefined;
+}
+
+/** How long the end of a lesson waits for calls still in the kernel before waking them. */
+const SETTLE_MS = 3000;
+
+function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
+  return text.replace(/\{([A-Za-z_]\w*)\}/g, (whole, name: string) => {
+    const value = values.get(name);
+    if (!value) return whole;
+    switch (value.kind) {
+      case 'fd':
+        return String(value.fd);
+      case 'address':
+        return value.addr.family === 10 ? `[${value.addr.address}]:${value.addr.port}` : `${value.addr.address}:${value.addr.port}`;
+      case 'data':
+        return JSON.stringify(value.bytes.toString('latin1'));
+      case 'count':
+        return String(value.value);
+    }
+  });
+}
+
+function namesUsed(step: Step): string[] {
+  return step.args.flatMap((arg) => (arg.kind === 'name' ? [arg.name] : []));
+}
+
+export class StepRunner {
+  readonly sides: Record<Side, Recorder>;
+  private readonly values = new Map<string, Value>();
+  /** Steps whose call the kernel still holds, by the name they will bind (or their step number). */
+  private readonly pending = new Map<string, Promise<void>>();
+  private readonly made: Array<{ side: Side; event: CallEvent }> = [];
+  private failure: string | null = null;
+
+  constructor(private readonly run: LessonRun) {
+    const recorder = (side: Side) =>
+      new Recorder(
+        (event) => {
+          this.made.push({ side, event });
+          run.view.trace(side, event);
+        },
+        run.stringLimit,
+        (call) => run.view.blocked(side, call),
+      );
+    this.sides = { server: recorder('server'), client: recorder('client') };
+  }
+
+  async releaseAll(): Promise<void> {
+    await Promise.all([this.sides.server.releaseAll(), this.sides.client.releaseAll()]);
+  }
+
+  /** Resolves 'finished', or 'quit' when the learner pressed q. Throws ProgramFailed when a call failed unexpectedly. */
+  async walk(): Promise<'finished' | 'quit'> {
+    const { lesson, view } = this.run;
+    view.title(`${lesson.title}  (${lesson.id})`);
+    view.prose(lesson.intro);
+    for (const [index, step] of lesson.steps.entries()) {
+      const outcome = await this.step(index, step);
+      if (outcome === 'quit') return 'quit';
+      if (this.failure) throw new ProgramFailed(this.failure);
+    }
+    await this.settle();
+    if (this.failure) throw new ProgramFailed(this.failure);
+    this.recap();
+    view.prose(lesson.outro);
+    return 'finished';
+  }
+
+  private async step(index: number, step: Step): Promise<'done' | 'quit'> {
+    const { lesson, view } = this.run;
+    view.stepHeader(index + 1, lesson.steps.length, step.side);
+    for (const name of namesUsed(step)) {
+      const waiting = this.pending.get(name);
+      if (waiting) {
+        view.note(step.side, `${name} comes from a call still in the kernel: waiting for it to return`);
+        await waiting;
+      }
+    }
+    if (this.failure) return 'done';
+    view.prose(interpolate(step.before, this.values));
+    let prepared: Prepared;
+    try {
+      prepared = prepare(step, this.values, this.sides[step.side]);
+    } catch (error) {
+      if (!(error instanceof MissingValue)) throw error;
+      this.failure = `step ${index + 1} (${lesson.file}:${step.line}) needs ${error.message}, which an earlier step did not give`;
+      return 'done';
+    }
+    if (step.pause) view.plan(step.side, formatCall({ ...prepared, seq: 0, pid: process.pid, ret: 0, error: null, startedAt: 0, durationMs: 0 }, { stringLimit: this.run.stringLimit }));
+    if (step.pause && (await this.waitForGo(step)) === 'quit') return 'quit';
+
+    const making = this.make(step, prepared);
+    const held = await Promise.race([making.then(() => false), delay(BLOCKED_AFTER_MS + 50).then(() => true)]);
+    if (held) this.pending.set(step.binds ?? `step ${index + 1}`, making);
+    return 'done';
+  }
+
+  private async waitForGo(step: Step): Promise<'go' | 'quit'> {
+    const { keys, view } = this.run;
+    if (!keys) return 'go';
+    for (;;) {
+      view.prompt('  [Enter] make this call   [?] more about it   [q] quit');
+      const key = await keys.next();
+      if (key === 'go') return 'go';
+      if (key === 'quit') {
+        view.note(null, 'quitting: closing every socket this lesson opened');
+        return 'quit';
+      }
+      view.prose(step.more || `Run "netsys explain ${step.call}" for the call's prototype and errors.`, '  ');
+    }
+  }
+
+  private async make(step: Step, prepared: Prepared): Promise<void> {
+    const { view } = this.run;
+    let made;
+    try {
+      made = await prepared.make();
+    } catch (error) {
+      if (error instanceof Interrupted) return; // the lesson is ending
+      throw error;
+    }
+    const error = made.outcome.error;
+    if (made.value && step.binds) this.values.set(step.binds, made.value);
+    if (step.binds) this.pending.delete(step.binds);
+    if (error) {
+      const told = step.onError[error.name];
+      if (step.expect === error.name) {
+        view.prose(interpolate(told ?? step.after, this.values), '  ');
+        return;
+      }
+      view.prose(told ?? `${prepared.name} failed with ${error.name} (${error.message}). ${this.run.explainErrno(error.name) ?? ''}`.trim(), '  ');
+      this.failure = `${prepared.name} failed with ${error.name}, which this lesson did not expect; it cannot go on`;
+      return;
+    }
+    if (step.expect) view.note(step.side, `this step expected ${step.expect}, but the call succeeded`);
+    view.prose(interpolate(step.after, this.values), '  ');
+  }
+
+  /** Waits for calls still in the kernel; those nothing will complete are woken by the way out. */
+  private async settle(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const all = Promise.all(this.pending.values()).then(() => true);
+    if (!(await Promise.race([all, delay(SETTLE_MS).then(() => false)]))) {
+      this.failure = `the lesson ended with ${[...this.pending.keys()].join(', ')} still waiting in the kernel`;
+    }
+  }
+
+  private recap(): void {
+    const { view } = this.run;
+    view.blank();
+    view.prose('Recap: the calls this lesson made, in the order they returned.');
+    for (const { side, event } of this.made) view.recapLine(side, event);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,123 @@
+// What a lesson prints, on standard output: prose at full width, and each side's calls in its lane
+// (server left, client right) when the terminal is wide enough, else each line labelled with its side.
+import chalk from 'chalk';
+import type { BlockedCall, CallEvent } from '../trace/event';
+import { blockedNote, heldFor } from '../trace/blocking';
+import { formatLine, formatUnfinished, StraceOptions } from '../trace/strace';
+import type { Side } from './format';
+
+/** Two lanes need room for a call and its result side by side. */
+const LANES_FROM_WIDTH = 120;
+const LANE_GAP = ' │ ';
+/** Prose is easier to read in short lines, however wide the terminal. */
+const PROSE_WIDTH = 80;
+
+export interface ViewOptions extends StraceOptions {
+  readonly width: number;
+  readonly color: boolean;
+  readonly sides: readonly Side[];
+}
+
+/** Breaks a line into pieces of at most `width` characters, at a space or after a comma when it can. */
+export function wrap(text: string, width: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const window = rest.slice(0, width + 1);
+    const at = Math.max(window.lastIndexOf(' '), window.lastIndexOf(',') + 1);
+    const cut = at > width / 3 ? at : width;
+    pieces.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  pieces.push(rest);
+  return pieces;
+}
+
+/** Wraps prose into paragraphs of at most `width` columns. */
+export function paragraphs(text: string, width: number, indent = ''): string[] {
+  return text
+    .split('\n\n')
+    .flatMap((paragraph, index) => [...(index > 0 ? [''] : []), ...wrap(paragraph, width - indent.length).map((line) => indent + line)]);
+}
+
+export class LessonView {
+  private readonly paint: chalk.Chalk;
+  private readonly lanes: boolean;
+  private readonly laneWidth: number;
+
+  constructor(
+    private readonly options: ViewOptions,
+    private readonly write: (text: string) => void,
+  ) {
+    this.paint = new chalk.Instance({ level: options.color ? (chalk.supportsColor ? chalk.supportsColor.level : 1) : 0 });
+    this.lanes = options.sides.length === 2 && options.width >= LANES_FROM_WIDTH;
+    this.laneWidth = this.lanes ? Math.floor((options.width - LANE_GAP.length) / 2) : options.width;
+  }
+
+  title(text: string): void {
+    this.line(this.paint.bold(text));
+    this.line(this.paint.bold('═'.repeat(Math.min(text.length, this.options.width))));
+  }
+
+  prose(text: string, indent = ''): void {
+    if (text) for (const line of paragraphs(text, Math.min(this.options.width, PROSE_WIDTH), indent)) this.line(line);
+  }
+
+  /** `── step 3 of 9 · server ──`. */
+  stepHeader(index: number, total: number, side: Side): void {
+    const label = ` step ${index} of ${total}${this.options.sides.length === 2 ? ` · ${side}` : ''} `;
+    this.line('');
+    this.line(this.paint.cyan(`──${label}${'─'.repeat(Math.max(2, Math.min(this.options.width, 60) - label.length - 2))}`));
+  }
+
+  /** The call about to be made, as C: the learner reads it before anything happens. */
+  plan(side: Side, text: string): void {
+    this.inLane(side, `next: ${text}`, (piece) => this.paint.bold(piece));
+  }
+
+  prompt(text: string): void {
+    this.line(this.paint.dim(text));
+  }
+
+  trace(side: Side, event: CallEvent): void {
+    this.inLane(side, formatLine(event, this.options), (piece) => (event.error ? this.paint.red(piece) : this.paint.green(piece)));
+    if (event.blocked) this.note(side, `${event.name} returned after ${heldFor(event.durationMs)} in the kernel`);
+  }
+
+  blocked(side: Side, call: BlockedCall): void {
+    this.inLane(side, formatUnfinished(call, this.options), (piece) => this.paint.yellow(piece));
+    this.note(side, blockedNote(call.name));
+  }
+
+  note(side: Side | null, text: string): void {
+    if (side) this.inLane(side, `# ${text}`, (piece) => this.paint.dim(piece));
+    else this.line(this.paint.dim(`# ${text}`));
+  }
+
+  blank(): void {
+    this.line('');
+  }
+
+  /** One call of the recap: `server  listen(18, 4) = 0`. */
+  recapLine(side: Side, event: CallEvent): void {
+    const label = this.options.sides.length === 2 ? `${side.padEnd(6)}  ` : '';
+    this.line(`  ${label}${formatLine(event, this.options)}`);
+  }
+
+  private inLane(side: Side, text: string, style: (piece: string) => string): void {
+    if (this.lanes) {
+      const pad = side === 'server' ? '' : ' '.repeat(this.laneWidth) + LANE_GAP;
+      for (const piece of wrap(text, this.laneWidth)) {
+        const cell = style(piece) + (side === 'server' ? ' '.repeat(this.laneWidth - piece.length) + LANE_GAP : '');
+        this.line((pad + cell).trimEnd());
+      }
+      return;
+    }
+    const label = this.options.sides.length === 2 ? `${side} │ ` : '';
+    for (const piece of wrap(text, this.options.width - label.length)) this.line(this.paint.dim(label) + style(piece));
+  }
+
+  private line(text: string): void {
+    this.write(text + '\n');
+  }
+}

@@ -1,0 +1,177 @@
+// `netsys lesson`: every lesson file runs to its end; its calls agree with strace; nothing runs before
+// the learner's first key; q closes everything; progress is kept; mistakes get one clear line.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { finish, netsys, NETSYS, python, Running } from './helpers';
+import { underStrace, unseenByStrace } from './oracle';
+
+const LESSONS_DIR = path.resolve(__dirname, '../../lessons');
+const LESSON_IDS = fs
+  .readdirSync(LESSONS_DIR)
+  .filter((name) => name.endsWith('.lesson'))
+  .map((name) => fs.readFileSync(path.join(LESSONS_DIR, name), 'utf8').match(/^id: (.+)$/m)![1]);
+
+/** The recap's calls: `  server  listen(18, 4) = 0` → `listen(18, 4) = 0`, system calls only. */
+function recapCalls(output: string): string[] {
+  const recap = output.slice(output.indexOf('Recap:'));
+  return recap
+    .split('\n')
+    .map((line) => line.match(/^ {2}(?:(?:server|client) {2})?([a-z_0-9]+\(.*)$/)?.[1])
+    .filter((line): line is string => line !== undefined && !line.startsWith('libc:'));
+}
+
+let state: string;
+beforeEach(() => {
+  state = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-state-'));
+});
+afterEach(() => fs.rmSync(state, { recursive: true, force: true }));
+
+function lesson(args: string[], input?: string): Running {
+  return netsys(['lesson', '--no-color', ...args], input, { XDG_STATE_HOME: state, COLUMNS: '80' });
+}
+
+describe('every lesson in lessons/', () => {
+  it('has the lessons the course needs', () => {
+    expect(LESSON_IDS).toEqual(expect.arrayContaining(['tcp-server', 'tcp-client', 'conversation']));
+  });
+
+  it.each(LESSON_IDS)('%s runs to its end with --no-pause, every socket closed', async (id) => {
+    const run = lesson([id, '--no-pause']);
+    expect(await finish(run)).toEqual({ code: 0, signal: null });
+    const output = run.stdout.toString();
+    expect(output).toContain(`# lesson ${id} finished`);
+    const calls = recapCalls(output);
+    expect(calls.length).toBeGreaterThan(3);
+    const opened = calls.flatMap((line) => line.match(/^(?:socket|accept)\(.*\) += (\d+)$/)?.[1] ?? []);
+    const closed = calls.flatMap((line) => line.match(/^close\((\d+)\) += 0$/)?.[1] ?? []);
+    expect(closed.sort()).toEqual(opened.sort());
+    expect(run.stderr).toBe('');
+  });
+});
+
+describe('a lesson', () => {
+  it('prints the same text when standard input is not a terminal, without --no-pause', async () => {
+    const run = lesson(['tcp-server'], '');
+    expect((await finish(run)).code).toBe(0);
+    expect(run.stdout.toString()).toContain('Recap: the calls this lesson made');
+    expect(run.stdout.toString()).not.toContain('[Enter]');
+  });
+
+  it('makes calls that strace sees, line for line, in both lanes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-lesson-strace-'));
+    try {
+      const run = underStrace(dir, 'lesson', ['lesson', 'conversation', '--no-pause', '--no-color']);
+      expect((await finish(run)).code).toBe(0);
+      const calls = recapCalls(run.stdout.toString());
+      expect(calls.length).toBe(17);
+      expect(unseenByStrace(calls, dir, 'lesson')).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows a recv blocked until the other side sends, then completed', async () => {
+    const run = lesson(['conversation', '--no-pause']);
+    expect((await finish(run)).code).toBe(0);
+    const output = run.stdout.toString();
+    const blocked = output.search(/^server │ recv\(\d+,  <unfinished \.\.\.>$/m);
+    const send = output.search(/^client │ send\(\d+, "hello, server\\n", 14, 0\) += 14$/m);
+    const completed = output.search(/^server │ recv\(\d+, "hello, server\\n", 1024, 0\) += 14$/m);
+    expect(blocked).toBeGreaterThan(0);
+    expect(send).toBeGreaterThan(blocked);
+    expect(completed).toBeGreaterThan(blocked);
+    expect(output).toMatch(/^server │ # recv returned after \d+ ms in the kernel$/m);
+  });
+
+  it('shows two lanes on a wide terminal', async () => {
+    const run = netsys(['lesson', 'conversation', '--no-pause', '--no-color'], undefined, { XDG_STATE_HOME: state, COLUMNS: '160' });
+    expect((await finish(run)).code).toBe(0);
+    const output = run.stdout.toString();
+    expect(output).toMatch(/^listen\(\d+, 4\) += 0 +│$/m);
+    expect(output).toMatch(/^ {79}│ connect\(\d+, \{sa_family=AF_INET, /m);
+  });
+
+  it('makes no call before the first key, and q closes what it opened', async () => {
+    const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_lesson.py'), 'utf8'), [NETSYS, 'tcp-server', 'enter', '?', 'enter', 'q']);
+    expect((await finish(driver)).code).toBe(0);
+    const report = JSON.parse(driver.stdout.toString());
+    expect(report.sockets_before_each_key).toEqual([0, 1, 1, 1]);
+    expect(report.exit).toBe(0);
+    const fd = report.output.match(/socket\(AF_INET, SOCK_STREAM, IPPROTO_TCP\) += (\d+)/)[1];
+    expect(report.output).toContain('# quitting: closing every socket this lesson opened');
+    expect(report.output).toMatch(new RegExp(`close\\(${fd}\\) += 0`));
+    expect(report.output.match(/next: getsockname/g)).toHaveLength(1);
+    expect(report.output).not.toMatch(/^server │ getsockname\(/m);
+  });
+
+  it('records a finished lesson, and the list marks it; a corrupt progress file is no obstacle', async () => {
+    fs.mkdirSync(path.join(state, 'netsys'));
+    fs.writeFileSync(path.join(state, 'netsys', 'progress.json'), '{not json');
+    const before = lesson([]);
+    expect((await finish(before)).code).toBe(0);
+    expect(before.stdout.toString()).toMatch(/^ {2}tcp-server +A TCP server/m);
+    expect((await finish(lesson(['tcp-server', '--no-pause']))).code).toBe(0);
+    const after = lesson([]);
+    expect((await finish(after)).code).toBe(0);
+    expect(after.stdout.toString()).toMatch(/^✓ tcp-server +A TCP server/m);
+    expect(after.stdout.toString()).toMatch(/^ {2}tcp-client /m);
+  });
+});
+
+describe('a new lesson file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-lessons-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is found and run with no code change', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'tiny.lesson'),
+      'id: tiny\ntitle: Tiny\nsummary: One socket.\norder: 1\nstep server: fd = socket(AF_INET6, SOCK_DGRAM)\nafter: Got {fd}.\nstep server: close(fd)\n',
+    );
+    const list = lesson(['--lessons-dir', dir]);
+    expect((await finish(list)).code).toBe(0);
+    expect(list.stdout.toString()).toContain('tiny  Tiny');
+    const run = lesson(['tiny', '--no-pause', '--lessons-dir', dir]);
+    expect((await finish(run)).code).toBe(0);
+    expect(run.stdout.toString()).toMatch(/socket\(AF_INET6, SOCK_DGRAM, IPPROTO_IP\) += (\d+)\n {2}Got \1\./);
+  });
+
+  it.each([
+    ['an unknown lesson id', ['no-such-lesson'], /^netsys: unknown lesson "no-such-lesson": the lessons are tcp-server, tcp-client, conversation/],
+    ['a malformed lesson file', ['--lessons-dir', 'BROKEN'], /^netsys: .*broken\.lesson:5: unknown call "sockit"/],
+    ['a missing lessons folder', ['--lessons-dir', '/nonexistent/lessons'], /^netsys: cannot read the lessons folder \/nonexistent\/lessons: ENOENT/],
+  ])('%s gets one line and exit status 2', async (_, args, message) => {
+    fs.writeFileSync(path.join(dir, 'broken.lesson'), 'id: broken\ntitle: B\nsummary: S\norder: 1\nstep server: fd = sockit(AF_INET, SOCK_STREAM)\n');
+    const run = lesson(args.map((arg) => (arg === 'BROKEN' ? dir : arg)));
+    expect((await finish(run)).code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout.toString()).toBe('');
+  });
+
+  it('a step that fails unexpectedly ends the lesson with status 1, explained, every socket closed', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'fails.lesson'),
+      [
+        'id: fails\ntitle: F\nsummary: S\norder: 1',
+        'step server: a = socket(AF_INET, SOCK_STREAM)',
+        'step server: bind(a, 127.0.0.1:0)',
+        'step server: here = getsockname(a)',
+        'step server: b = socket(AF_INET, SOCK_STREAM)',
+        'step server: bind(b, here)',
+        'step server: close(b)',
+      ].join('\n'),
+    );
+    const run = lesson(['fails', '--no-pause', '--lessons-dir', dir]);
+    expect((await finish(run)).code).toBe(1);
+    const output = run.stdout.toString();
+    expect(output).toMatch(/bind\(\d+, \{sa_family=AF_INET, sin_port=htons\([1-9]\d*\),\s+sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) += -1 EADDRINUSE \(Address already in use\)/);
+    expect(output).not.toContain('close(b)');
+    const [a, b] = [...output.matchAll(/socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)/g)].map((m) => m[1]);
+    expect(output).toMatch(new RegExp(`close\\(${b}\\) += 0[\\s\\S]*close\\(${a}\\) += 0`));
+    expect(run.stderr).toBe('netsys: bind failed with EADDRINUSE, which this lesson did not expect; it cannot go on\n');
+  });
+});
