@@ -53,13 +53,22 @@ export class Running {
   }
 
   /** Waits until standard error matches `pattern`; fails the test after `ms`. */
-  async waitForStderr(pattern: RegExp, ms = 10000): Promise<RegExpMatchArray> {
+  waitForStderr(pattern: RegExp, ms = 10000): Promise<RegExpMatchArray> {
+    return this.waitFor('stderr', () => this.err, pattern, ms);
+  }
+
+  /** Waits until standard output matches `pattern`; fails the test after `ms`. */
+  waitForStdout(pattern: RegExp, ms = 10000): Promise<RegExpMatchArray> {
+    return this.waitFor('stdout', () => this.stdout.toString(), pattern, ms);
+  }
+
+  private async waitFor(name: string, text: () => string, pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
     const deadline = Date.now() + ms;
     for (;;) {
-      const match = this.err.match(pattern);
+      const match = text().match(pattern);
       if (match) return match;
       if (Date.now() > deadline || this.child.exitCode !== null) {
-        throw new Error(`timed out waiting for ${pattern}; stderr so far:\n${this.err}`);
+        throw new Error(`timed out waiting for ${pattern}; ${name} so far:\n${text()}`);
       }
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);

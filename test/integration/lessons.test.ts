@@ -174,4 +174,35 @@ describe('a new lesson file', () => {
     expect(output).toMatch(new RegExp(`close\\(${b}\\) += 0[\\s\\S]*close\\(${a}\\) += 0`));
     expect(run.stderr).toBe('netsys: bind failed with EADDRINUSE, which this lesson did not expect; it cannot go on\n');
   });
+
+  describe('with a call nothing in the lesson completes', () => {
+    beforeEach(() => {
+      fs.writeFileSync(
+        path.join(dir, 'stuck.lesson'),
+        [
+          'id: stuck\ntitle: S\nsummary: S\norder: 1',
+          'step server: l = socket(AF_INET, SOCK_STREAM)',
+          'step server: bind(l, 127.0.0.1:0)',
+          'step server: listen(l, 1)',
+          'step server: conn = accept(l)',
+        ].join('\n'),
+      );
+    });
+
+    it('Ctrl-C wakes it, closes the socket and exits 130', async () => {
+      const run = lesson(['stuck', '--no-pause', '--lessons-dir', dir]);
+      await run.waitForStdout(/# blocked in accept/);
+      run.child.kill('SIGINT');
+      expect(await finish(run, 5000)).toEqual({ code: 130, signal: null });
+      const fd = run.stdout.toString().match(/socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)/)![1];
+      expect(run.stdout.toString()).toMatch(new RegExp(`shutdown\\(${fd}, SHUT_RDWR\\) += 0[\\s\\S]*close\\(${fd}\\) += 0`));
+    });
+
+    it('the lesson ends after a while, says which call was left waiting, and exits 1', async () => {
+      const run = lesson(['stuck', '--no-pause', '--lessons-dir', dir]);
+      expect((await finish(run, 10000)).code).toBe(1);
+      expect(run.stderr).toBe('netsys: the lesson ended with conn still waiting in the kernel\n');
+      expect(run.stdout.toString()).toMatch(/close\(\d+\) += 0\n$/);
+    });
+  });
 });
