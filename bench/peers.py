@@ -1,0 +1,49 @@
+# The reference programs for the round-trip figure: a one-byte echo server and a client that makes
+# N request/response round trips, as small as Python's socket module allows; and a driver that makes
+# the same round trips through `netsys client`'s standard input and output.
+# Usage: peers.py server            (prints its port, echoes one connection)
+#        peers.py client PORT N     (prints the seconds N round trips took)
+#        peers.py drive N CMD...    (runs CMD, N round trips through its stdin/stdout; prints seconds)
+# Each times its N round trips after one round trip made first, so that start-up and connect are not counted.
+import os, socket, subprocess, sys, time
+
+mode = sys.argv[1]
+if mode == "server":
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    print(listener.getsockname()[1], flush=True)
+    conn, _ = listener.accept()
+    while True:
+        byte = conn.recv(1)
+        if not byte:
+            break
+        conn.send(byte)
+    conn.close()
+elif mode == "client":
+    port, count = int(sys.argv[2]), int(sys.argv[3])
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.send(b"x")
+    sock.recv(1)
+    started = time.perf_counter()
+    for _ in range(count):
+        sock.send(b"x")
+        if sock.recv(1) != b"x":
+            raise SystemExit("lost the echo")
+    print(time.perf_counter() - started, flush=True)
+    sock.close()
+elif mode == "drive":
+    count, command = int(sys.argv[2]), sys.argv[3:]
+    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+    child.stdin.write(b"x")  # one round trip first, so that start-up and connect are not counted
+    if child.stdout.read(1) != b"x":
+        raise SystemExit("lost the echo")
+    started = time.perf_counter()
+    for _ in range(count):
+        child.stdin.write(b"x")
+        if child.stdout.read(1) != b"x":
+            raise SystemExit("lost the echo")
+    elapsed = time.perf_counter() - started
+    child.stdin.close()
+    child.wait()
+    print(elapsed, flush=True)
