@@ -1,7 +1,7 @@
 // `netsys lesson` lists the lessons; `netsys lesson ID` walks one, through the same way out as every
 // program (runProgram): quit, Ctrl-C or a failed call all close every socket the lesson opened.
-import chalk from 'chalk';
 import { runProgram } from '../programs/run';
+import { paintFor, wantsColor } from '../trace/paint';
 import { findLesson, loadCatalog } from './catalog';
 import { terminalKeys } from './keys';
 import { markFinished, readProgress } from './progress';
@@ -21,14 +21,11 @@ function terminalWidth(): number {
   return process.stdout.columns || Number(process.env.COLUMNS) || 80;
 }
 
-function useColor(requested: boolean): boolean {
-  return requested && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-}
 
 export function listLessons(options: Pick<LessonOptions, 'color' | 'lessonsDir'>): void {
   const lessons = loadCatalog(options.lessonsDir);
   const finished = readProgress().finished;
-  const paint = new chalk.Instance({ level: useColor(options.color) ? 1 : 0 });
+  const paint = paintFor(wantsColor(options.color, process.stdout));
   const idWidth = Math.max(...lessons.map((lesson) => lesson.id.length));
   const lines = ['Lessons (run one with: netsys lesson ID; ✓ marks the ones you have finished):', ''];
   for (const lesson of lessons) {
@@ -43,7 +40,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
   const lesson = findLesson(loadCatalog(options.lessonsDir), id);
   const keys = options.pause && process.stdin.isTTY ? terminalKeys() : null;
   const view = new LessonView(
-    { width: terminalWidth(), color: useColor(options.color), sides: lesson.sides, stringLimit: options.stringLimit },
+    { width: terminalWidth(), color: wantsColor(options.color, process.stdout), sides: lesson.sides, stringLimit: options.stringLimit },
     (text) => process.stdout.write(text),
   );
   const runner = new StepRunner({

@@ -1,10 +1,10 @@
 // What a lesson prints, on standard output: prose at full width, and each side's calls in its lane
 // (server left, client right) when the terminal is wide enough, else each line labelled with its side.
-import chalk from 'chalk';
 import type { BlockedCall, CallEvent } from '../trace/event';
 import { blockedNote, heldFor } from '../trace/blocking';
 import { formatLine, formatUnfinished, StraceOptions } from '../trace/strace';
 import type { Side } from './format';
+import { Paint, paintFor } from '../trace/paint';
 
 /** Two lanes need room for a call and its result side by side. */
 const LANES_FROM_WIDTH = 120;
@@ -41,7 +41,7 @@ export function paragraphs(text: string, width: number, indent = ''): string[] {
 }
 
 export class LessonView {
-  private readonly paint: chalk.Chalk;
+  private readonly paint: Paint;
   private readonly lanes: boolean;
   private readonly laneWidth: number;
 
@@ -49,7 +49,7 @@ export class LessonView {
     private readonly options: ViewOptions,
     private readonly write: (text: string) => void,
   ) {
-    this.paint = new chalk.Instance({ level: options.color ? (chalk.supportsColor ? chalk.supportsColor.level : 1) : 0 });
+    this.paint = paintFor(options.color);
     this.lanes = options.sides.length === 2 && options.width >= LANES_FROM_WIDTH;
     this.laneWidth = this.lanes ? Math.floor((options.width - LANE_GAP.length) / 2) : options.width;
   }
