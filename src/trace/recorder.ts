@@ -20,6 +20,9 @@ import type { Arg, CallEvent, CallKind } from './event';
 export const SHUT_WR = valueOf(SHUTDOWN_MODES, 'SHUT_WR');
 export const SHUT_RDWR = valueOf(SHUTDOWN_MODES, 'SHUT_RDWR');
 
+/** struct timeval on x86_64: tv_sec and tv_usec, 8 bytes each. */
+const TIMEVAL_SIZE = 16;
+
 export interface Outcome {
   readonly ret: number;
   /** errno when the call failed (ret is -1), else null. */
@@ -175,6 +178,51 @@ export class Recorder {
     );
   }
 
+  /** One sendto(2): a datagram to `addr`; UDP sends it whole or not at all. */
+  async sendto(sockfd: number, data: Buffer, addr: InetSockAddr, flags = 0): Promise<Outcome> {
+    this.refuseIfStopping();
+    const bytes = encodeSockaddr(addr);
+    const { raw, timing } = await this.hold(sockfd, () => libc.sendto(sockfd, data, flags, bytes));
+    return this.unlessStopping(
+      this.record('sendto', timing, raw, [
+        fd(sockfd),
+        { name: 'buf', type: 'bytes', head: this.capture(data, data.length), length: data.length },
+        { name: 'len', type: 'int', value: data.length },
+        { name: 'flags', type: 'flags', table: MESSAGE_FLAGS, value: flags },
+        { name: 'dest_addr', type: 'sockaddr', addr: decodeSockaddr(bytes, bytes.length) },
+        { name: 'addrlen', type: 'int', value: bytes.length },
+      ]),
+    );
+  }
+
+  /**
+   * One recvfrom(2) into `buffer`, with room for a sender's address of `family`: on success the
+   * first `ret` bytes hold one datagram and `addr` the address the kernel wrote.
+   */
+  async recvfrom(sockfd: number, buffer: Buffer, family: number, flags = 0): Promise<AddressOutcome> {
+    this.refuseIfStopping();
+    const addr = Buffer.alloc(sockaddrSize(family));
+    const length = socklen(addr.length);
+    const { raw, timing } = await this.hold(sockfd, () => libc.recvfrom(sockfd, buffer, flags, addr, length));
+    const after = length.readUInt32LE(0);
+    // As strace: a failed call shows both buffers by address and the length as passed; an address
+    // shorter than its family field (a wake-up with no datagram) is shown by address too.
+    const decoded = raw.value >= 0 && after >= 2 ? decodeSockaddr(addr, after) : null;
+    const outcome = this.record('recvfrom', timing, raw, [
+      fd(sockfd),
+      raw.value >= 0
+        ? { name: 'buf', type: 'bytes', head: this.capture(buffer, raw.value), length: raw.value }
+        : { name: 'buf', type: 'pointer', value: libc.addressOf(buffer) },
+      { name: 'len', type: 'int', value: buffer.length },
+      { name: 'flags', type: 'flags', table: MESSAGE_FLAGS, value: flags },
+      decoded
+        ? { name: 'src_addr', type: 'sockaddr', addr: decoded }
+        : { name: 'src_addr', type: 'pointer', value: libc.addressOf(addr) },
+      { name: 'addrlen', type: 'socklen', before: addr.length, after: raw.value >= 0 ? after : addr.length },
+    ]);
+    return this.unlessStopping({ ...outcome, addr: decoded });
+  }
+
   shutdown(sockfd: number, how: number): Outcome {
     this.refuseIfStopping();
     return this.shutdownNow(sockfd, how);
@@ -206,6 +254,25 @@ export class Recorder {
       { name: 'level', type: 'enum', table: SOCKET_LEVELS, value: level },
       { name: 'optname', type: 'sockopt', level, value: option },
       { name: 'optval', type: 'intref', value },
+      { name: 'optlen', type: 'int', value: bytes.length },
+    ]);
+  }
+
+  /**
+   * setsockopt(2) with a struct timeval, as for SO_RCVTIMEO. strace 6.1 does not decode this
+   * option's value: it shows the struct's 16 bytes as a string, and so does netsys.
+   */
+  setsockoptTimeval(sockfd: number, level: number, option: number, microseconds: number): Outcome {
+    this.refuseIfStopping();
+    const bytes = Buffer.alloc(TIMEVAL_SIZE);
+    bytes.writeBigInt64LE(BigInt(Math.floor(microseconds / 1e6)), 0);
+    bytes.writeBigInt64LE(BigInt(microseconds % 1e6), 8);
+    const { raw, timing } = timed(() => libc.setsockopt(sockfd, level, option, bytes));
+    return this.record('setsockopt', timing, raw, [
+      fd(sockfd),
+      { name: 'level', type: 'enum', table: SOCKET_LEVELS, value: level },
+      { name: 'optname', type: 'sockopt', level, value: option },
+      { name: 'optval', type: 'bytes', head: this.capture(bytes, bytes.length), length: bytes.length },
       { name: 'optlen', type: 'int', value: bytes.length },
     ]);
   }
