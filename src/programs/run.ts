@@ -32,7 +32,7 @@ export async function runProgram(calls: Recorder, output: TraceOutput, body: () 
   const leave = async (code: number, message?: string): Promise<never> => {
     leaving = true;
     await calls.releaseAll();
-    await Promise.all([output.flush(), stdoutWritten()]);
+    await Promise.all([output.finish(), stdoutWritten()]);
     if (message) process.stderr.write(`netsys: ${message}\n`);
     process.exit(code);
   };
