@@ -2,6 +2,7 @@
 // Calls that can block in the kernel run on a libuv thread-pool thread
 // (runInNewThread) so the event loop stays free for signals, timers and input;
 // errno is read by ffi-rs on that same thread, right after the call returns.
+import './quiet-report';
 import { DataType as T, define, open } from 'ffi-rs';
 
 const LIB = 'libc';

@@ -1,9 +1,22 @@
-// What the UDP server and client share: one datagram received with its sender's address.
+// What the UDP server and client share: one datagram received with its sender's address, and
+// input cut into lines, one datagram each.
 import type { TraceOutput } from '../trace/output';
 import type { AddressOutcome, Recorder } from '../trace/recorder';
 
 /** How much one recvfrom asks for: more than the largest UDP datagram (65507 bytes over IPv4). */
 export const DATAGRAM_BUFFER_SIZE = 65536;
+
+/** Splits bytes into lines, each keeping its newline; `rest` is an unfinished last line. */
+export function splitLines(pending: Buffer, chunk: Buffer): { lines: Buffer[]; rest: Buffer } {
+  const data = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let end = data.indexOf(0x0a); end !== -1; end = data.indexOf(0x0a, start)) {
+    lines.push(data.subarray(start, end + 1));
+    start = end + 1;
+  }
+  return { lines, rest: data.subarray(start) };
+}
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 

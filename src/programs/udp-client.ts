@@ -9,7 +9,7 @@ import { ADDRESS_FAMILIES, SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf 
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
 import { resolveTargets, Target } from './client';
-import { DATAGRAM_BUFFER_SIZE, receiveDatagram } from './datagrams';
+import { DATAGRAM_BUFFER_SIZE, receiveDatagram, splitLines } from './datagrams';
 import { CallFailed, expectSuccess } from './run';
 
 export interface UdpClientOptions {
@@ -28,18 +28,6 @@ const AF_UNSPEC = valueOf(ADDRESS_FAMILIES, 'AF_UNSPEC');
 const SOL_SOCKET = valueOf(SOCKET_LEVELS, 'SOL_SOCKET');
 /** SO_RCVTIMEO on x86_64 with a 64-bit time_t: glibc's SO_RCVTIMEO is this one, number 20. */
 const SO_RCVTIMEO_OLD = valueOf(SOCKET_OPTIONS, 'SO_RCVTIMEO_OLD');
-
-/** Splits bytes into lines, each keeping its newline; `rest` is an unfinished last line. */
-export function splitLines(pending: Buffer, chunk: Buffer): { lines: Buffer[]; rest: Buffer } {
-  const data = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-  const lines: Buffer[] = [];
-  let start = 0;
-  for (let end = data.indexOf(0x0a); end !== -1; end = data.indexOf(0x0a, start)) {
-    lines.push(data.subarray(start, end + 1));
-    start = end + 1;
-  }
-  return { lines, rest: data.subarray(start) };
-}
 
 /** Each line of the input as one datagram; a last line without a newline is sent as it is. */
 async function* datagrams(input: Readable | string): AsyncGenerator<Buffer> {
