@@ -1,0 +1,57 @@
+// Running netsys under strace, and reading back what strace printed for it: the oracle.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { NETSYS, Running } from './helpers';
+
+export const TRACED = 'socket,bind,listen,accept,accept4,connect,sendto,recvfrom,shutdown,close,getsockname,getpeername,setsockopt,getsockopt';
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-oracle-'));
+}
+
+/** netsys under `strace -qq -ff`: one file per thread, since blocking calls run on pool threads. */
+export function underStrace(dir: string, name: string, args: readonly string[], input?: string): Running {
+  return new Running('strace', ['-qq', '-ff', '-o', path.join(dir, name), '-e', `trace=${TRACED}`, NETSYS, ...args], input);
+}
+
+/** strace's column padding folded to one space, so lines compare whatever their length. */
+export function foldPadding(line: string): string {
+  return line.replace(/\) +=/, ') =');
+}
+
+/** Every line strace wrote for one process, all threads together, padding folded. */
+export function straceLines(dir: string, name: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.startsWith(`${name}.`))
+    .flatMap((file) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n'))
+    .filter((line) => line !== '')
+    .map(foldPadding);
+}
+
+/** netsys's `recv(5, "hi", 1024, 0) = 2` as the kernel saw it: `recvfrom(5, "hi", 1024, 0, NULL, NULL) = 2`. */
+export function asKernelSawIt(line: string): string {
+  return foldPadding(line)
+    .replace(/^recv\((.*)\) =/, 'recvfrom($1, NULL, NULL) =')
+    .replace(/^send\((.*)\) =/, 'sendto($1, NULL, 0) =');
+}
+
+/** The system-call lines of netsys's trace (not notes, not library calls). */
+export function callLines(text: string): string[] {
+  return text.split('\n').filter((line) => /^[a-z_0-9]+\(/.test(line));
+}
+
+/** The lines of `text` that strace did not print for the same process (none, when netsys is right). */
+export function notSeenByStrace(text: string, dir: string, name: string): string[] {
+  const seen = new Set(straceLines(dir, name));
+  return callLines(text).filter((line) => !seen.has(asKernelSawIt(line)));
+}
+
+/** Lines of given calls, sorted, to compare two traces as multisets. */
+export function linesOf(lines: readonly string[], calls: readonly string[]): string[] {
+  return lines
+    .map(foldPadding)
+    .filter((line) => calls.some((call) => line.startsWith(`${call}(`)))
+    .sort();
+}
