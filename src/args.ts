@@ -1,6 +1,9 @@
 // Parsing and checking what the user typed. Each function returns the value or throws a UsageError
 // whose message names what was wrong and what is accepted.
 
+import type { CallSelection } from './trace/select';
+import { TRACEABLE_NAMES } from './trace/syscalls';
+
 export class UsageError extends Error {}
 
 export function parsePort(text: string): number {
@@ -21,4 +24,35 @@ export function parseCount(what: string, min: number, max: number): (text: strin
 export function parseHost(text: string): string {
   if (text.trim() === '') throw new UsageError('host must not be empty: give a name such as localhost or an address such as 127.0.0.1');
   return text;
+}
+
+/** --timeout: seconds, to the microsecond (`2`, `0.5`); returned in microseconds. 0 means wait for ever. */
+export function parseTimeout(text: string): number {
+  const match = /^(\d{1,5})(?:\.(\d{1,6}))?$/.exec(text);
+  const micros = match ? Number(match[1]) * 1e6 + Number((match[2] ?? '').padEnd(6, '0')) : NaN;
+  if (!(micros <= 86400e6)) {
+    throw new UsageError(`--timeout must be seconds from 0 to 86400, such as 2 or 0.5 (0: wait for ever), not "${text}"`);
+  }
+  return micros;
+}
+
+/**
+ * -e, as strace reads it: `[trace=][!]NAME[,NAME...]`, or `trace=all`. Names are system calls
+ * (recvfrom also selects recv, which reaches the kernel as recvfrom) or the names netsys prints.
+ */
+export function parseTraceExpression(text: string): CallSelection | undefined {
+  const qualifier = /^([a-z_]+)=/.exec(text);
+  if (qualifier && qualifier[1] !== 'trace') {
+    throw new UsageError(`-e: netsys knows only the trace= qualifier (as in -e trace=connect,close), not "${qualifier[1]}="`);
+  }
+  const value = qualifier ? text.slice(qualifier[0].length) : text;
+  const negated = value.startsWith('!');
+  const names = (negated ? value.slice(1) : value).split(',');
+  if (!negated && names.length === 1 && names[0] === 'all') return undefined;
+  const unknown = names.filter((name) => !TRACEABLE_NAMES.includes(name));
+  if (unknown.length > 0) {
+    const what = unknown.map((name) => `"${name}"`).join(', ');
+    throw new UsageError(`-e trace: no call named ${what}; netsys makes only ${TRACEABLE_NAMES.join(', ')} (or: all)`);
+  }
+  return { names: new Set(names), negated };
 }

@@ -1,7 +1,9 @@
 // The command line: commander, and nothing else. Programs are loaded only when a command runs,
 // so `netsys --help` starts without touching libc.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parseCount, parseHost, parsePort, UsageError } from './args';
+import { parseCount, parseHost, parsePort, parseTimeout, parseTraceExpression, UsageError } from './args';
+import { AF_INET6 } from './libc/addresses';
+import type { CallSelection } from './trace/select';
 
 const USAGE_EXIT = 2;
 
@@ -10,6 +12,12 @@ interface TraceFlags {
   output?: string;
   stringLimit: number;
   color: boolean;
+  /** -t, -tt, -ttt: how many times -t was given. */
+  t: number;
+  syscallTimes?: boolean;
+  summaryOnly?: boolean;
+  /** -e trace=...; absent for all calls. */
+  e?: CallSelection;
 }
 
 /** Adapts a parser that throws UsageError to commander's InvalidArgumentError. */
@@ -35,7 +43,41 @@ function withTraceOptions(command: Command): Command {
     .option('--json', 'print each call as one JSON object per line (see README)')
     .option('-o, --output <file>', 'write the trace to FILE instead of standard error')
     .addOption(stringLimitOption())
-    .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)');
+    .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)')
+    .option('-T, --syscall-times', 'show the time spent in each call at the end of its line, as strace -T: <0.000123>')
+    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', (_, count: number) => count + 1, 0)
+    .option('-c, --summary-only', 'no line per call: at exit, a table of calls, errors and time per system call, as strace -c')
+    .addOption(
+      new Option('-e <expr>', 'trace=NAME[,NAME...]: show only these calls (all are still made), as strace -e trace=; trace=!NAME shows all but these')
+        .argParser(arg(parseTraceExpression)),
+    );
+}
+
+interface ServerFlags {
+  host?: string;
+  backlog: number;
+  reuseaddr?: boolean;
+  once?: boolean;
+  udp?: boolean;
+  ipv6?: boolean;
+  v6only?: boolean;
+}
+
+interface ClientFlags {
+  message?: string;
+  udp?: boolean;
+  ipv6?: boolean;
+  /** Microseconds. */
+  timeout: number;
+}
+
+/**
+ * Commander reads `-1` as an option because `-6` is one; what the user meant was a negative number,
+ * and no number netsys takes can be negative.
+ */
+function explainUsageError(message: string): string {
+  const negative = message.match(/^unknown option '(-\d+)'/);
+  return negative ? `"${negative[1]}" is negative: a port must be a number from 0 to 65535, and counts start at 0\n` : message;
 }
 
 function fail(message: string): never {
@@ -55,6 +97,10 @@ async function startTracing(flags: TraceFlags) {
       color: flags.color,
       file: flags.output,
       stringLimit: flags.stringLimit,
+      timestamps: Math.min(flags.t, 3) as 0 | 1 | 2 | 3,
+      durations: Boolean(flags.syscallTimes),
+      summary: Boolean(flags.summaryOnly),
+      selection: flags.e,
     });
   } catch (error) {
     if (error instanceof OutputFileError) fail(error.message);
@@ -74,34 +120,45 @@ function buildProgram(): Command {
     .version(require('../package.json').version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`netsys: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(`netsys: ${explainUsageError(text.replace(/^error: /, ''))}`) });
 
   withTraceOptions(
     program
       .command('server')
       .description('a TCP echo server: socket, bind, listen, then accept, recv and send for each client')
       .argument('<port>', 'port to listen on, 0 to let the kernel choose', arg(parsePort))
-      .option('--host <address>', 'address to bind; 0.0.0.0 or :: opens the server to the network', '127.0.0.1')
+      .option('--host <address>', 'address to bind (default 127.0.0.1, or ::1 with -6); 0.0.0.0 or :: opens the server to the network')
       .option('--backlog <n>', 'listen() backlog: connections the kernel may queue', arg(parseCount('--backlog', 0, 65535)), 16)
       .option('--reuseaddr', 'set SO_REUSEADDR before bind (rebind a port whose connections are in TIME_WAIT)')
-      .option('--once', 'serve one connection, then close the listening socket and exit'),
-  ).action(async (port: number, flags: TraceFlags & { host: string; backlog: number; reuseaddr?: boolean; once?: boolean }) => {
+      .option('--once', 'serve one connection (with -u: one datagram), then close the socket and exit')
+      .option('-u, --udp', 'UDP: socket(SOCK_DGRAM), bind, then recvfrom and sendto back for each datagram; no listen, no accept')
+      .option('-6, --ipv6', 'IPv6 (AF_INET6): the default --host becomes ::1')
+      .option('--v6only', 'set IPV6_V6ONLY before bind, so an IPv6 socket takes no IPv4 clients (implies -6)'),
+  ).action(async (port: number, flags: TraceFlags & ServerFlags, command: Command) => {
     const { parseInetAddress } = await import('./libc/sockaddr');
-    const local = parseInetAddress(flags.host);
-    if (!local) fail(`--host must be a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1, not "${flags.host}"`);
+    const wantsV6 = Boolean(flags.ipv6 || flags.v6only);
+    const host = flags.host ?? (wantsV6 ? '::1' : '127.0.0.1');
+    const local = parseInetAddress(host);
+    if (!local) fail(`--host must be a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1, not "${host}"`);
+    if (wantsV6 && local.family !== AF_INET6) fail(`${flags.v6only ? '--v6only' : '-6'} needs an IPv6 --host such as ::1 or ::, not ${host}`);
+    if (flags.udp && command.getOptionValueSource('backlog') === 'cli') fail('--backlog sets the queue of listen(), and a UDP server (-u) does not listen');
     const { calls, output } = await startTracing(flags);
-    const [{ runProgram }, { runServer }] = await Promise.all([import('./programs/run'), import('./programs/server')]);
+    const [{ runProgram }, { runServer }, { runUdpServer }] = await Promise.all([
+      import('./programs/run'),
+      import('./programs/server'),
+      import('./programs/udp-server'),
+    ]);
     if (local.address === '0.0.0.0' || local.address === '::') output.note(`${local.address} accepts connections from the network, not only from this machine`);
-    await runProgram(calls, output, () =>
-      runServer(calls, output, {
-        family: local.family,
-        address: local.address,
-        port,
-        backlog: flags.backlog,
-        reuseaddr: Boolean(flags.reuseaddr),
-        once: Boolean(flags.once),
-      }),
-    );
+    const options = {
+      family: local.family,
+      address: local.address,
+      port,
+      backlog: flags.backlog,
+      reuseaddr: Boolean(flags.reuseaddr),
+      once: Boolean(flags.once),
+      v6only: Boolean(flags.v6only),
+    };
+    await runProgram(calls, output, () => (flags.udp ? runUdpServer(calls, output, options) : runServer(calls, output, options)));
   });
 
   withTraceOptions(
@@ -110,16 +167,33 @@ function buildProgram(): Command {
       .description('a TCP client: resolve, socket, connect, then send standard input and print what comes back')
       .argument('<host>', 'name or address of the server', arg(parseHost))
       .argument('<port>', 'port of the server', arg(parsePort))
-      .option('-m, --message <text>', 'send this one line instead of reading standard input'),
-  ).action(async (host: string, port: number, flags: TraceFlags & { message?: string }) => {
+      .option('-m, --message <text>', 'send this one line instead of reading standard input')
+      .option('-u, --udp', 'UDP: send each line as one datagram with sendto and recvfrom its reply; no connect')
+      .option('-6, --ipv6', 'resolve the host to IPv6 addresses only (AF_INET6)')
+      .addOption(
+        new Option('--timeout <seconds>', 'with -u: how long recvfrom waits for each reply (SO_RCVTIMEO); 0 waits for ever')
+          .default(2e6, '2')
+          .argParser(arg(parseTimeout)),
+      ),
+  ).action(async (host: string, port: number, flags: TraceFlags & ClientFlags, command: Command) => {
+    if (!flags.udp && command.getOptionValueSource('timeout') === 'cli') fail('--timeout sets how long a UDP client (-u) waits for a reply; add -u');
+    const { parseInetAddress } = await import('./libc/sockaddr');
+    const literal = parseInetAddress(host);
+    if (flags.ipv6 && literal && literal.family !== AF_INET6) fail(`-6 asks for IPv6, but ${host} is an IPv4 address`);
     const { calls, output } = await startTracing(flags);
-    const [{ runProgram }, { runClient, HostNotFound }] = await Promise.all([import('./programs/run'), import('./programs/client')]);
+    const [{ runProgram }, { runClient, HostNotFound }, { runUdpClient }] = await Promise.all([
+      import('./programs/run'),
+      import('./programs/client'),
+      import('./programs/udp-client'),
+    ]);
+    const family = flags.ipv6 ? AF_INET6 : undefined;
     await runProgram(calls, output, async () => {
       try {
-        await runClient(calls, output, { host, port, message: flags.message });
+        if (flags.udp) await runUdpClient(calls, output, { host, port, family, message: flags.message, timeoutMicroseconds: flags.timeout });
+        else await runClient(calls, output, { host, port, family, message: flags.message });
       } catch (error) {
         if (!(error instanceof HostNotFound)) throw error;
-        await output.flush();
+        await output.finish();
         fail(error.message);
       }
     });

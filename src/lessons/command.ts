@@ -50,7 +50,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
     stringLimit: options.stringLimit,
     explainErrno: options.explainErrno ?? (() => undefined),
   });
-  const notes = { note: (text: string) => view.note(null, text), flush: async () => undefined };
+  const notes = { note: (text: string) => view.note(null, text), finish: async () => undefined };
   return runProgram(runner, notes, async () => {
     const ending = await runner.walk();
     keys?.close();

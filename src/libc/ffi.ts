@@ -2,6 +2,7 @@
 // Calls that can block in the kernel run on a libuv thread-pool thread
 // (runInNewThread) so the event loop stays free for signals, timers and input;
 // errno is read by ffi-rs on that same thread, right after the call returns.
+import './quiet-report';
 import { DataType as T, define, open } from 'ffi-rs';
 
 const LIB = 'libc';
@@ -22,6 +23,14 @@ const fns = define({
   },
   recv: {
     library: LIB, retType: T.I64, paramsType: [T.I32, T.U8Array, T.U64, T.I32], errno: true, runInNewThread: true,
+  },
+  sendto: {
+    library: LIB, retType: T.I64, paramsType: [T.I32, T.U8Array, T.U64, T.I32, T.U8Array, T.U32], errno: true,
+    runInNewThread: true,
+  },
+  recvfrom: {
+    library: LIB, retType: T.I64, paramsType: [T.I32, T.U8Array, T.U64, T.I32, T.U8Array, T.U8Array], errno: true,
+    runInNewThread: true,
   },
   shutdown: { library: LIB, retType: T.I32, paramsType: [T.I32, T.I32], errno: true },
   close: { library: LIB, retType: T.I32, paramsType: [T.I32], errno: true },
@@ -100,6 +109,13 @@ export async function send(fd: number, data: Buffer, flags: number): Promise<Raw
 }
 export async function recv(fd: number, buffer: Buffer, flags: number): Promise<RawResult> {
   return raw(await fns.recv([fd, buffer, buffer.length, flags]));
+}
+export async function sendto(fd: number, data: Buffer, flags: number, addr: Buffer): Promise<RawResult> {
+  return raw(await fns.sendto([fd, data, data.length, flags, addr, addr.length]));
+}
+/** recvfrom(2): `addr` receives the sender's address, `addrlen` (a socklen_t) its length. */
+export async function recvfrom(fd: number, buffer: Buffer, flags: number, addr: Buffer, addrlen: Buffer): Promise<RawResult> {
+  return raw(await fns.recvfrom([fd, buffer, buffer.length, flags, addr, addrlen]));
 }
 export function shutdown(fd: number, how: number): RawResult {
   return raw(fns.shutdown([fd, how]));

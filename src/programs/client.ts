@@ -16,12 +16,14 @@ export interface ClientOptions {
   readonly port: number;
   /** Sent as one line instead of standard input. */
   readonly message?: string;
+  /** AF_INET6 for -6: names are resolved to IPv6 addresses only. AF_UNSPEC when absent. */
+  readonly family?: number;
 }
 
 const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
 const AF_UNSPEC = valueOf(ADDRESS_FAMILIES, 'AF_UNSPEC');
 
-interface Target {
+export interface Target {
   readonly family: number;
   readonly protocol: number;
   readonly addr: InetSockAddr;
@@ -30,13 +32,20 @@ interface Target {
 /** Resolution failed: the host name is not known (a usage error), or the resolver failed (exit 1). */
 export class HostNotFound extends Error {}
 
-async function resolveTargets(calls: Recorder, host: string, port: number): Promise<Target[]> {
+/** An address literal as it is; a name through getaddrinfo, with `family` and `socktype` as hints. */
+export async function resolveTargets(
+  calls: Recorder,
+  host: string,
+  port: number,
+  family = AF_UNSPEC,
+  socktype = SOCK_STREAM,
+): Promise<Target[]> {
   const literal = parseInetAddress(host);
   if (literal) return [{ family: literal.family, protocol: 0, addr: { ...literal, port, flowinfo: 0, scopeId: 0 } }];
   const resolved = await calls.getaddrinfo(host, String(port), {
     flags: 0,
-    family: AF_UNSPEC,
-    socktype: SOCK_STREAM,
+    family,
+    socktype,
     protocol: 0,
   });
   if (resolved.error) {
@@ -93,7 +102,7 @@ async function sendInput(calls: Recorder, fd: number, input: Readable | string, 
 }
 
 export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions): Promise<void> {
-  const targets = await resolveTargets(calls, options.host, options.port);
+  const targets = await resolveTargets(calls, options.host, options.port, options.family);
   const { fd, target } = await connectToAny(calls, output, targets);
   const local = calls.getsockname(fd, target.family);
   if (local.addr) output.note(`connected: ${endpointText(local.addr)} (port picked by the kernel) -> ${endpointText(target.addr)}`);

@@ -9,10 +9,10 @@ export interface Releasable {
   releaseAll(): Promise<void>;
 }
 
-/** What the way out needs of the output: a note, and every line written (TraceOutput). */
+/** What the way out needs of the output: a note, and the end of the trace, all written (TraceOutput). */
 export interface Notes {
   note(text: string): void;
-  flush(): Promise<void>;
+  finish(): Promise<void>;
 }
 
 /** The program cannot go on: it ends with exit status 1 and this one-line message. */
@@ -45,7 +45,7 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   const leave = async (code: number, message?: string): Promise<never> => {
     leaving = true;
     await calls.releaseAll();
-    await Promise.all([output.flush(), stdoutWritten()]);
+    await Promise.all([output.finish(), stdoutWritten()]);
     if (message) process.stderr.write(`netsys: ${message}\n`);
     process.exit(code);
   };

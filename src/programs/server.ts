@@ -4,6 +4,7 @@ import { endpointText, InetSockAddr, isInet } from '../libc/addresses';
 import { SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
+import { chooseDualStack } from './dualstack';
 import { expectSuccess } from './run';
 import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
 
@@ -14,6 +15,8 @@ export interface ServerOptions {
   readonly backlog: number;
   readonly reuseaddr: boolean;
   readonly once: boolean;
+  /** --v6only: IPV6_V6ONLY before bind, so IPv4 clients are not taken. */
+  readonly v6only?: boolean;
 }
 
 const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
@@ -47,6 +50,7 @@ export async function runServer(calls: Recorder, output: TraceOutput, options: S
   if (options.reuseaddr) {
     expectSuccess('setsockopt SO_REUSEADDR', calls.setsockoptInt(listener, SOL_SOCKET, SO_REUSEADDR, 1));
   }
+  chooseDualStack(calls, output, listener, options, Boolean(options.v6only));
   const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: 0 };
   expectSuccess(`bind to ${endpointText(requested)}`, calls.bind(listener, requested));
   expectSuccess('listen', calls.listen(listener, options.backlog));

@@ -57,6 +57,7 @@ export interface CallEvent {
 export interface BlockedCall {
   readonly pid: number;
   readonly name: string;
+  readonly kind: CallKind;
   /** The arguments as passed: those the kernel will fill in are still of type 'output'. */
   readonly args: readonly Arg[];
   readonly startedAt: number;

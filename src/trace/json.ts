@@ -1,6 +1,7 @@
 // `--json`: one object per call, one call per line. Documented in the README.
 import { ADDRESS_FAMILIES, formatEnum } from '../libc/xlat';
 import { isInet } from '../libc/addresses';
+import type { CallCount } from './count';
 import type { Arg, BlockedCall, CallEvent } from './event';
 import { formatArg, formatLine, formatUnfinished, StraceOptions } from './strace';
 
@@ -80,4 +81,17 @@ export function formatJsonBlocked(call: BlockedCall, options: StraceOptions): st
 
 export function formatJsonNote(text: string): string {
   return JSON.stringify({ type: 'note', text });
+}
+
+/** -c with --json: the counts as one object, times in seconds. */
+export function formatJsonSummary(rows: readonly CallCount[]): string {
+  return JSON.stringify({
+    type: 'summary',
+    calls: rows.map((row) => ({
+      syscall: row.syscall,
+      calls: row.calls,
+      errors: row.errors,
+      seconds: Number((row.nanoseconds / 1e9).toFixed(9)),
+    })),
+  });
 }

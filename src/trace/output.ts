@@ -5,17 +5,24 @@ import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { blockedNote, heldFor } from './blocking';
 import type { BlockedCall, CallEvent } from './event';
-import { formatJson, formatJsonBlocked, formatJsonNote } from './json';
-import { formatCall, formatResult, formatUnfinished, padToResult, StraceOptions } from './strace';
+import { CallCounter, formatSummary } from './count';
+import { formatJson, formatJsonBlocked, formatJsonNote, formatJsonSummary } from './json';
+import { CallSelection, isSelected } from './select';
+import { lineParts, StampOptions } from './stamps';
+import { formatUnfinished, StraceOptions } from './strace';
 
 export type TraceFormat = 'text' | 'json';
 
-export interface OutputOptions extends StraceOptions {
+export interface OutputOptions extends StraceOptions, StampOptions {
   readonly format: TraceFormat;
   /** False for --no-color; colour is also off under NO_COLOR, in a file, and off a terminal. */
   readonly color: boolean;
   /** -o FILE; standard error when absent. */
   readonly file?: string;
+  /** -c: no line per call; a table of the calls at the end (see finish). */
+  readonly summary?: boolean;
+  /** -e trace=: only these calls are shown (and counted). */
+  readonly selection?: CallSelection;
 }
 
 /** The trace file could not be opened: a usage error, reported before any call is made. */
@@ -32,6 +39,7 @@ export class TraceOutput {
   private readonly paint: chalk.Chalk;
   private pending: string[] = [];
   private scheduled = false;
+  private readonly counter: CallCounter | null;
 
   constructor(private readonly options: OutputOptions) {
     if (options.file) {
@@ -47,25 +55,30 @@ export class TraceOutput {
       this.stream = process.stderr;
     }
     this.paint = new chalk.Instance({ level: colorLevel(options, this.stream) });
+    this.counter = options.summary ? new CallCounter() : null;
   }
 
   call(event: CallEvent): void {
+    if (!isSelected(event, this.options.selection)) return;
+    if (this.counter) {
+      this.counter.add(event);
+      return;
+    }
     if (this.options.format === 'json') {
       this.push(formatJson(event, this.options));
       return;
     }
-    const head = formatCall(event, this.options);
+    const { head, padding, result, elapsed } = lineParts(event, this.options);
     const name = event.name;
     const mark = head.slice(0, head.indexOf(name + '('));
     const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);
-    const padding = padToResult(head).slice(head.length);
-    const result = formatResult(event);
-    this.push(styledHead + padding + (event.error ? this.paint.red(result) : this.paint.green(result)));
+    this.push(styledHead + padding + (event.error ? this.paint.red(result) : this.paint.green(result)) + this.paint.dim(elapsed));
     if (event.blocked) this.note(`${event.name} returned after ${heldFor(event.durationMs)} in the kernel`);
   }
 
-  /** A call the kernel is holding: strace's unfinished line, and why it waits. */
+  /** A call the kernel is holding: strace's unfinished line, and why it waits (not with -c). */
   blocked(call: BlockedCall): void {
+    if (this.counter || !isSelected(call, this.options.selection)) return;
     if (this.options.format === 'json') {
       this.push(formatJsonBlocked(call, this.options));
       return;
@@ -79,10 +92,29 @@ export class TraceOutput {
     this.push(this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`));
   }
 
+  /** Ends the trace, whatever the way out: with -c, the table of calls; then every line is written. */
+  finish(): Promise<void> {
+    if (this.counter) this.summarize(this.counter);
+    return this.flush();
+  }
+
   /** Resolves once every line so far has been handed to the operating system. */
   flush(): Promise<void> {
     this.writePending();
     return new Promise((resolve) => this.stream.write('', () => resolve()));
+  }
+
+  private summarize(counter: CallCounter): void {
+    const rows = counter.rows();
+    if (this.options.format === 'json') {
+      this.push(formatJsonSummary(rows));
+    } else {
+      for (const line of formatSummary(rows)) this.push(line);
+    }
+    this.note('-c: seconds are wall-clock time in each call, as strace -c -w counts them (strace -c alone counts CPU time)');
+    if (counter.libraryCallCount > 0) {
+      this.note('getaddrinfo is a library call, not a system call: it is not in the table');
+    }
   }
 
   private push(line: string): void {

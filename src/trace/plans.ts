@@ -25,12 +25,12 @@ function flagsArg(value: number): Arg {
 }
 
 /** The address as the kernel receives it: encoded, then decoded again, so it prints as strace prints it. */
-function addressArgs(addr: InetSockAddr): { bytes: Buffer; args: Arg[] } {
+function addressArgs(addr: InetSockAddr, name = 'addr'): { bytes: Buffer; args: Arg[] } {
   const bytes = encodeSockaddr(addr);
   return {
     bytes,
     args: [
-      { name: 'addr', type: 'sockaddr', addr: decodeSockaddr(bytes, bytes.length) },
+      { name, type: 'sockaddr', addr: decodeSockaddr(bytes, bytes.length) },
       intArg('addrlen', bytes.length),
     ],
   };
@@ -60,6 +60,14 @@ export const plan = {
   send(sockfd: number, head: Buffer, length: number, flags: number): Arg[] {
     return [fdArg(sockfd), { name: 'buf', type: 'bytes', head, length }, intArg('len', length), flagsArg(flags)];
   },
+  /** sendto: the encoded destination goes to libc, the args to the trace. */
+  sendto(sockfd: number, head: Buffer, length: number, flags: number, addr: InetSockAddr): { bytes: Buffer; args: Arg[] } {
+    const destination = addressArgs(addr, 'dest_addr');
+    return { bytes: destination.bytes, args: [...plan.send(sockfd, head, length, flags), ...destination.args] };
+  },
+  recvfrom(sockfd: number, length: number, flags: number): Arg[] {
+    return [...plan.recv(sockfd, length, flags), outputArg('src_addr'), outputArg('addrlen')];
+  },
   recv(sockfd: number, length: number, flags: number): Arg[] {
     return [fdArg(sockfd), outputArg('buf'), intArg('len', length), flagsArg(flags)];
   },
@@ -77,14 +85,17 @@ export const plan = {
       outputArg('res'),
     ];
   },
-  setsockoptInt(sockfd: number, level: number, option: number, value: number): Arg[] {
+  setsockopt(sockfd: number, level: number, option: number, optval: Arg, optlen: number): Arg[] {
     return [
       fdArg(sockfd),
       { name: 'level', type: 'enum', table: SOCKET_LEVELS, value: level },
       { name: 'optname', type: 'sockopt', level, value: option },
-      { name: 'optval', type: 'intref', value },
-      intArg('optlen', 4),
+      optval,
+      intArg('optlen', optlen),
     ];
+  },
+  setsockoptInt(sockfd: number, level: number, option: number, value: number): Arg[] {
+    return plan.setsockopt(sockfd, level, option, { name: 'optval', type: 'intref', value }, 4);
   },
 };
 

@@ -14,6 +14,9 @@ import { fillOutputs, plan } from './plans';
 export const SHUT_WR = valueOf(SHUTDOWN_MODES, 'SHUT_WR');
 export const SHUT_RDWR = valueOf(SHUTDOWN_MODES, 'SHUT_RDWR');
 
+/** struct timeval on x86_64: tv_sec and tv_usec, 8 bytes each. */
+const TIMEVAL_SIZE = 16;
+
 export interface Outcome {
   readonly ret: number;
   /** errno when the call failed (ret is -1), else null. */
@@ -142,6 +145,46 @@ export class Recorder {
     return this.unlessStopping(this.record('recv', timing, raw, fillOutputs(planned, { buf })));
   }
 
+  /** One sendto(2): a datagram to `addr`; UDP sends it whole or not at all. */
+  async sendto(sockfd: number, data: Buffer, addr: InetSockAddr, flags = 0): Promise<Outcome> {
+    this.refuseIfStopping();
+    const { bytes, args } = plan.sendto(sockfd, this.capture(data, data.length), data.length, flags, addr);
+    const { raw, timing } = await this.hold('sendto', args, sockfd, () => libc.sendto(sockfd, data, flags, bytes));
+    return this.unlessStopping(this.record('sendto', timing, raw, args));
+  }
+
+  /**
+   * One recvfrom(2) into `buffer`, with room for a sender's address of `family`: on success the
+   * first `ret` bytes hold one datagram and `addr` the address the kernel wrote.
+   */
+  async recvfrom(sockfd: number, buffer: Buffer, family: number, flags = 0): Promise<AddressOutcome> {
+    this.refuseIfStopping();
+    const addr = Buffer.alloc(sockaddrSize(family));
+    const length = socklen(addr.length);
+    const planned = plan.recvfrom(sockfd, buffer.length, flags);
+    const { raw, timing } = await this.hold('recvfrom', planned, sockfd, () => libc.recvfrom(sockfd, buffer, flags, addr, length));
+    const after = length.readUInt32LE(0);
+    // As strace: a failed call shows both buffers by address and the length as passed; an address
+    // shorter than its family field (a wake-up with no datagram) is shown by address too.
+    const decoded = raw.value >= 0 && after >= 2 ? decodeSockaddr(addr, after) : null;
+    const outcome = this.record(
+      'recvfrom',
+      timing,
+      raw,
+      fillOutputs(planned, {
+        buf:
+          raw.value >= 0
+            ? { name: 'buf', type: 'bytes', head: this.capture(buffer, raw.value), length: raw.value }
+            : { name: 'buf', type: 'pointer', value: libc.addressOf(buffer) },
+        src_addr: decoded
+          ? { name: 'src_addr', type: 'sockaddr', addr: decoded }
+          : { name: 'src_addr', type: 'pointer', value: libc.addressOf(addr) },
+        addrlen: { name: 'addrlen', type: 'socklen', before: addr.length, after: raw.value >= 0 ? after : addr.length },
+      }),
+    );
+    return this.unlessStopping({ ...outcome, addr: decoded });
+  }
+
   shutdown(sockfd: number, how: number): Outcome {
     this.refuseIfStopping();
     return this.shutdownNow(sockfd, how);
@@ -169,6 +212,20 @@ export class Recorder {
     bytes.writeInt32LE(value, 0);
     const { raw, timing } = timed(() => libc.setsockopt(sockfd, level, option, bytes));
     return this.record('setsockopt', timing, raw, plan.setsockoptInt(sockfd, level, option, value));
+  }
+
+  /**
+   * setsockopt(2) with a struct timeval, as for SO_RCVTIMEO. strace 6.1 does not decode this
+   * option's value: it shows the struct's 16 bytes as a string, and so does netsys.
+   */
+  setsockoptTimeval(sockfd: number, level: number, option: number, microseconds: number): Outcome {
+    this.refuseIfStopping();
+    const bytes = Buffer.alloc(TIMEVAL_SIZE);
+    bytes.writeBigInt64LE(BigInt(Math.floor(microseconds / 1e6)), 0);
+    bytes.writeBigInt64LE(BigInt(microseconds % 1e6), 8);
+    const { raw, timing } = timed(() => libc.setsockopt(sockfd, level, option, bytes));
+    const optval: Arg = { name: 'optval', type: 'bytes', head: this.capture(bytes, bytes.length), length: bytes.length };
+    return this.record('setsockopt', timing, raw, plan.setsockopt(sockfd, level, option, optval, bytes.length));
   }
 
   /** getaddrinfo(3): a library call that reads /etc/hosts and may ask DNS; not a system call. */
@@ -292,7 +349,7 @@ export class Recorder {
     let blocked = false;
     const timer = setTimeout(() => {
       blocked = true;
-      this.onBlocked({ pid: process.pid, name, args: planned, startedAt: started });
+      this.onBlocked({ pid: process.pid, name, kind: 'syscall', args: planned, startedAt: started });
     }, BLOCKED_AFTER_MS);
     const call = start();
     this.held.set(call, sockfd);

@@ -1,29 +1,33 @@
-// strace as the oracle: run netsys under strace, then check that each line netsys printed is a line
-// strace printed for the same process. netsys names recv/send as the program called them; the kernel
-// sees recvfrom/sendto with two more (NULL) address arguments, so those lines are translated first.
+// Running netsys under strace, and reading back what strace printed for it: the oracle.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { NETSYS, Running } from './helpers';
+import { NETSYS, Running, traceLines } from './helpers';
 
-export const TRACED =
-  'socket,bind,listen,accept,accept4,connect,sendto,recvfrom,shutdown,close,getsockname,getpeername,setsockopt,getsockopt';
+export const TRACED = 'socket,bind,listen,accept,accept4,connect,sendto,recvfrom,shutdown,close,getsockname,getpeername,setsockopt,getsockopt';
 
-export function underStrace(dir: string, name: string, args: string[], input?: string): Running {
-  // -ff: one file per thread, since netsys makes blocking calls on thread-pool threads.
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-oracle-'));
+}
+
+/** netsys under `strace -qq -ff`: one file per thread, since blocking calls run on pool threads. */
+export function underStrace(dir: string, name: string, args: readonly string[], input?: string): Running {
   return new Running('strace', ['-qq', '-ff', '-o', path.join(dir, name), '-e', `trace=${TRACED}`, NETSYS, ...args], input);
 }
 
-function foldPadding(line: string): string {
+/** strace's column padding folded to one space, so lines compare whatever their length. */
+export function foldPadding(line: string): string {
   return line.replace(/\) +=/, ') =');
 }
 
-/** All lines strace wrote for one process (all its threads), with strace's column padding folded. */
-export function straceLines(dir: string, name: string): Set<string> {
-  const lines = fs
+/** Every line strace wrote for one process, all threads together, padding folded. */
+export function straceLines(dir: string, name: string): string[] {
+  return fs
     .readdirSync(dir)
     .filter((file) => file.startsWith(`${name}.`))
-    .flatMap((file) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n'));
-  return new Set(lines.map(foldPadding));
+    .flatMap((file) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n'))
+    .filter((line) => line !== '')
+    .map(foldPadding);
 }
 
 /** netsys's `recv(5, "hi", 1024, 0) = 2` as the kernel saw it: `recvfrom(5, "hi", 1024, 0, NULL, NULL) = 2`. */
@@ -33,8 +37,26 @@ export function asKernelSawIt(line: string): string {
     .replace(/^send\((.*)\) =/, 'sendto($1, NULL, 0) =');
 }
 
-/** The netsys lines strace did not print for process `name`: none, when netsys tells the truth. */
+/** The completed system-call lines of netsys's trace (not notes, library calls or unfinished lines). */
+export function callLines(text: string): string[] {
+  return traceLines(text);
+}
+
+/** Those of `lines` that strace did not print for process `name` (none, when netsys is right). */
 export function unseenByStrace(lines: readonly string[], dir: string, name: string): string[] {
-  const seen = straceLines(dir, name);
+  const seen = new Set(straceLines(dir, name));
   return lines.filter((line) => !seen.has(asKernelSawIt(line)));
+}
+
+/** The lines of `text` that strace did not print for the same process (none, when netsys is right). */
+export function notSeenByStrace(text: string, dir: string, name: string): string[] {
+  return unseenByStrace(callLines(text), dir, name);
+}
+
+/** Lines of given calls, sorted, to compare two traces as multisets. */
+export function linesOf(lines: readonly string[], calls: readonly string[]): string[] {
+  return lines
+    .map(foldPadding)
+    .filter((line) => calls.some((call) => line.startsWith(`${call}(`)))
+    .sort();
 }

@@ -208,7 +208,7 @@ describe('--json', () => {
 describe('calls the kernel is still holding', () => {
   // strace -f 6.1 on a threaded Python program: `[pid N] accept4(3,  <unfinished ...>`,
   // `recvfrom(5,  <unfinished ...>`, `sendto(4, "x", 1, 0, NULL, 0 <unfinished ...>`.
-  const blocked = (name: string, args: Arg[]) => formatUnfinished({ pid: 1, name, args, startedAt: 0 }, options);
+  const blocked = (name: string, args: Arg[]) => formatUnfinished({ pid: 1, name, kind: 'syscall', args, startedAt: 0 }, options);
 
   it('stops before the first argument the kernel fills in, as strace does', () => {
     expect(blocked('accept', plan.addressQuery(3))).toBe('accept(3,  <unfinished ...>');
