@@ -12,6 +12,8 @@ export type Value =
   | { readonly kind: 'fd'; readonly fd: number; readonly family: number }
   | { readonly kind: 'address'; readonly addr: InetSockAddr }
   | { readonly kind: 'data'; readonly bytes: Buffer }
+  /** What recvfrom returned: the bytes of one datagram, and who sent it. */
+  | { readonly kind: 'datagram'; readonly bytes: Buffer; readonly addr: InetSockAddr }
   | { readonly kind: 'count'; readonly value: number };
 
 export interface Made {
@@ -75,7 +77,7 @@ class Resolver {
     const expr = this.at(index)!;
     if (expr.kind === 'string') return Buffer.from(expr.value, 'utf8');
     const value = this.named(expr);
-    if (value?.kind === 'data') return value.bytes;
+    if (value?.kind === 'data' || value?.kind === 'datagram') return value.bytes;
     throw new MissingValue(`argument ${index + 1}`);
   }
 
@@ -86,7 +88,7 @@ class Resolver {
       return { family, address: expr.host, port: expr.port, flowinfo: 0, scopeId: 0 };
     }
     const value = this.named(expr);
-    if (value?.kind === 'address') return value.addr;
+    if (value?.kind === 'address' || value?.kind === 'datagram') return value.addr;
     throw new MissingValue(`argument ${index + 1}`);
   }
 
@@ -160,6 +162,27 @@ export function prepare(step: Step, values: ReadonlyMap<string, Value>, calls: R
         const outcome = await calls.recv(fd, buffer, flags);
         if (outcome.error) return { outcome };
         return { outcome, value: { kind: 'data', bytes: Buffer.from(buffer.subarray(0, outcome.ret)) } };
+      });
+    }
+    case 'sendto': {
+      const { fd } = r.fd(0);
+      const data = r.data(1);
+      const addr = r.address(2);
+      const flags = r.int(3);
+      return syscall('sendto', plan.sendto(fd, data, data.length, flags, addr).args, async () => {
+        const outcome = await calls.sendto(fd, data, addr, flags);
+        return outcome.error ? { outcome } : { outcome, value: { kind: 'count', value: outcome.ret } };
+      });
+    }
+    case 'recvfrom': {
+      const { fd, family } = r.fd(0);
+      const length = Math.min(r.int(1), RECEIVE_LIMIT);
+      const flags = r.int(2);
+      return syscall('recvfrom', plan.recvfrom(fd, length, flags), async () => {
+        const buffer = Buffer.alloc(length);
+        const outcome = await calls.recvfrom(fd, buffer, family, flags);
+        if (outcome.error || !outcome.addr || !isInet(outcome.addr)) return { outcome };
+        return { outcome, value: { kind: 'datagram', bytes: Buffer.from(buffer.subarray(0, outcome.ret)), addr: outcome.addr } };
       });
     }
     case 'shutdown': {

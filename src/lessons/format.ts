@@ -185,9 +185,9 @@ function parseArg(text: string, param: Param, scope: Scope, fail: (problem: stri
     if (!kind) fail(`"${text}" is not a name given by an earlier step (write "${text} = call(...)" first)`);
     const fits: Record<ParamKind['kind'], readonly ResultKind[]> = {
       fd: ['fd'],
-      address: ['address'],
-      data: ['data'],
-      port: ['address'],
+      address: ['address', 'datagram'],
+      data: ['data', 'datagram'],
+      port: ['address', 'datagram'],
       int: ['count'],
       constant: [],
       text: [],
@@ -201,7 +201,7 @@ function parseArg(text: string, param: Param, scope: Scope, fail: (problem: stri
 type ParamKind = Param['type'];
 
 function describe(kind: ResultKind): string {
-  return { fd: 'a descriptor', address: 'an address', data: 'received data', count: 'a byte count', status: 'a status' }[kind];
+  return { fd: 'a descriptor', address: 'an address', data: 'received data', datagram: 'a datagram', count: 'a byte count', status: 'a status' }[kind];
 }
 
 function parseStepCall(source: string, scope: Scope, fail: (problem: string) => never) {

@@ -2,6 +2,7 @@
 // press, the call for real (its trace line exactly as netsys server/client print it), and what the
 // result means. A call the kernel holds is shown as blocked and the lesson goes on to the step that
 // unblocks it; its line appears the moment the kernel returns. Each side has its own recorder.
+import { endpointText } from '../libc/addresses';
 import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../trace/recorder';
 import type { CallEvent } from '../trace/event';
 import { formatCall } from '../trace/strace';
@@ -32,9 +33,11 @@ function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
       case 'fd':
         return String(value.fd);
       case 'address':
-        return value.addr.family === 10 ? `[${value.addr.address}]:${value.addr.port}` : `${value.addr.address}:${value.addr.port}`;
+        return endpointText(value.addr);
       case 'data':
         return JSON.stringify(value.bytes.toString('latin1'));
+      case 'datagram':
+        return `${JSON.stringify(value.bytes.toString('latin1'))} from ${endpointText(value.addr)}`;
       case 'count':
         return String(value.value);
     }

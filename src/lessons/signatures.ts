@@ -16,7 +16,7 @@ import {
 } from '../libc/xlat';
 
 /** What a step's call gives back, and what the name before `=` then stands for. */
-export type ResultKind = 'fd' | 'address' | 'data' | 'count' | 'status';
+export type ResultKind = 'fd' | 'address' | 'data' | 'datagram' | 'count' | 'status';
 
 export type ParamKind =
   /** a name bound to a descriptor by an earlier step */
@@ -71,6 +71,11 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   getpeername: { params: [fd], result: 'address' },
   send: { params: [fd, { name: 'buf', type: { kind: 'data' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'count' },
   recv: { params: [fd, { name: 'len', type: { kind: 'int' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'data' },
+  sendto: {
+    params: [fd, { name: 'buf', type: { kind: 'data' } }, { name: 'dest_addr', type: { kind: 'address' } }, constant('flags', [MESSAGE_FLAGS], 0)],
+    result: 'count',
+  },
+  recvfrom: { params: [fd, { name: 'len', type: { kind: 'int' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'datagram' },
   shutdown: { params: [fd, constant('how', [SHUTDOWN_MODES])], result: 'status' },
   close: { params: [fd], result: 'status' },
   setsockopt: {
