@@ -55,3 +55,14 @@ export function linesOf(lines: readonly string[], calls: readonly string[]): str
     .filter((line) => calls.some((call) => line.startsWith(`${call}(`)))
     .sort();
 }
+
+/**
+ * Signals the netsys process that strace started (strace itself passes no SIGINT or SIGTERM on
+ * to a program it started, and a killed strace would take the program with it).
+ */
+export function signalTraced(run: Running, signal: NodeJS.Signals): void {
+  const straced = run.child.pid!;
+  const children = fs.readFileSync(`/proc/${straced}/task/${straced}/children`, 'utf8').trim().split(/\s+/);
+  expect(children).toHaveLength(1);
+  process.kill(Number(children[0]), signal);
+}
