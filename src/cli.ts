@@ -110,7 +110,7 @@ function buildProgram(): Command {
   withTraceOptions(
     program
       .command('server')
-      .description('a TCP echo server: socket, bind, listen, then accept, recv and send for each client')
+      .description('an echo server: TCP (socket, bind, listen, then accept, recv and send for each client), or UDP with -u')
       .argument('<port>', 'port to listen on, 0 to let the kernel choose', arg(parsePort))
       .option('--host <address>', 'address to bind (default 127.0.0.1, or ::1 with -6); 0.0.0.0 or :: opens the server to the network')
       .option('--backlog <n>', 'listen() backlog: connections the kernel may queue', arg(parseCount('--backlog', 0, 65535)), 16)
@@ -149,7 +149,7 @@ function buildProgram(): Command {
   withTraceOptions(
     program
       .command('client')
-      .description('a TCP client: resolve, socket, connect, then send standard input and print what comes back')
+      .description('a client: TCP (resolve, socket, connect, then send standard input and print what comes back), or UDP with -u')
       .argument('<host>', 'name or address of the server', arg(parseHost))
       .argument('<port>', 'port of the server', arg(parsePort))
       .option('-m, --message <text>', 'send this one line instead of reading standard input')
