@@ -69,6 +69,14 @@ interface ClientFlags {
   timeout: number;
 }
 
+/**
+ * With -6 among the options, commander reads `-1` as an option rather than a number (its rule for
+ * digit options), so a negative port is reported as an unknown option: say what a port is.
+ */
+function explainNegativeNumber(text: string): string {
+  return text.replace(/^(unknown option '-\d+')$/m, '$1: a port is a number from 0 to 65535');
+}
+
 function fail(message: string): never {
   process.stderr.write(`netsys: ${message}\n`);
   process.exit(USAGE_EXIT);
@@ -105,7 +113,7 @@ function buildProgram(): Command {
     .version(require('../package.json').version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`netsys: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(`netsys: ${explainNegativeNumber(text.replace(/^error: /, ''))}`) });
 
   withTraceOptions(
     program
@@ -133,7 +141,7 @@ function buildProgram(): Command {
       import('./programs/server'),
       import('./programs/udp-server'),
     ]);
-    if (local.address === '0.0.0.0' || local.address === '::') output.note(`${local.address} accepts connections from the network, not only from this machine`);
+    if (local.address === '0.0.0.0' || local.address === '::') output.note(`${local.address} accepts ${flags.udp ? 'datagrams' : 'connections'} from the network, not only from this machine`);
     const options = {
       family: local.family,
       address: local.address,
