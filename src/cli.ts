@@ -72,12 +72,11 @@ interface ClientFlags {
 }
 
 /**
- * Commander reads `-1` as an option because `-6` is one; what the user meant was a negative number,
- * and no number netsys takes can be negative.
+ * With -6 among the options, commander reads `-1` as an option rather than a number (its rule for
+ * digit options), so a negative port is reported as an unknown option: say what a port is.
  */
-function explainUsageError(message: string): string {
-  const negative = message.match(/^unknown option '(-\d+)'/);
-  return negative ? `"${negative[1]}" is negative: a port must be a number from 0 to 65535, and counts start at 0\n` : message;
+function explainNegativeNumber(text: string): string {
+  return text.replace(/^(unknown option '-\d+')$/m, '$1: a port is a number from 0 to 65535');
 }
 
 function fail(message: string): never {
@@ -120,12 +119,12 @@ function buildProgram(): Command {
     .version(require('../package.json').version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`netsys: ${explainUsageError(text.replace(/^error: /, ''))}`) });
+    .configureOutput({ outputError: (text, write) => write(`netsys: ${explainNegativeNumber(text.replace(/^error: /, ''))}`) });
 
   withTraceOptions(
     program
       .command('server')
-      .description('a TCP echo server: socket, bind, listen, then accept, recv and send for each client')
+      .description('an echo server: TCP (socket, bind, listen, then accept, recv and send for each client), or UDP with -u')
       .argument('<port>', 'port to listen on, 0 to let the kernel choose', arg(parsePort))
       .option('--host <address>', 'address to bind (default 127.0.0.1, or ::1 with -6); 0.0.0.0 or :: opens the server to the network')
       .option('--backlog <n>', 'listen() backlog: connections the kernel may queue', arg(parseCount('--backlog', 0, 65535)), 16)
@@ -148,7 +147,7 @@ function buildProgram(): Command {
       import('./programs/server'),
       import('./programs/udp-server'),
     ]);
-    if (local.address === '0.0.0.0' || local.address === '::') output.note(`${local.address} accepts connections from the network, not only from this machine`);
+    if (local.address === '0.0.0.0' || local.address === '::') output.note(`${local.address} accepts ${flags.udp ? 'datagrams' : 'connections'} from the network, not only from this machine`);
     const options = {
       family: local.family,
       address: local.address,
@@ -164,7 +163,7 @@ function buildProgram(): Command {
   withTraceOptions(
     program
       .command('client')
-      .description('a TCP client: resolve, socket, connect, then send standard input and print what comes back')
+      .description('a client: TCP (resolve, socket, connect, then send standard input and print what comes back), or UDP with -u')
       .argument('<host>', 'name or address of the server', arg(parseHost))
       .argument('<port>', 'port of the server', arg(parsePort))
       .option('-m, --message <text>', 'send this one line instead of reading standard input')

@@ -79,7 +79,12 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
   const buffer = Buffer.alloc(DATAGRAM_BUFFER_SIZE);
   for await (const datagram of datagrams(options.message ?? process.stdin)) {
     const sent = await calls.sendto(fd, datagram, target.addr);
-    if (sent.error) throw new CallFailed(`sendto ${endpointText(target.addr)}`, sent);
+    if (sent.error) {
+      if (sent.error.name === 'EMSGSIZE') {
+        output.note(`a datagram is sent whole or not at all: ${datagram.length} bytes is more than one UDP datagram holds (65507 over IPv4)`);
+      }
+      throw new CallFailed(`sendto ${endpointText(target.addr)}`, sent);
+    }
     const received = await receiveDatagram(calls, output, fd, buffer, target.family);
     if (received.error) {
       if (received.error.name === 'EAGAIN') {

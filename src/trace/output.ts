@@ -111,7 +111,7 @@ export class TraceOutput {
     } else {
       for (const line of formatSummary(rows)) this.push(line);
     }
-    this.note('-c: seconds are wall-clock time in each call, as strace -c -w counts them (strace -c alone counts CPU time)');
+    if (rows.length > 0) this.note('-c: seconds are wall-clock time in each call, as strace -c -w counts them (strace -c alone counts CPU time)');
     if (counter.libraryCallCount > 0) {
       this.note('getaddrinfo is a library call, not a system call: it is not in the table');
     }

@@ -60,3 +60,53 @@ export function linesOf(lines: readonly string[], calls: readonly string[]): str
     .filter((line) => calls.some((call) => line.startsWith(`${call}(`)))
     .sort();
 }
+
+/**
+ * Signals the netsys process that strace started (strace itself passes no SIGINT or SIGTERM on
+ * to a program it started, and a killed strace would take the program with it).
+ */
+export function signalTraced(run: Running, signal: NodeJS.Signals): void {
+  const straced = run.child.pid!;
+  const children = fs.readFileSync(`/proc/${straced}/task/${straced}/children`, 'utf8').trim().split(/\s+/);
+  expect(children).toHaveLength(1);
+  process.kill(Number(children[0]), signal);
+}
+
+/** netsys under `strace -C -f`: every call's line and, at the end, strace's own -c table, in one file. */
+export function underStraceCounting(file: string, args: readonly string[], input?: string): Running {
+  return new Running('strace', ['-qq', '-C', '-f', '-o', file, '-e', `trace=${TRACED}`, NETSYS, ...args], input);
+}
+
+export interface Count {
+  readonly calls: number;
+  readonly errors: number;
+}
+
+/** The rows of a `strace -c` table (strace's or netsys's) found in some text, by system call. */
+export function countTable(text: string): Map<string, Count> {
+  const rows = new Map<string, Count>();
+  for (const match of text.matchAll(/^ *\d+\.\d\d +\d+\.\d{6} +\d+ +(\d+) +(\d*) *([a-z_0-9]+)$/gm)) {
+    if (match[3] !== 'total') rows.set(match[3], { calls: Number(match[1]), errors: Number(match[2] || 0) });
+  }
+  return rows;
+}
+
+/** strace -f lines without their pid, a call split by another thread's line (`<unfinished ...>`) joined again. */
+export function joinedCalls(text: string): string[] {
+  const pending = new Map<string, string>();
+  const calls: string[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^(\d+) +(.*)$/.exec(line);
+    if (!match) continue;
+    const [, pid, rest] = match;
+    if (rest.endsWith(' <unfinished ...>')) {
+      pending.set(pid, rest.slice(0, -' <unfinished ...>'.length));
+    } else if (rest.startsWith('<... ')) {
+      calls.push(foldPadding((pending.get(pid) ?? '') + rest.replace(/^<\.\.\. [a-z_0-9]+ resumed>/, '')));
+      pending.delete(pid);
+    } else {
+      calls.push(foldPadding(rest));
+    }
+  }
+  return calls;
+}

@@ -159,3 +159,15 @@ describe('netsys server -u and netsys client -u', () => {
     }
   });
 });
+
+describe('UDP usage errors', () => {
+  it.each<[string[], RegExp]>([
+    [['server', '-u', '--backlog', '5', '0'], /--backlog sets the queue of listen\(\), and a UDP server \(-u\) does not listen/],
+    [['client', '--timeout', '1', '127.0.0.1', '80'], /--timeout sets how long a UDP client \(-u\) waits for a reply; add -u/],
+    [['client', '-u', '--timeout', 'soon', '127.0.0.1', '80'], /--timeout must be seconds from 0 to 86400/],
+  ])('netsys %j', async (args, message) => {
+    const run = netsys(args);
+    expect((await finish(run)).code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+  });
+});
