@@ -210,6 +210,36 @@ function buildProgram(): Command {
     });
 
   program
+    .command('errno')
+    .description('an errno by name or number: its number, name and message from libc, and what usually causes it')
+    .argument('[name-or-number]', 'ECONNREFUSED, econnrefused, 111, EAI_NONAME; none: the table of socket errors')
+    .option('--no-color', 'plain text, no colour')
+    .action(async (query: string | undefined, flags: { color: boolean }) => {
+      const { errnoCommand, UnknownReference } = await import('./reference/command');
+      try {
+        errnoCommand(query, flags.color);
+      } catch (error) {
+        if (error instanceof UnknownReference) fail(error.message);
+        throw error;
+      }
+    });
+
+  program
+    .command('explain')
+    .description('a call: its C prototype, what it does, what it waits for, its common errors, its lesson')
+    .argument('<call>', 'socket, bind, listen, accept, connect, send, recv, sendto, recvfrom, shutdown, close, poll, ...')
+    .option('--no-color', 'plain text, no colour')
+    .action(async (name: string, flags: { color: boolean }) => {
+      const { explainCommand, UnknownReference } = await import('./reference/command');
+      try {
+        explainCommand(name, flags.color);
+      } catch (error) {
+        if (error instanceof UnknownReference) fail(error.message);
+        throw error;
+      }
+    });
+
+  program
     .command('lesson')
     .description('walk through a lesson one system call at a time; with no ID, list the lessons')
     .argument('[id]', 'the lesson to walk, such as tcp-server')
@@ -225,7 +255,7 @@ function buildProgram(): Command {
       ]);
       try {
         if (id === undefined) listLessons(flags);
-        else await runLesson(id, flags);
+        else await runLesson(id, { ...flags, ...(await import('./reference/lookup')).referenceForLessons() });
       } catch (error) {
         if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);
         throw error;

@@ -15,6 +15,8 @@ export interface LessonOptions {
   readonly lessonsDir?: string;
   /** A sentence on what usually causes an errno (the reference), when one is known. */
   readonly explainErrno?: (name: string) => string | undefined;
+  /** The reference on a call, for `?`. */
+  readonly explainCall?: (name: string) => readonly string[] | undefined;
 }
 
 function terminalWidth(): number {
@@ -49,6 +51,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
     keys,
     stringLimit: options.stringLimit,
     explainErrno: options.explainErrno ?? (() => undefined),
+    explainCall: options.explainCall ?? (() => undefined),
   });
   const notes = { note: (text: string) => view.note(null, text), finish: async () => undefined };
   return runProgram(runner, notes, async () => {

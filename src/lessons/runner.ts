@@ -20,6 +20,8 @@ export interface LessonRun {
   readonly stringLimit: number;
   /** A sentence on what usually causes an errno, for a failure a step did not expect. */
   readonly explainErrno: (name: string) => string | undefined;
+  /** What `?` shows of a call: its prototype, what it does, its errors (netsys explain). */
+  readonly explainCall: (name: string) => readonly string[] | undefined;
 }
 
 /** How long the end of a lesson waits for calls still in the kernel before waking them. */
@@ -130,7 +132,8 @@ export class StepRunner {
         view.note(null, 'quitting: closing every socket this lesson opened');
         return 'quit';
       }
-      view.prose(step.more || `Run "netsys explain ${step.call}" for the call's prototype and errors.`, '  ');
+      if (step.more) view.prose(interpolate(step.more, this.values), '  ');
+      view.block(this.run.explainCall(step.call) ?? [`(netsys explain ${step.call} has nothing on this call)`], '  │ ');
     }
   }
 

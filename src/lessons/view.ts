@@ -94,6 +94,11 @@ export class LessonView {
     else this.line(this.paint.dim(`# ${text}`));
   }
 
+  /** Lines already laid out (the reference on a call), each behind a margin. */
+  block(lines: readonly string[], margin: string): void {
+    for (const line of lines) this.line(this.paint.dim(margin) + line);
+  }
+
   blank(): void {
     this.line('');
   }
