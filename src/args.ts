@@ -22,3 +22,8 @@ export function parseHost(text: string): string {
   if (text.trim() === '') throw new UsageError('host must not be empty: give a name such as localhost or an address such as 127.0.0.1');
   return text;
 }
+
+export function parseOutputFile(text: string): string {
+  if (text === '') throw new UsageError('-o needs the name of a file to write the trace to, not ""');
+  return text;
+}

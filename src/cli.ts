@@ -1,7 +1,7 @@
 // The command line: commander, and nothing else. Programs are loaded only when a command runs,
 // so `netsys --help` starts without touching libc.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parseCount, parseHost, parsePort, UsageError } from './args';
+import { parseCount, parseHost, parseOutputFile, parsePort, UsageError } from './args';
 
 const USAGE_EXIT = 2;
 
@@ -33,7 +33,7 @@ function stringLimitOption(): Option {
 function withTraceOptions(command: Command): Command {
   return command
     .option('--json', 'print each call as one JSON object per line (see README)')
-    .option('-o, --output <file>', 'write the trace to FILE instead of standard error')
+    .option('-o, --output <file>', 'write the trace to FILE instead of standard error', arg(parseOutputFile))
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)');
 }
@@ -74,7 +74,7 @@ function buildProgram(): Command {
     .version(require('../package.json').version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`netsys: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, 'commands: server, client, demo, lesson (netsys --help)')) });
 
   withTraceOptions(
     program
@@ -84,16 +84,22 @@ function buildProgram(): Command {
       .option('--host <address>', 'address to bind; 0.0.0.0 or :: opens the server to the network', '127.0.0.1')
       .option('--backlog <n>', 'listen() backlog: connections the kernel may queue', arg(parseCount('--backlog', 0, 65535)), 16)
       .option('--reuseaddr', 'set SO_REUSEADDR before bind (rebind a port whose connections are in TIME_WAIT)')
-      .option('--once', 'serve one connection, then close the listening socket and exit'),
-  ).action(async (port: number, flags: TraceFlags & { host: string; backlog: number; reuseaddr?: boolean; once?: boolean }) => {
+      .option('--once', 'serve one connection, then close the listening socket and exit')
+      .option('--poll', 'serve many clients at once from one process, with poll()'),
+  ).action(async (port: number, flags: TraceFlags & { host: string; backlog: number; reuseaddr?: boolean; once?: boolean; poll?: boolean }) => {
     const { parseInetAddress } = await import('./libc/sockaddr');
     const local = parseInetAddress(flags.host);
     if (!local) fail(`--host must be a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1, not "${flags.host}"`);
     const { calls, output } = await startTracing(flags);
-    const [{ runProgram }, { runServer }] = await Promise.all([import('./programs/run'), import('./programs/server')]);
+    const [{ runProgram }, { runServer }, { runPollServer }] = await Promise.all([
+      import('./programs/run'),
+      import('./programs/server'),
+      import('./programs/poll-server'),
+    ]);
+    const serve = flags.poll ? runPollServer : runServer;
     if (local.address === '0.0.0.0' || local.address === '::') output.note(`${local.address} accepts connections from the network, not only from this machine`);
     await runProgram(calls, output, () =>
-      runServer(calls, output, {
+      serve(calls, output, {
         family: local.family,
         address: local.address,
         port,
@@ -159,10 +165,33 @@ function buildProgram(): Command {
       }
     });
 
+  for (const command of program.commands) {
+    const usage = `usage: netsys ${command.name()} ${command.usage()} (netsys ${command.name()} --help)`;
+    command.configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, usage)) });
+  }
   return program;
 }
 
+/**
+ * Commander's error as netsys's one line. An argument our parsers refused already says what is
+ * accepted, so commander's preamble is dropped; any other error (unknown option, missing or extra
+ * argument) is followed by the usage that is accepted. A suggestion joins the same line.
+ */
+function commanderErrorLine(text: string, accepted: string): string {
+  const refused = /^error: (command-argument value '[\s\S]*' is invalid for argument '[^']*'|option '[^']*' argument '[\s\S]*' is invalid)\. /;
+  const reason = text
+    .replace(refused, '')
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ')
+    .replace(/\.$/, '');
+  return `netsys: ${refused.test(text) ? reason : `${reason}; ${accepted}`}\n`;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo or netsys lesson (netsys --help)');
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

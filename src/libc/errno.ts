@@ -25,3 +25,11 @@ export function errnoInfo(code: number): ErrorInfo {
 export function addrinfoErrorInfo(code: number): ErrorInfo {
   return { code, name: nameOf(ADDRINFO_ERRORS, code) ?? `EAI_${code}`, message: gaiStrerror(code) };
 }
+
+/** A Node.js I/O error as a failed call shows it: `EPIPE (Broken pipe)`, with libc's own words. */
+export function nodeErrorText(error: unknown): string {
+  const errno = (error as NodeJS.ErrnoException | undefined)?.errno;
+  if (typeof errno !== 'number') return String(error);
+  const info = errnoInfo(-errno);
+  return `${info.name} (${info.message})`;
+}

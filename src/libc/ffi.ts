@@ -23,6 +23,9 @@ const fns = define({
   recv: {
     library: LIB, retType: T.I64, paramsType: [T.I32, T.U8Array, T.U64, T.I32], errno: true, runInNewThread: true,
   },
+  poll: {
+    library: LIB, retType: T.I32, paramsType: [T.U8Array, T.U64, T.I32], errno: true, runInNewThread: true,
+  },
   shutdown: { library: LIB, retType: T.I32, paramsType: [T.I32, T.I32], errno: true },
   close: { library: LIB, retType: T.I32, paramsType: [T.I32], errno: true },
   getsockname: { library: LIB, retType: T.I32, paramsType: [T.I32, T.U8Array, T.U8Array], errno: true },
@@ -42,6 +45,9 @@ const fns = define({
   memcpy: { library: LIB, retType: T.BigInt, paramsType: [T.U8Array, T.BigInt, T.U64] },
   memmove: { library: LIB, retType: T.BigInt, paramsType: [T.U8Array, T.U8Array, T.U64] },
 });
+
+/** sizeof(struct pollfd): int fd, short events, short revents. */
+export const POLLFD_SIZE = 8;
 
 /** What a system call returned: its value, and errno when the value is -1 (else 0). */
 export interface RawResult {
@@ -100,6 +106,10 @@ export async function send(fd: number, data: Buffer, flags: number): Promise<Raw
 }
 export async function recv(fd: number, buffer: Buffer, flags: number): Promise<RawResult> {
   return raw(await fns.recv([fd, buffer, buffer.length, flags]));
+}
+/** poll(2) on an array of struct pollfd (8 bytes each); the kernel writes each revents into `fds`. */
+export async function poll(fds: Buffer, timeout: number): Promise<RawResult> {
+  return raw(await fns.poll([fds, fds.length / POLLFD_SIZE, timeout]));
 }
 export function shutdown(fd: number, how: number): RawResult {
   return raw(fns.shutdown([fd, how]));
