@@ -56,3 +56,8 @@ export function parseTraceExpression(text: string): CallSelection | undefined {
   }
   return { names: new Set(names), negated };
 }
+
+export function parseOutputFile(text: string): string {
+  if (text === '') throw new UsageError('-o needs the name of a file to write the trace to, not ""');
+  return text;
+}

@@ -1,7 +1,7 @@
 // The command line: commander, and nothing else. Programs are loaded only when a command runs,
 // so `netsys --help` starts without touching libc.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parseCount, parseHost, parsePort, parseTimeout, parseTraceExpression, UsageError } from './args';
+import { parseCount, parseHost, parseOutputFile, parsePort, parseTimeout, parseTraceExpression, UsageError } from './args';
 import { AF_INET6 } from './libc/addresses';
 import type { CallSelection } from './trace/select';
 
@@ -41,7 +41,7 @@ function stringLimitOption(): Option {
 function withTraceOptions(command: Command): Command {
   return command
     .option('--json', 'print each call as one JSON object per line (see README)')
-    .option('-o, --output <file>', 'write the trace to FILE instead of standard error')
+    .option('-o, --output <file>', 'write the trace to FILE instead of standard error', arg(parseOutputFile))
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)')
     .option('-T, --syscall-times', 'show the time spent in each call at the end of its line, as strace -T: <0.000123>')
@@ -58,6 +58,7 @@ interface ServerFlags {
   backlog: number;
   reuseaddr?: boolean;
   once?: boolean;
+  poll?: boolean;
   udp?: boolean;
   ipv6?: boolean;
   v6only?: boolean;
@@ -73,10 +74,11 @@ interface ClientFlags {
 
 /**
  * With -6 among the options, commander reads `-1` as an option rather than a number (its rule for
- * digit options), so a negative port is reported as an unknown option: say what a port is.
+ * digit options); the only number that stands alone on netsys's command line is a port.
  */
-function explainNegativeNumber(text: string): string {
-  return text.replace(/^(unknown option '-\d+')$/m, '$1: a port is a number from 0 to 65535');
+function negativePort(text: string): string | null {
+  const option = /^(?:error: )?unknown option '(-\d+)'/.exec(text);
+  return option ? `port must be a number from 0 to 65535, not "${option[1]}"` : null;
 }
 
 function fail(message: string): never {
@@ -119,7 +121,7 @@ function buildProgram(): Command {
     .version(require('../package.json').version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`netsys: ${explainNegativeNumber(text.replace(/^error: /, ''))}`) });
+    .configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, 'commands: server, client, demo, lesson, errno, explain (netsys --help)')) });
 
   withTraceOptions(
     program
@@ -130,6 +132,7 @@ function buildProgram(): Command {
       .option('--backlog <n>', 'listen() backlog: connections the kernel may queue', arg(parseCount('--backlog', 0, 65535)), 16)
       .option('--reuseaddr', 'set SO_REUSEADDR before bind (rebind a port whose connections are in TIME_WAIT)')
       .option('--once', 'serve one connection (with -u: one datagram), then close the socket and exit')
+      .option('--poll', 'serve many clients at once from one process, with poll()')
       .option('-u, --udp', 'UDP: socket(SOCK_DGRAM), bind, then recvfrom and sendto back for each datagram; no listen, no accept')
       .option('-6, --ipv6', 'IPv6 (AF_INET6): the default --host becomes ::1')
       .option('--v6only', 'set IPV6_V6ONLY before bind, so an IPv6 socket takes no IPv4 clients (implies -6)'),
@@ -142,10 +145,11 @@ function buildProgram(): Command {
     if (wantsV6 && local.family !== AF_INET6) fail(`${flags.v6only ? '--v6only' : '-6'} needs an IPv6 --host such as ::1 or ::, not ${host}`);
     if (flags.udp && command.getOptionValueSource('backlog') === 'cli') fail('--backlog sets the queue of listen(), and a UDP server (-u) does not listen');
     const { calls, output } = await startTracing(flags);
-    const [{ runProgram }, { runServer }, { runUdpServer }] = await Promise.all([
+    const [{ runProgram }, { runServer }, { runUdpServer }, { runPollServer }] = await Promise.all([
       import('./programs/run'),
       import('./programs/server'),
       import('./programs/udp-server'),
+      import('./programs/poll-server'),
     ]);
     if (local.address === '0.0.0.0' || local.address === '::') output.note(`${local.address} accepts ${flags.udp ? 'datagrams' : 'connections'} from the network, not only from this machine`);
     const options = {
@@ -157,7 +161,8 @@ function buildProgram(): Command {
       once: Boolean(flags.once),
       v6only: Boolean(flags.v6only),
     };
-    await runProgram(calls, output, () => (flags.udp ? runUdpServer(calls, output, options) : runServer(calls, output, options)));
+    const serve = flags.udp ? runUdpServer : flags.poll ? runPollServer : runServer;
+    await runProgram(calls, output, () => serve(calls, output, options));
   });
 
   withTraceOptions(
@@ -262,10 +267,35 @@ function buildProgram(): Command {
       }
     });
 
+  for (const command of program.commands) {
+    const usage = `usage: netsys ${command.name()} ${command.usage()} (netsys ${command.name()} --help)`;
+    command.configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, usage)) });
+  }
   return program;
 }
 
+/**
+ * Commander's error as netsys's one line. An argument our parsers refused already says what is
+ * accepted, so commander's preamble is dropped; any other error (unknown option, missing or extra
+ * argument) is followed by the usage that is accepted. A suggestion joins the same line.
+ */
+function commanderErrorLine(text: string, accepted: string): string {
+  const refused = /^error: (command-argument value '[\s\S]*' is invalid for argument '[^']*'|option '[^']*' argument '[\s\S]*' is invalid)\. /;
+  const negative = negativePort(text);
+  if (negative) return `netsys: ${negative}\n`;
+  const reason = text
+    .replace(refused, '')
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ')
+    .replace(/\.$/, '');
+  return `netsys: ${refused.test(text) ? reason : `${reason}; ${accepted}`}\n`;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys errno or netsys explain (netsys --help)');
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -1,7 +1,7 @@
 // Making a lesson step's call: its arguments resolved against what earlier steps returned, the call
 // as it is about to be made (for the learner to read first), and the call itself, on that side's recorder.
 import { AF_INET, AF_INET6, InetSockAddr, isInet } from '../libc/addresses';
-import { SOCKET_TYPES, valueOf } from '../libc/xlat';
+import { POLL_EVENTS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { Arg, CallKind } from '../trace/event';
 import { plan } from '../trace/plans';
 import type { AddressOutcome, Outcome, Recorder } from '../trace/recorder';
@@ -31,6 +31,7 @@ export interface Prepared {
 }
 
 const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
+const POLLIN = valueOf(POLL_EVENTS, 'POLLIN');
 const RECEIVE_LIMIT = 1 << 20;
 
 /** A lesson step refers to a name whose value is not there (its step failed or is still blocked). */
@@ -90,6 +91,16 @@ class Resolver {
     const value = this.named(expr);
     if (value?.kind === 'address' || value?.kind === 'datagram') return value.addr;
     throw new MissingValue(`argument ${index + 1}`);
+  }
+
+  fds(index: number): number[] {
+    const expr = this.at(index)!;
+    if (expr.kind !== 'names') throw new MissingValue(`argument ${index + 1}`);
+    return expr.names.map((name) => {
+      const value = this.values.get(name);
+      if (value?.kind !== 'fd') throw new MissingValue(name);
+      return value.fd;
+    });
   }
 
   port(index: number): number {
@@ -183,6 +194,14 @@ export function prepare(step: Step, values: ReadonlyMap<string, Value>, calls: R
         const outcome = await calls.recvfrom(fd, buffer, family, flags);
         if (outcome.error || !outcome.addr || !isInet(outcome.addr)) return { outcome };
         return { outcome, value: { kind: 'datagram', bytes: Buffer.from(buffer.subarray(0, outcome.ret)), addr: outcome.addr } };
+      });
+    }
+    case 'poll': {
+      const fds = r.fds(0).map((fd) => ({ fd, events: POLLIN }));
+      const timeout = r.int(1);
+      return syscall('poll', plan.poll(fds.map((entry) => ({ ...entry, revents: 0 })), timeout), async () => {
+        const outcome = await calls.poll(fds, timeout);
+        return outcome.error ? { outcome } : { outcome, value: { kind: 'count', value: outcome.ret } };
       });
     }
     case 'shutdown': {

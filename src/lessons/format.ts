@@ -13,7 +13,8 @@ export type ArgExpr =
   | { readonly kind: 'constant'; readonly value: number; readonly text: string }
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'address'; readonly host: string; readonly port: number }
-  | { readonly kind: 'name'; readonly name: string };
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'names'; readonly names: readonly string[] };
 
 export interface Step {
   readonly line: number;
@@ -162,6 +163,17 @@ function parseArg(text: string, param: Param, scope: Scope, fail: (problem: stri
     if (want.kind === 'data' || want.kind === 'text') return { kind: 'string', value };
     fail(`${param.name} cannot be a string`);
   }
+  if (want.kind === 'fds') {
+    const list = /^\[(.*)\]$/.exec(text);
+    const names = list ? list[1].split(',').map((name) => name.trim()) : [];
+    if (names.length === 0 || names.some((name) => !/^[A-Za-z_]\w*$/.test(name))) {
+      fail(`${param.name} must be descriptors in brackets, such as [listener, conn], not "${text}"`);
+    }
+    for (const name of names) {
+      if (scope.bound.get(name) !== 'fd') fail(`${param.name}: "${name}" is not a descriptor given by an earlier step`);
+    }
+    return { kind: 'names', names };
+  }
   if (/^[\d[]/.test(text)) {
     const address = parseAddress(text);
     if (!address) fail(`${param.name}: "${text}" is not an address with a port, such as 127.0.0.1:0 or [::1]:0`);
@@ -191,6 +203,7 @@ function parseArg(text: string, param: Param, scope: Scope, fail: (problem: stri
       int: ['count'],
       constant: [],
       text: [],
+      fds: [],
     };
     if (!fits[want.kind].includes(kind)) fail(`${param.name} cannot be "${text}", which names ${describe(kind)}`);
     return { kind: 'name', name: text };

@@ -47,7 +47,7 @@ function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
 }
 
 function namesUsed(step: Step): string[] {
-  return step.args.flatMap((arg) => (arg.kind === 'name' ? [arg.name] : []));
+  return step.args.flatMap((arg) => (arg.kind === 'name' ? [arg.name] : arg.kind === 'names' ? arg.names : []));
 }
 
 export class StepRunner {

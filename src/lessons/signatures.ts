@@ -32,7 +32,9 @@ export type ParamKind =
   /** a quoted string */
   | { readonly kind: 'text' }
   /** a port number, or a name bound to an address (its port) */
-  | { readonly kind: 'port' };
+  | { readonly kind: 'port' }
+  /** names bound to descriptors, in brackets: `[listener, conn]` (for poll, each waited on for POLLIN) */
+  | { readonly kind: 'fds' };
 
 export interface Param {
   readonly name: string;
@@ -76,6 +78,7 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
     result: 'count',
   },
   recvfrom: { params: [fd, { name: 'len', type: { kind: 'int' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'datagram' },
+  poll: { params: [{ name: 'fds', type: { kind: 'fds' } }, { name: 'timeout', type: { kind: 'int' } }], result: 'count' },
   shutdown: { params: [fd, constant('how', [SHUTDOWN_MODES])], result: 'status' },
   close: { params: [fd], result: 'status' },
   setsockopt: {

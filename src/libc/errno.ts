@@ -49,3 +49,11 @@ export function errnoByName(name: string): ErrorInfo | null {
 export function addrinfoErrorByName(name: string): ErrorInfo | null {
   return ADDRINFO_ERRORS.entries.some(([entry]) => entry === name) ? addrinfoErrorInfo(valueOf(ADDRINFO_ERRORS, name)) : null;
 }
+
+/** A Node.js I/O error as a failed call shows it: `EPIPE (Broken pipe)`, with libc's own words. */
+export function nodeErrorText(error: unknown): string {
+  const errno = (error as NodeJS.ErrnoException | undefined)?.errno;
+  if (typeof errno !== 'number') return String(error);
+  const info = errnoInfo(-errno);
+  return `${info.name} (${info.message})`;
+}

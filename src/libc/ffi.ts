@@ -32,6 +32,9 @@ const fns = define({
     library: LIB, retType: T.I64, paramsType: [T.I32, T.U8Array, T.U64, T.I32, T.U8Array, T.U8Array], errno: true,
     runInNewThread: true,
   },
+  poll: {
+    library: LIB, retType: T.I32, paramsType: [T.U8Array, T.U64, T.I32], errno: true, runInNewThread: true,
+  },
   shutdown: { library: LIB, retType: T.I32, paramsType: [T.I32, T.I32], errno: true },
   close: { library: LIB, retType: T.I32, paramsType: [T.I32], errno: true },
   getsockname: { library: LIB, retType: T.I32, paramsType: [T.I32, T.U8Array, T.U8Array], errno: true },
@@ -51,6 +54,9 @@ const fns = define({
   memcpy: { library: LIB, retType: T.BigInt, paramsType: [T.U8Array, T.BigInt, T.U64] },
   memmove: { library: LIB, retType: T.BigInt, paramsType: [T.U8Array, T.U8Array, T.U64] },
 });
+
+/** sizeof(struct pollfd): int fd, short events, short revents. */
+export const POLLFD_SIZE = 8;
 
 /** What a system call returned: its value, and errno when the value is -1 (else 0). */
 export interface RawResult {
@@ -116,6 +122,10 @@ export async function sendto(fd: number, data: Buffer, flags: number, addr: Buff
 /** recvfrom(2): `addr` receives the sender's address, `addrlen` (a socklen_t) its length. */
 export async function recvfrom(fd: number, buffer: Buffer, flags: number, addr: Buffer, addrlen: Buffer): Promise<RawResult> {
   return raw(await fns.recvfrom([fd, buffer, buffer.length, flags, addr, addrlen]));
+}
+/** poll(2) on an array of struct pollfd (8 bytes each); the kernel writes each revents into `fds`. */
+export async function poll(fds: Buffer, timeout: number): Promise<RawResult> {
+  return raw(await fns.poll([fds, fds.length / POLLFD_SIZE, timeout]));
 }
 export function shutdown(fd: number, how: number): RawResult {
   return raw(fns.shutdown([fd, how]));

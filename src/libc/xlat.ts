@@ -79,6 +79,24 @@ export const SHUTDOWN_MODES = table('SHUT_???', [
   ['SHUT_RDWR', 2],
 ]);
 
+/** struct pollfd's events and revents bits (strace's xlat/pollflags.in, x86_64 values). */
+export const POLL_EVENTS = table('POLL???', [
+  ['POLLIN', 0x1],
+  ['POLLPRI', 0x2],
+  ['POLLOUT', 0x4],
+  ['POLLERR', 0x8],
+  ['POLLHUP', 0x10],
+  ['POLLNVAL', 0x20],
+  ['POLLRDNORM', 0x40],
+  ['POLLRDBAND', 0x80],
+  ['POLLWRNORM', 0x100],
+  ['POLLWRBAND', 0x200],
+  ['POLLMSG', 0x400],
+  ['POLLREMOVE', 0x1000],
+  ['POLLRDHUP', 0x2000],
+  ['POLL_BUSY_LOOP', 0x8000],
+]);
+
 /** The level argument of setsockopt()/getsockopt(), named as strace names it. */
 export const SOCKET_LEVELS = table('SOL_???', [
   ['SOL_IP', 0],

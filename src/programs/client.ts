@@ -1,7 +1,6 @@
 // The TCP client: resolve → for each address: socket → connect (close and try the next on failure)
 // → getsockname → send the input while receiving what comes back → shutdown(SHUT_WR) → recv until 0
 // → close. Receiving runs beside sending, as nc does, so a large echo cannot fill both buffers and stall.
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { endpointText, InetSockAddr } from '../libc/addresses';
 import { parseInetAddress } from '../libc/sockaddr';
@@ -9,6 +8,8 @@ import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { TraceOutput } from '../trace/output';
 import { Outcome, Recorder, SHUT_WR } from '../trace/recorder';
 import { CallFailed, expectSuccess } from './run';
+import { failureNote } from './faults';
+import { writeOut } from './stdout';
 import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
 
 export interface ClientOptions {
@@ -50,7 +51,9 @@ export async function resolveTargets(
   });
   if (resolved.error) {
     const reason = `${host}: ${resolved.error.name} (${resolved.error.message})`;
-    if (resolved.error.name === 'EAI_NONAME') throw new HostNotFound(`cannot resolve host ${reason}`);
+    if (resolved.error.name === 'EAI_NONAME') {
+      throw new HostNotFound(`cannot resolve host ${reason}; give a name this machine knows (/etc/hosts, DNS) or an address such as 127.0.0.1`);
+    }
     throw new CallFailed(`getaddrinfo ${host}`, resolved);
   }
   return resolved.entries.map((entry) => ({ family: entry.family, protocol: entry.protocol, addr: entry.addr }));
@@ -74,29 +77,36 @@ async function connectToAny(calls: Recorder, output: TraceOutput, targets: Targe
   throw new CallFailed(`cannot connect to ${targets.map((t) => endpointText(t.addr)).join(' or ')}`, failure ?? { ret: -1, error: null });
 }
 
-async function writeOut(data: Buffer): Promise<void> {
-  if (process.stdout.destroyed) return;
-  if (!process.stdout.write(data)) await once(process.stdout, 'drain');
-}
-
 /** recv until the server closes its side (0) or a call fails; each byte goes to standard output. */
-async function receiveAll(calls: Recorder, fd: number): Promise<void> {
+async function receiveAll(calls: Recorder, output: TraceOutput, fd: number): Promise<void> {
   const buffer = Buffer.alloc(RECEIVE_BUFFER_SIZE);
   for (;;) {
     const received = await calls.recv(fd, buffer);
-    if (received.error) throw new CallFailed('recv', received);
+    if (received.error) {
+      output.note(`${failureNote('recv', received.error)}; the conversation is over`);
+      throw new CallFailed('recv', received);
+    }
     if (received.ret === 0) return;
     await writeOut(Buffer.from(buffer.subarray(0, received.ret)));
   }
 }
 
 /** Sends the message, or standard input chunk by chunk as it arrives, then shutdown(SHUT_WR). */
-async function sendInput(calls: Recorder, fd: number, input: Readable | string, serverDone: () => boolean): Promise<void> {
+async function sendInput(
+  calls: Recorder,
+  output: TraceOutput,
+  fd: number,
+  input: Readable | string,
+  serverDone: () => boolean,
+): Promise<void> {
   const chunks: AsyncIterable<Buffer> | Buffer[] = typeof input === 'string' ? [Buffer.from(`${input}\n`)] : input;
   for await (const chunk of chunks) {
     if (serverDone()) return;
-    const failed = await sendAll(calls, fd, chunk);
-    if (failed) throw new CallFailed('send', failed);
+    const failed = await sendAll(calls, fd, chunk, output);
+    if (failed) {
+      if (failed.error) output.note(`${failureNote('send', failed.error)}; the conversation is over`);
+      throw new CallFailed('send', failed);
+    }
   }
   expectSuccess('shutdown', calls.shutdown(fd, SHUT_WR));
 }
@@ -108,11 +118,11 @@ export async function runClient(calls: Recorder, output: TraceOutput, options: C
   if (local.addr) output.note(`connected: ${endpointText(local.addr)} (port picked by the kernel) -> ${endpointText(target.addr)}`);
 
   let serverDone = false;
-  const receiving = receiveAll(calls, fd).then(() => {
+  const receiving = receiveAll(calls, output, fd).then(() => {
     serverDone = true;
   });
   const input = options.message ?? process.stdin;
-  const sending = sendInput(calls, fd, input, () => serverDone);
+  const sending = sendInput(calls, output, fd, input, () => serverDone);
   await Promise.race([sending, receiving]);
   if (serverDone && typeof input !== 'string') {
     output.note('recv returned 0: the server closed the connection; the rest of the input is not sent');

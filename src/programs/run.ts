@@ -13,6 +13,8 @@ export interface Releasable {
 export interface Notes {
   note(text: string): void;
   finish(): Promise<void>;
+  /** Calls `handler` once if the trace cannot be written (a full disk, a closed pipe). */
+  onWriteError?(handler: (message: string) => void): void;
 }
 
 /** The program cannot go on: it ends with exit status 1 and this one-line message. */
@@ -41,14 +43,20 @@ function stdoutWritten(): Promise<void> {
 }
 
 export async function runProgram(calls: Releasable, output: Notes, body: () => Promise<void>): Promise<never> {
-  let leaving = false;
-  const leave = async (code: number, message?: string): Promise<never> => {
-    leaving = true;
-    await calls.releaseAll();
-    await Promise.all([output.finish(), stdoutWritten()]);
-    if (message) process.stderr.write(`netsys: ${message}\n`);
-    process.exit(code);
+  let leaving: Promise<never> | null = null;
+  const leave = (code: number, message?: string): Promise<never> => {
+    leaving ??= (async () => {
+      await calls.releaseAll();
+      await Promise.all([output.finish(), stdoutWritten()]);
+      if (message) process.stderr.write(`netsys: ${message}\n`);
+      process.exit(code);
+    })();
+    return leaving;
   };
+
+  output.onWriteError?.((message) => void leave(1, message));
+  // A bug must not leave a thread-pool thread blocked in the kernel: Node.js would wait for it at exit.
+  process.on('uncaughtException', (error) => void leave(70, `internal error: ${error.stack ?? String(error)}`));
 
   for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
     process.on(signal, () => {

@@ -1,15 +1,32 @@
 // Moving bytes: send until every byte is gone, as send(2) may take fewer than it was given.
 import type { Outcome, Recorder } from '../trace/recorder';
+import { failureNote } from './faults';
 
 /** How much one recv asks for. */
 export const RECEIVE_BUFFER_SIZE = 65536;
 
-/** Sends all of `data`, one traced send per call the kernel needed. Returns the failed call, if one failed. */
-export async function sendAll(calls: Recorder, fd: number, data: Buffer): Promise<Outcome | null> {
+interface NoteTaker {
+  note(text: string): void;
+}
+
+/**
+ * Sends all of `data`, one traced send per call the kernel needed. Returns the failed call, if one failed.
+ * A blocking send returns fewer bytes than asked only when something cut its wait short after it had
+ * copied some: a signal (a stop signal too), or an error; the rest goes in the next call.
+ */
+export async function sendAll(calls: Recorder, fd: number, data: Buffer, notes?: NoteTaker): Promise<Outcome | null> {
   for (let sent = 0; sent < data.length; ) {
+    const asked = data.length - sent;
     const outcome = await calls.send(fd, data.subarray(sent));
+    if (outcome.error?.name === 'EINTR') {
+      notes?.note(`${failureNote('send', outcome.error)}; nothing was sent, so netsys calls send again, as a C program must`);
+      continue;
+    }
     if (outcome.error) return outcome;
     sent += outcome.ret;
+    if (outcome.ret < asked) {
+      notes?.note(`short send: the kernel took ${outcome.ret} of ${asked} bytes; send is called again with the other ${asked - outcome.ret}`);
+    }
   }
   return null;
 }

@@ -29,9 +29,18 @@ export type Arg = Named &
     | { readonly type: 'string'; readonly value: string }
     | { readonly type: 'hints'; readonly hints: AddrinfoHints }
     | { readonly type: 'addrinfo'; readonly entries: readonly Addrinfo[] }
+    /** poll's array of struct pollfd, as passed: `[{fd=3, events=POLLIN}, ...]`. */
+    | { readonly type: 'pollfds'; readonly fds: readonly PollFd[] }
     /** An argument the kernel fills in, before it has: only its name is known (`buf`, `addrlen`). */
     | { readonly type: 'output' }
   );
+
+/** One struct pollfd: what was asked (events) and what the kernel answered (revents, 0 before it has). */
+export interface PollFd {
+  readonly fd: number;
+  readonly events: number;
+  readonly revents: number;
+}
 
 export type CallKind = 'syscall' | 'libc';
 
@@ -49,6 +58,8 @@ export interface CallEvent {
   /** Wall-clock start, in milliseconds since the epoch, with sub-millisecond precision. */
   readonly startedAt: number;
   readonly durationMs: number;
+  /** poll: the entries whose revents the kernel set, which strace prints after the result. */
+  readonly ready?: readonly PollFd[];
   /** True when the call was reported as blocked (a BlockedCall) before it returned. */
   readonly blocked?: boolean;
 }

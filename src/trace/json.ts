@@ -34,6 +34,8 @@ function argDetails(arg: Arg): { [key: string]: JsonValue } {
           protocol: entry.protocol,
         })),
       };
+    case 'pollfds':
+      return { fds: arg.fds.map((entry) => ({ fd: entry.fd, events: entry.events })) };
     case 'output':
       return {};
     default:
@@ -62,6 +64,7 @@ export function formatJson(event: CallEvent, options: StraceOptions): string {
     start: seconds(event.startedAt),
     duration: seconds(event.durationMs),
     blocked: Boolean(event.blocked),
+    ...(event.ready ? { ready: event.ready.map((entry) => ({ fd: entry.fd, revents: entry.revents })) } : {}),
     text: formatLine(event, options),
   };
   return JSON.stringify(record);

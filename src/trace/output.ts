@@ -1,6 +1,7 @@
 // Where trace lines go: standard error or a file, as strace text (coloured on a terminal) or JSON.
 // Lines are gathered and written once per turn of the event loop; flush() waits until all are out.
 import chalk from 'chalk';
+import { nodeErrorText } from '../libc/errno';
 import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { blockedNote, heldFor } from './blocking';
@@ -40,6 +41,9 @@ export class TraceOutput {
   private pending: string[] = [];
   private scheduled = false;
   private readonly counter: CallCounter | null;
+  /** Set once the stream has failed: later lines have nowhere to go. */
+  private writeError: string | null = null;
+  private writeErrorHandler: (message: string) => void = () => undefined;
 
   constructor(private readonly options: OutputOptions) {
     if (options.file) {
@@ -47,8 +51,9 @@ export class TraceOutput {
       try {
         fd = fs.openSync(options.file, 'w');
       } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-        throw new OutputFileError(`cannot write the trace to ${options.file}: ${reason}`);
+        throw new OutputFileError(
+          `cannot write the trace to ${options.file}: ${nodeErrorText(error)}; -o needs a file netsys can create or overwrite`,
+        );
       }
       this.stream = fs.createWriteStream('', { fd });
     } else {
@@ -56,6 +61,13 @@ export class TraceOutput {
     }
     this.paint = new chalk.Instance({ level: colorLevel(options, this.stream) });
     this.counter = options.summary ? new CallCounter() : null;
+    this.stream.on('error', (error) => this.failed(error));
+  }
+
+  /** `handler` hears, once, that the trace cannot be written: the program ends (exit 1) rather than go on unseen. */
+  onWriteError(handler: (message: string) => void): void {
+    this.writeErrorHandler = handler;
+    if (this.writeError) handler(this.writeError);
   }
 
   call(event: CallEvent): void {
@@ -101,6 +113,7 @@ export class TraceOutput {
   /** Resolves once every line so far has been handed to the operating system. */
   flush(): Promise<void> {
     this.writePending();
+    if (this.writeError) return Promise.resolve();
     return new Promise((resolve) => this.stream.write('', () => resolve()));
   }
 
@@ -117,6 +130,13 @@ export class TraceOutput {
     }
   }
 
+  private failed(error: unknown): void {
+    if (this.writeError) return;
+    const where = this.options.file ?? 'standard error';
+    this.writeError = `cannot write the trace to ${where}: ${nodeErrorText(error)}`;
+    this.writeErrorHandler(this.writeError);
+  }
+
   private push(line: string): void {
     this.pending.push(line);
     if (!this.scheduled) {
@@ -128,6 +148,10 @@ export class TraceOutput {
   private writePending(): void {
     this.scheduled = false;
     if (this.pending.length === 0) return;
+    if (this.writeError) {
+      this.pending = [];
+      return;
+    }
     const text = this.pending.join('\n') + '\n';
     this.pending = [];
     this.stream.write(text);

@@ -6,7 +6,7 @@ import { AF_INET, AF_INET6, InetSockAddr } from '../libc/addresses';
 import { decodeSockaddr, encodeSockaddr } from '../libc/sockaddr';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, MESSAGE_FLAGS, SHUTDOWN_MODES, SOCKET_LEVELS } from '../libc/xlat';
 import type { AddrinfoHints } from '../libc/resolve';
-import type { Arg } from './event';
+import type { Arg, PollFd } from './event';
 
 export function fdArg(value: number, name = 'sockfd'): Arg {
   return { name, type: 'fd', value };
@@ -76,6 +76,9 @@ export const plan = {
   },
   close(fd: number): Arg[] {
     return [fdArg(fd, 'fd')];
+  },
+  poll(fds: readonly PollFd[], timeout: number): Arg[] {
+    return [{ name: 'fds', type: 'pollfds', fds }, intArg('nfds', fds.length), intArg('timeout', timeout)];
   },
   getaddrinfo(node: string, service: string, hints: AddrinfoHints): Arg[] {
     return [

@@ -7,8 +7,9 @@ import { addrinfoErrorInfo, ErrorInfo, errnoInfo } from '../libc/errno';
 import { Addrinfo, AddrinfoHints, resolve } from '../libc/resolve';
 import { InetSockAddr, SockAddr, sockaddrSize } from '../libc/addresses';
 import { decodeSockaddr } from '../libc/sockaddr';
+import { decodeRevents, encodePollFds, PollRequest } from '../libc/pollfd';
 import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
-import type { Arg, BlockedCall, CallEvent, CallKind } from './event';
+import type { Arg, BlockedCall, CallEvent, CallKind, PollFd } from './event';
 import { fillOutputs, plan } from './plans';
 
 export const SHUT_WR = valueOf(SHUTDOWN_MODES, 'SHUT_WR');
@@ -26,6 +27,11 @@ export interface Outcome {
 export interface AddressOutcome extends Outcome {
   /** The address the kernel wrote (accept's peer, getsockname's local end); null on failure. */
   readonly addr: SockAddr | null;
+}
+
+export interface PollOutcome extends Outcome {
+  /** The entries whose revents the kernel set; empty on timeout or failure. */
+  readonly ready: readonly PollFd[];
 }
 
 export interface ResolveOutcome extends Outcome {
@@ -69,7 +75,7 @@ export class Recorder {
   private seq = 0;
   private stopping = false;
   private readonly open = new Set<number>();
-  private readonly held = new Map<Promise<unknown>, number>();
+  private readonly held = new Map<Promise<unknown>, readonly number[]>();
 
   /**
    * @param emit         receives every event, in the order the calls completed
@@ -185,6 +191,21 @@ export class Recorder {
     return this.unlessStopping({ ...outcome, addr: decoded });
   }
 
+  /**
+   * poll(2): waits until one of `fds` is ready, or `timeout` ms have passed (-1: no limit). Held on all
+   * of them, so releaseAll's shutdown of each wakes it. `ready` lists the entries the kernel marked.
+   */
+  async poll(fds: readonly PollRequest[], timeout: number): Promise<PollOutcome> {
+    this.refuseIfStopping();
+    const bytes = encodePollFds(fds);
+    const planned = plan.poll(fds.map((entry) => ({ ...entry, revents: 0 })), timeout);
+    const { raw, timing } = await this.hold('poll', planned, fds.map((entry) => entry.fd), () => libc.poll(bytes, timeout));
+    const revents = decodeRevents(bytes);
+    const ready = raw.value > 0 ? fds.map((entry, i) => ({ ...entry, revents: revents[i] })).filter((entry) => entry.revents !== 0) : [];
+    const outcome = this.record('poll', timing, raw, planned, raw.value >= 0 ? ready : undefined);
+    return this.unlessStopping({ ...outcome, ready });
+  }
+
   shutdown(sockfd: number, how: number): Outcome {
     this.refuseIfStopping();
     return this.shutdownNow(sockfd, how);
@@ -249,7 +270,7 @@ export class Recorder {
    */
   async releaseAll(): Promise<void> {
     this.stopping = true;
-    for (const sockfd of new Set(this.held.values())) this.shutdownNow(sockfd, SHUT_RDWR);
+    for (const sockfd of new Set([...this.held.values()].flat())) this.shutdownNow(sockfd, SHUT_RDWR);
     await Promise.allSettled([...this.held.keys()]);
     for (const sockfd of [...this.open].reverse()) this.closeNow(sockfd);
   }
@@ -307,9 +328,9 @@ export class Recorder {
     return Buffer.from(data.subarray(0, Math.min(length, this.captureLimit)));
   }
 
-  private record(name: string, timing: Timing, raw: libc.RawResult, args: Arg[]): Outcome {
+  private record(name: string, timing: Timing, raw: libc.RawResult, args: Arg[], ready?: readonly PollFd[]): Outcome {
     const error = raw.value === -1 ? errnoInfo(raw.errno) : null;
-    this.emitEvent(name, 'syscall', timing, raw.value, error, args);
+    this.emitEvent(name, 'syscall', timing, raw.value, error, args, ready);
     return { ret: raw.value, error };
   }
 
@@ -320,6 +341,7 @@ export class Recorder {
     ret: number,
     error: ErrorInfo | null,
     args: Arg[],
+    ready?: readonly PollFd[],
   ): void {
     this.emit({
       seq: ++this.seq,
@@ -332,6 +354,7 @@ export class Recorder {
       startedAt: timing.started,
       durationMs: timing.ended - timing.started,
       ...(timing.blocked ? { blocked: true } : {}),
+      ...(ready ? { ready } : {}),
     });
   }
 
@@ -342,7 +365,7 @@ export class Recorder {
   private async hold<T>(
     name: string,
     planned: readonly Arg[],
-    sockfd: number,
+    sockfd: number | readonly number[],
     start: () => Promise<T>,
   ): Promise<{ raw: T; timing: Timing }> {
     const started = now();
@@ -352,7 +375,7 @@ export class Recorder {
       this.onBlocked({ pid: process.pid, name, kind: 'syscall', args: planned, startedAt: started });
     }, BLOCKED_AFTER_MS);
     const call = start();
-    this.held.set(call, sockfd);
+    this.held.set(call, typeof sockfd === 'number' ? [sockfd] : sockfd);
     try {
       const raw = await call;
       return { raw, timing: { started, ended: now(), blocked } };

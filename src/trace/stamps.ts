@@ -48,7 +48,7 @@ export function lineParts(event: CallEvent, options: StraceOptions & StampOption
   return {
     head,
     padding: padToResult(head).slice(head.length),
-    result: formatResult(event),
+    result: formatResult(event, options),
     elapsed: options.durations ? formatElapsed(event.durationMs) : '',
   };
 }

@@ -9,9 +9,10 @@ import {
   formatSocketType,
   IP_PROTOCOLS,
   OPTIONS_BY_LEVEL,
+  POLL_EVENTS,
   SOCKET_TYPES,
 } from '../libc/xlat';
-import type { Arg, BlockedCall, CallEvent } from './event';
+import type { Arg, BlockedCall, CallEvent, PollFd } from './event';
 import { quoteBytes, quoteString } from './quote';
 
 export interface StraceOptions {
@@ -37,6 +38,17 @@ function formatSockaddr(addr: SockAddr): string {
     );
   }
   return `{sa_family=${family}, sin_port=htons(${addr.port}), sin_addr=inet_addr("${addr.address}")}`;
+}
+
+/** An array as strace's print_array prints it: at most `limit` elements, then `...`. */
+function formatArray(items: readonly string[], limit: number): string {
+  const shown = items.length > limit ? [...items.slice(0, limit), '...'] : items;
+  return `[${shown.join(', ')}]`;
+}
+
+/** One struct pollfd as passed: `{fd=3, events=POLLIN}`; a negative fd, which the kernel skips, without events. */
+function formatPollFd(entry: PollFd): string {
+  return entry.fd < 0 ? `{fd=${entry.fd}}` : `{fd=${entry.fd}, events=${formatFlags(POLL_EVENTS, entry.events)}}`;
 }
 
 export function formatArg(arg: Arg, options: StraceOptions): string {
@@ -77,6 +89,8 @@ export function formatArg(arg: Arg, options: StraceOptions): string {
       return `[${arg.entries
         .map((entry) => `{${formatEnum(ADDRESS_FAMILIES, entry.family)}, "${entry.addr.address}"}`)
         .join(', ')}]`;
+    case 'pollfds':
+      return formatArray(arg.fds.map(formatPollFd), options.stringLimit);
     case 'output':
       return arg.name;
   }
@@ -99,10 +113,41 @@ export function formatUnfinished(call: BlockedCall, options: StraceOptions): str
   return `${call.name}(${shown}${firstOutput === -1 ? '' : ', '} <unfinished ...>`;
 }
 
-/** `= 3`, or `= -1 ECONNREFUSED (Connection refused)`. */
-export function formatResult(event: CallEvent): string {
-  if (!event.error) return `= ${event.ret}`;
-  return `= ${event.ret} ${event.error.name} (${event.error.message})`;
+/** poll's text after its result is built in a buffer of this size; an entry that would not leave room becomes `...`. */
+const POLL_RESULT_BUFFER = 1024;
+/** What strace keeps free at the end of that buffer: 2 + 2 * sizeof(long) + sizeof(", ], ..."). */
+const POLL_RESULT_RESERVE = 2 + 2 * 8 + 9;
+
+/** revents as strace's sprintflags writes them: names joined by `|`, unnamed bits in hex after them. */
+function formatRevents(value: number): string {
+  const text = formatFlags(POLL_EVENTS, value);
+  return text.includes('/*') ? `0x${value.toString(16)}` : text;
+}
+
+/** `[{fd=3, revents=POLLIN}, {fd=5, revents=POLLIN|POLLHUP}]`: the ready entries, cut as strace cuts them. */
+function formatReady(ready: readonly PollFd[], limit: number): string {
+  let out = '';
+  let printed = 0;
+  for (const entry of ready) {
+    out += out === '' ? '[' : ', ';
+    const head = `{fd=${entry.fd}, revents=`;
+    const flags = formatRevents(entry.revents);
+    if (printed >= limit || out.length + head.length + flags.length + 1 >= POLL_RESULT_BUFFER - POLL_RESULT_RESERVE) {
+      out += '...';
+      break;
+    }
+    out += `${head}${flags}}`;
+    printed++;
+  }
+  return out === '' ? '' : `${out}]`;
+}
+
+/** `= 3`, `= -1 ECONNREFUSED (Connection refused)`, and for poll `= 1 ([{fd=3, revents=POLLIN}])` or `= 0 (Timeout)`. */
+export function formatResult(event: CallEvent, options: StraceOptions = { stringLimit: DEFAULT_STRING_LIMIT }): string {
+  if (event.error) return `= ${event.ret} ${event.error.name} (${event.error.message})`;
+  if (event.ready && event.ret === 0) return `= 0 (Timeout)`;
+  const ready = event.ready ? formatReady(event.ready, options.stringLimit) : '';
+  return ready === '' ? `= ${event.ret}` : `= ${event.ret} (${ready})`;
 }
 
 /** Joins call and result with strace's alignment: `listen(3, 4)` + spaces up to column 40 + `= 0`. */
@@ -112,5 +157,5 @@ export function padToResult(call: string): string {
 }
 
 export function formatLine(event: CallEvent, options: StraceOptions): string {
-  return padToResult(formatCall(event, options)) + formatResult(event);
+  return padToResult(formatCall(event, options)) + formatResult(event, options);
 }

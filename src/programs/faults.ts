@@ -1,0 +1,21 @@
+// What a failed call during a conversation means, in words, for the note under its line. Keyed by
+// errno name; the programs say what they do about it (close the connection, go on, exit).
+import type { ErrorInfo } from '../libc/errno';
+
+const MEANING: Readonly<Record<string, string>> = {
+  ECONNRESET:
+    'the peer reset the connection: it sent RST (it closed with data it had not read, or with ' +
+    'SO_LINGER {l_onoff=1, l_linger=0}), so whatever was still in flight is lost',
+  EPIPE:
+    'the connection can no longer send: the peer is gone. The kernel also raised SIGPIPE, whose default ' +
+    'action kills a C program right here; Node.js sets SIGPIPE to SIG_IGN at start-up, so netsys lives ' +
+    'and sees EPIPE. A C program passes MSG_NOSIGNAL to send (or ignores SIGPIPE) to do the same',
+  ETIMEDOUT: 'the peer stopped answering: the kernel gave up retransmitting',
+  EINTR: 'a signal handler ran while the call waited, and this call is not restarted after one',
+};
+
+/** `recv failed with ECONNRESET: the peer reset ...`; just the failure when its meaning is not listed. */
+export function failureNote(call: string, error: ErrorInfo): string {
+  const meaning = MEANING[error.name];
+  return meaning ? `${call} failed with ${error.name}: ${meaning}` : `${call} failed with ${error.name} (${error.message})`;
+}

@@ -1,0 +1,49 @@
+// The listening socket every TCP server starts with: socket → (setsockopt SO_REUSEADDR) → bind →
+// listen → (getsockname, when the kernel chose the port).
+import { endpointText, InetSockAddr, isInet } from '../libc/addresses';
+import { SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
+import type { TraceOutput } from '../trace/output';
+import type { Recorder } from '../trace/recorder';
+import { chooseDualStack } from './dualstack';
+import { expectSuccess } from './run';
+
+export interface ListenerOptions {
+  readonly family: number;
+  readonly address: string;
+  readonly port: number;
+  readonly backlog: number;
+  readonly reuseaddr: boolean;
+  /** --v6only: IPV6_V6ONLY before bind, so IPv4 clients are not taken. */
+  readonly v6only?: boolean;
+}
+
+const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
+const SOL_SOCKET = valueOf(SOCKET_LEVELS, 'SOL_SOCKET');
+const SO_REUSEADDR = valueOf(SOCKET_OPTIONS, 'SO_REUSEADDR');
+
+const ADDRESS_IN_USE =
+  'another socket holds this port: a server listening on it, or a connection closed first from this side ' +
+  'and now in TIME_WAIT (for 60 s on Linux); --reuseaddr lets bind take a port that only TIME_WAIT connections hold';
+
+/** Opens the listening socket and says where it listens; returns its descriptor. */
+export function openListener(calls: Recorder, output: TraceOutput, options: ListenerOptions): number {
+  const listener = expectSuccess('socket', calls.socket(options.family, SOCK_STREAM, 0));
+  if (options.reuseaddr) {
+    expectSuccess('setsockopt SO_REUSEADDR', calls.setsockoptInt(listener, SOL_SOCKET, SO_REUSEADDR, 1));
+  }
+  chooseDualStack(calls, output, listener, options, Boolean(options.v6only));
+  const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: 0 };
+  const bound = calls.bind(listener, requested);
+  if (bound.error?.name === 'EADDRINUSE') output.note(ADDRESS_IN_USE);
+  expectSuccess(`bind to ${endpointText(requested)}`, bound);
+  expectSuccess('listen', calls.listen(listener, options.backlog));
+
+  let local: InetSockAddr = requested;
+  if (options.port === 0) {
+    const named = calls.getsockname(listener, options.family);
+    expectSuccess('getsockname', named);
+    if (named.addr && isInet(named.addr)) local = named.addr;
+  }
+  output.note(`listening on ${endpointText(local)}; try: netsys client ${options.address} ${local.port}`);
+  return listener;
+}
