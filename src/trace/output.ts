@@ -1,9 +1,7 @@
 // Where trace lines go: standard error or a file, as strace text (coloured on a terminal) or JSON.
 // Lines are gathered and written once per turn of the event loop; flush() waits until all are out.
-import chalk from 'chalk';
 import { nodeErrorText } from '../libc/errno';
 import * as fs from 'node:fs';
-import type { Writable } from 'node:stream';
 import { blockedNote, heldFor } from './blocking';
 import type { BlockedCall, CallEvent } from './event';
 import { CallCounter, formatSummary } from './count';
@@ -11,6 +9,7 @@ import { formatJson, formatJsonBlocked, formatJsonNote, formatJsonSummary } from
 import { CallSelection, isSelected } from './select';
 import { lineParts, StampOptions } from './stamps';
 import { formatUnfinished, StraceOptions } from './strace';
+import { Paint, paintFor, wantsColor } from './paint';
 
 export type TraceFormat = 'text' | 'json';
 
@@ -29,15 +28,38 @@ export interface OutputOptions extends StraceOptions, StampOptions {
 /** The trace file could not be opened: a usage error, reported before any call is made. */
 export class OutputFileError extends Error {}
 
-function colorLevel(options: OutputOptions, stream: Writable & { isTTY?: boolean }): 0 | 1 | 2 | 3 {
-  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  if (!options.color || noColor || options.file || !stream.isTTY) return 0;
-  return chalk.supportsColor ? chalk.supportsColor.level : 1;
+/** Where the text goes: a file written synchronously (no thread-pool hop per batch), or standard error. */
+interface Sink {
+  write(text: string): void;
+  /** Resolves once everything written has been handed to the operating system. */
+  drained(): Promise<void>;
+}
+
+function fileSink(fd: number, failed: (error: unknown) => void): Sink {
+  return {
+    write: (text) => {
+      const bytes = Buffer.from(text);
+      try {
+        for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset);
+      } catch (error) {
+        failed(error);
+      }
+    },
+    drained: async () => undefined,
+  };
+}
+
+function stderrSink(failed: (error: unknown) => void): Sink {
+  process.stderr.on('error', failed);
+  return {
+    write: (text) => process.stderr.write(text),
+    drained: () => new Promise((resolve) => process.stderr.write('', () => resolve())),
+  };
 }
 
 export class TraceOutput {
-  private readonly stream: Writable;
-  private readonly paint: chalk.Chalk;
+  private readonly sink: Sink;
+  private readonly paint: Paint;
   private pending: string[] = [];
   private scheduled = false;
   private readonly counter: CallCounter | null;
@@ -55,13 +77,12 @@ export class TraceOutput {
           `cannot write the trace to ${options.file}: ${nodeErrorText(error)}; -o needs a file netsys can create or overwrite`,
         );
       }
-      this.stream = fs.createWriteStream('', { fd });
+      this.sink = fileSink(fd, (error) => this.failed(error));
     } else {
-      this.stream = process.stderr;
+      this.sink = stderrSink((error) => this.failed(error));
     }
-    this.paint = new chalk.Instance({ level: colorLevel(options, this.stream) });
+    this.paint = paintFor(!options.file && wantsColor(options.color, process.stderr));
     this.counter = options.summary ? new CallCounter() : null;
-    this.stream.on('error', (error) => this.failed(error));
   }
 
   /** `handler` hears, once, that the trace cannot be written: the program ends (exit 1) rather than go on unseen. */
@@ -114,7 +135,7 @@ export class TraceOutput {
   flush(): Promise<void> {
     this.writePending();
     if (this.writeError) return Promise.resolve();
-    return new Promise((resolve) => this.stream.write('', () => resolve()));
+    return this.sink.drained();
   }
 
   private summarize(counter: CallCounter): void {
@@ -154,6 +175,6 @@ export class TraceOutput {
     }
     const text = this.pending.join('\n') + '\n';
     this.pending = [];
-    this.stream.write(text);
+    this.sink.write(text);
   }
 }
