@@ -10,6 +10,8 @@ interface TraceFlags {
   output?: string;
   stringLimit: number;
   color: boolean;
+  decodeFds?: boolean;
+  state?: boolean;
 }
 
 /** Adapts a parser that throws UsageError to commander's InvalidArgumentError. */
@@ -33,7 +35,9 @@ function withTraceOptions(command: Command): Command {
         .default(32)
         .argParser(arg(parseCount('-s', 0, 1048576))),
     )
-    .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)');
+    .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)')
+    .option('-y, --decode-fds', "name each socket descriptor by its endpoints, as strace -yy does: 3<TCP:[127.0.0.1:8080]>")
+    .option('--state', "after each call, each TCP socket's state as the kernel reports it, and its queues");
 }
 
 function fail(message: string): never {
@@ -53,12 +57,16 @@ async function startTracing(flags: TraceFlags) {
       color: flags.color,
       file: flags.output,
       stringLimit: flags.stringLimit,
+      endpoints: Boolean(flags.decodeFds),
     });
   } catch (error) {
     if (error instanceof OutputFileError) fail(error.message);
     throw error;
   }
-  const calls = new Recorder((event) => output.call(event), flags.stringLimit);
+  const calls = new Recorder((event) => output.call(event), flags.stringLimit, {
+    endpoints: Boolean(flags.decodeFds),
+    state: Boolean(flags.state),
+  });
   return { calls, output };
 }
 

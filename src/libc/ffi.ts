@@ -29,6 +29,16 @@ const fns = define({
   getpeername: { library: LIB, retType: T.I32, paramsType: [T.I32, T.U8Array, T.U8Array], errno: true },
   setsockopt: { library: LIB, retType: T.I32, paramsType: [T.I32, T.I32, T.I32, T.U8Array, T.U32], errno: true },
   getsockopt: { library: LIB, retType: T.I32, paramsType: [T.I32, T.I32, T.I32, T.U8Array, T.U8Array], errno: true },
+  // The kernel-view probes (untraced): ioctl for queue sizes, fgetxattr for a socket's protocol name,
+  // sendto/recvfrom for sock_diag queries over netlink, which the kernel answers without blocking.
+  ioctl: { library: LIB, retType: T.I32, paramsType: [T.I32, T.U64, T.U8Array], errno: true },
+  fgetxattr: { library: LIB, retType: T.I64, paramsType: [T.I32, T.String, T.U8Array, T.U64], errno: true },
+  sendto: {
+    library: LIB, retType: T.I64, paramsType: [T.I32, T.U8Array, T.U64, T.I32, T.U8Array, T.U32], errno: true,
+  },
+  recvfrom: {
+    library: LIB, retType: T.I64, paramsType: [T.I32, T.U8Array, T.U64, T.I32, T.U8Array, T.U8Array], errno: true,
+  },
   getaddrinfo: {
     library: LIB, retType: T.I32, paramsType: [T.String, T.String, T.U8Array, T.U8Array], runInNewThread: true,
   },
@@ -118,6 +128,20 @@ export function setsockopt(fd: number, level: number, name: number, value: Buffe
 }
 export function getsockopt(fd: number, level: number, name: number, value: Buffer, valueLength: Buffer): RawResult {
   return raw(fns.getsockopt([fd, level, name, value, valueLength]));
+}
+/** ioctl(2) with an int-sized out argument, as for SIOCINQ and SIOCOUTQ. */
+export function ioctlInt(fd: number, request: number, value: Buffer): RawResult {
+  return raw(fns.ioctl([fd, request, value]));
+}
+/** fgetxattr(2): the attribute's bytes are left in `value`; the return value is their length. */
+export function fgetxattr(fd: number, name: string, value: Buffer): RawResult {
+  return raw(fns.fgetxattr([fd, name, value, value.length]));
+}
+export function sendto(fd: number, data: Buffer, flags: number, addr: Buffer): RawResult {
+  return raw(fns.sendto([fd, data, data.length, flags, addr, addr.length]));
+}
+export function recvfrom(fd: number, buffer: Buffer, flags: number, addr: Buffer, addrlen: Buffer): RawResult {
+  return raw(fns.recvfrom([fd, buffer, buffer.length, flags, addr, addrlen]));
 }
 
 /** getaddrinfo(3): `result` receives the `struct addrinfo *`; the return value is 0 or an EAI_* code. */

@@ -1,7 +1,8 @@
 // `--json`: one object per call, one call per line. Documented in the README.
 import { ADDRESS_FAMILIES, formatEnum } from '../libc/xlat';
 import { isInet } from '../libc/addresses';
-import type { Arg, CallEvent } from './event';
+import type { Arg, CallEvent, SocketState } from './event';
+import { formatSocketState } from './state';
 import { formatArg, formatLine, StraceOptions } from './strace';
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -33,9 +34,24 @@ function argDetails(arg: Arg): { [key: string]: JsonValue } {
           protocol: entry.protocol,
         })),
       };
+    case 'fd':
+      return arg.endpoint === undefined ? { value: arg.value } : { value: arg.value, endpoint: arg.endpoint };
     default:
       return { value: arg.value };
   }
+}
+
+function stateJson(state: SocketState): { [key: string]: JsonValue } {
+  const record: { [key: string]: JsonValue } = { fd: state.fd, state: state.state };
+  if (state.acceptQueue) {
+    record.accept_queue = state.acceptQueue.waiting;
+    record.backlog = state.acceptQueue.backlog;
+  }
+  if (state.unread !== undefined) record.unread = state.unread;
+  if (state.unacked !== undefined) record.unacked = state.unacked;
+  if (state.finUnacked) record.fin_unacked = true;
+  record.text = formatSocketState(state);
+  return record;
 }
 
 export function formatJson(event: CallEvent, options: StraceOptions): string {
@@ -52,6 +68,8 @@ export function formatJson(event: CallEvent, options: StraceOptions): string {
     duration: Number((event.durationMs / 1000).toFixed(6)),
     text: formatLine(event, options),
   };
+  if (event.retEndpoint !== undefined) record.ret_endpoint = event.retEndpoint;
+  if (event.states) record.state = event.states.map(stateJson);
   return JSON.stringify(record);
 }
 

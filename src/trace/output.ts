@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { CallEvent } from './event';
 import { formatJson, formatJsonNote } from './json';
+import { formatStateLine } from './state';
 import { formatCall, formatResult, padToResult, StraceOptions } from './strace';
 
 export type TraceFormat = 'text' | 'json';
@@ -58,8 +59,9 @@ export class TraceOutput {
     const mark = head.slice(0, head.indexOf(name + '('));
     const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);
     const padding = padToResult(head).slice(head.length);
-    const result = formatResult(event);
+    const result = formatResult(event, this.options);
     this.push(styledHead + padding + (event.error ? this.paint.red(result) : this.paint.green(result)));
+    for (const state of event.states ?? []) this.push(this.paint.dim(formatStateLine(state)));
   }
 
   /** A line for the person reading, set apart from the trace: `# listening on 127.0.0.1:8080`. */

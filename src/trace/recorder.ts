@@ -16,6 +16,7 @@ import {
   valueOf,
 } from '../libc/xlat';
 import type { Arg, CallEvent, CallKind } from './event';
+import { KernelView, KernelViewOptions } from './kernelview';
 
 export const SHUT_WR = valueOf(SHUTDOWN_MODES, 'SHUT_WR');
 export const SHUT_RDWR = valueOf(SHUTDOWN_MODES, 'SHUT_RDWR');
@@ -73,15 +74,20 @@ export class Recorder {
   private stopping = false;
   private readonly open = new Set<number>();
   private readonly held = new Map<Promise<unknown>, number>();
+  private readonly view: KernelView;
 
   /**
    * @param emit         receives every event, in the order the calls completed
    * @param captureLimit how many bytes of data each event keeps (the most any renderer shows)
+   * @param kernelView   what to read from the kernel after each call (-y, --state); off by default
    */
   constructor(
     private readonly emit: (event: CallEvent) => void,
     private readonly captureLimit: number,
-  ) {}
+    kernelView: KernelViewOptions = {},
+  ) {
+    this.view = new KernelView(kernelView);
+  }
 
   get openDescriptors(): readonly number[] {
     return [...this.open];
@@ -304,16 +310,18 @@ export class Recorder {
     error: ErrorInfo | null,
     args: Arg[],
   ): void {
+    const { args: observedArgs, ...kernel } = this.view.enabled ? this.view.observe(name, args, ret) : { args };
     this.emit({
       seq: ++this.seq,
       pid: process.pid,
       name,
       kind,
-      args,
+      args: observedArgs,
       ret,
       error,
       startedAt: timing.started,
       durationMs: timing.ended - timing.started,
+      ...kernel,
     });
   }
 

@@ -17,6 +17,8 @@ import { quoteBytes, quoteString } from './quote';
 export interface StraceOptions {
   /** strace's -s: how many bytes of data to show before `...`. */
   readonly stringLimit: number;
+  /** strace's -yy: each descriptor followed by its socket's endpoints, `3<TCP:[127.0.0.1:8080]>`. */
+  readonly endpoints?: boolean;
 }
 
 export const DEFAULT_STRING_LIMIT = 32;
@@ -39,11 +41,17 @@ function formatSockaddr(addr: SockAddr): string {
   return `{sa_family=${family}, sin_port=htons(${addr.port}), sin_addr=inet_addr("${addr.address}")}`;
 }
 
+/** `3`, or with -y `3<TCP:[127.0.0.1:8080]>` when the socket's endpoints were read. */
+function withEndpoint(fd: number, endpoint: string | undefined, options: StraceOptions | undefined): string {
+  return options?.endpoints && endpoint !== undefined ? `${fd}<${endpoint}>` : String(fd);
+}
+
 export function formatArg(arg: Arg, options: StraceOptions): string {
   switch (arg.type) {
     case 'int':
-    case 'fd':
       return String(arg.value);
+    case 'fd':
+      return withEndpoint(arg.value, arg.endpoint, options);
     case 'enum':
       return formatEnum(arg.table, arg.value);
     case 'flags':
@@ -86,9 +94,9 @@ export function formatCall(event: CallEvent, options: StraceOptions): string {
   return `${mark}${event.name}(${event.args.map((arg) => formatArg(arg, options)).join(', ')})`;
 }
 
-/** `= 3`, or `= -1 ECONNREFUSED (Connection refused)`. */
-export function formatResult(event: CallEvent): string {
-  if (!event.error) return `= ${event.ret}`;
+/** `= 3`, or `= -1 ECONNREFUSED (Connection refused)`; with -y a new descriptor is named: `= 3<TCP:[74061]>`. */
+export function formatResult(event: CallEvent, options?: StraceOptions): string {
+  if (!event.error) return `= ${withEndpoint(event.ret, event.retEndpoint, options)}`;
   return `= ${event.ret} ${event.error.name} (${event.error.message})`;
 }
 
@@ -99,5 +107,5 @@ export function padToResult(call: string): string {
 }
 
 export function formatLine(event: CallEvent, options: StraceOptions): string {
-  return padToResult(formatCall(event, options)) + formatResult(event);
+  return padToResult(formatCall(event, options)) + formatResult(event, options);
 }
