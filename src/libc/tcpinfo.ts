@@ -9,6 +9,7 @@ const TCP_INFO = valueOf(TCP_OPTIONS, 'TCP_INFO');
 const SIOCINQ = valueOf(SOCKET_IOCTLS, 'SIOCINQ');
 const SIOCOUTQ = valueOf(SOCKET_IOCTLS, 'SIOCOUTQ');
 const TCP_LISTEN = valueOf(TCP_STATES, 'LISTEN');
+const TCP_CLOSE = valueOf(TCP_STATES, 'CLOSE');
 /** The states in which this side's FIN has been queued and not yet acknowledged. */
 const FIN_UNACKED_STATES = new Set(['FIN_WAIT1', 'CLOSING', 'LAST_ACK'].map((name) => valueOf(TCP_STATES, name)));
 
@@ -52,7 +53,9 @@ export function tcpSnapshot(fd: number): TcpSnapshot | null {
   if (state === TCP_LISTEN) {
     return { state, acceptQueue: { waiting: info.readUInt32LE(TCPI_UNACKED), backlog: info.readUInt32LE(TCPI_SACKED) } };
   }
-  const outq = queued(fd, SIOCOUTQ);
+  // A closed socket sends nothing more: SIOCOUTQ's difference of sequence numbers means nothing there
+  // (a former listener's is left over), while bytes received before the close can still be read.
+  const outq = state === TCP_CLOSE ? undefined : queued(fd, SIOCOUTQ);
   if (outq !== undefined && outq > 0 && FIN_UNACKED_STATES.has(state)) {
     return { state, unread: queued(fd, SIOCINQ), unacked: outq - 1, finUnacked: true };
   }
