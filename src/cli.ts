@@ -129,13 +129,22 @@ function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('run a real server and a real client on loopback and show both traces as they happen')
+    .description('run a real server and a real client on loopback and show both traces as a two-lane timeline')
     .option('--port <n>', 'port for the server, 0 to let the kernel choose', arg(parsePort), 0)
     .option('-m, --message <text>', 'the line the client sends', 'hello')
     .option('--no-color', 'plain text, no colour')
-    .action(async (flags: { port: number; message: string; color: boolean }) => {
+    .option('--mermaid', 'write the conversation as a Mermaid sequence diagram instead')
+    .option('-y, --decode-fds', 'name each socket descriptor by its endpoints, as strace -yy does')
+    .option('--state', "after each call, each TCP socket's state as the kernel reports it")
+    .action(async (flags: { port: number; message: string; color: boolean; mermaid?: boolean; decodeFds?: boolean; state?: boolean }) => {
       const { runDemo } = await import('./programs/demo');
-      process.exitCode = await runDemo(flags.port, flags.message, flags.color ? [] : ['--no-color']);
+      process.exitCode = await runDemo({
+        port: flags.port,
+        message: flags.message,
+        color: flags.color,
+        mermaid: Boolean(flags.mermaid),
+        traceArgs: [...(flags.decodeFds ? ['-y'] : []), ...(flags.state ? ['--state'] : [])],
+      });
     });
 
   return program;
