@@ -25,7 +25,7 @@ interface Child {
   readonly records: TraceRecord[];
   readonly pid: number | undefined;
   readonly exited: Promise<number>;
-  stop(): void;
+  stop(signal?: NodeJS.Signals): void;
 }
 
 /** Starts one side with --json; each line of its trace is kept, and handed to `watch` as it comes. */
@@ -42,7 +42,7 @@ function start(args: string[], watch: (record: TraceRecord) => void = () => unde
   const exited = new Promise<number>((resolve) =>
     child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0))),
   );
-  return { records, pid: child.pid, exited: closed.then(() => exited), stop: () => child.kill('SIGTERM') };
+  return { records, pid: child.pid, exited: closed.then(() => exited), stop: (signal = 'SIGTERM') => child.kill(signal) };
 }
 
 /** The terminal's width, else $COLUMNS, else 80. */
@@ -58,6 +58,18 @@ function participant(side: Side, child: Child): string {
   return `${side} (pid ${pid})`;
 }
 
+/**
+ * Ctrl-C or SIGTERM reaches the demo and is passed on to both processes, which close what they opened
+ * and end; the timeline of what happened until then is still drawn.
+ */
+function passSignalsTo(children: () => Child[]): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      for (const child of children()) child.stop(signal);
+    });
+  }
+}
+
 export async function runDemo(options: DemoOptions): Promise<number> {
   let announcePort: (port: string) => void = () => undefined;
   const listening = new Promise<string>((resolve) => (announcePort = resolve));
@@ -65,9 +77,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const match = record.type === 'note' ? record.text.match(/^listening on \S+:(\d+);/) : null;
     if (match) announcePort(match[1]);
   });
+  let client: Child | null = null;
+  passSignalsTo(() => (client ? [server, client] : [server]));
   const chosen = await Promise.race([listening, server.exited.then(() => null)]);
   let code: number;
-  let client: Child | null = null;
   if (chosen === null) {
     code = await server.exited;
   } else {
