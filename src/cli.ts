@@ -18,6 +18,8 @@ interface TraceFlags {
   summaryOnly?: boolean;
   /** -e trace=...; absent for all calls. */
   e?: CallSelection;
+  decodeFds?: boolean;
+  state?: boolean;
 }
 
 /** Adapts a parser that throws UsageError to commander's InvalidArgumentError. */
@@ -50,7 +52,9 @@ function withTraceOptions(command: Command): Command {
     .addOption(
       new Option('-e <expr>', 'trace=NAME[,NAME...]: show only these calls (all are still made), as strace -e trace=; trace=!NAME shows all but these')
         .argParser(arg(parseTraceExpression)),
-    );
+    )
+    .option('-y, --decode-fds', "name each socket descriptor by its endpoints, as strace -yy does: 3<TCP:[127.0.0.1:8080]>")
+    .option('--state', "after each call, each TCP socket's state as the kernel reports it, and its queues");
 }
 
 interface ServerFlags {
@@ -102,6 +106,7 @@ async function startTracing(flags: TraceFlags) {
       durations: Boolean(flags.syscallTimes),
       summary: Boolean(flags.summaryOnly),
       selection: flags.e,
+      endpoints: Boolean(flags.decodeFds),
     });
   } catch (error) {
     if (error instanceof OutputFileError) fail(error.message);
@@ -111,6 +116,7 @@ async function startTracing(flags: TraceFlags) {
     (event) => output.call(event),
     flags.stringLimit,
     (call) => output.blocked(call),
+    { endpoints: Boolean(flags.decodeFds), state: Boolean(flags.state) },
   );
   return { calls, output };
 }
@@ -205,13 +211,22 @@ function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('run a real server and a real client on loopback and show both traces as they happen')
+    .description('run a real server and a real client on loopback and show both traces as a two-lane timeline')
     .option('--port <n>', 'port for the server, 0 to let the kernel choose', arg(parsePort), 0)
     .option('-m, --message <text>', 'the line the client sends', 'hello')
     .option('--no-color', 'plain text, no colour')
-    .action(async (flags: { port: number; message: string; color: boolean }) => {
+    .option('--mermaid', 'write the conversation as a Mermaid sequence diagram instead')
+    .option('-y, --decode-fds', 'name each socket descriptor by its endpoints, as strace -yy does')
+    .option('--state', "after each call, each TCP socket's state as the kernel reports it")
+    .action(async (flags: { port: number; message: string; color: boolean; mermaid?: boolean; decodeFds?: boolean; state?: boolean }) => {
       const { runDemo } = await import('./programs/demo');
-      process.exitCode = await runDemo(flags.port, flags.message, flags.color ? [] : ['--no-color']);
+      process.exitCode = await runDemo({
+        port: flags.port,
+        message: flags.message,
+        color: flags.color,
+        mermaid: Boolean(flags.mermaid),
+        traceArgs: [...(flags.decodeFds ? ['-y'] : []), ...(flags.state ? ['--state'] : [])],
+      });
     });
 
   program
@@ -251,8 +266,9 @@ function buildProgram(): Command {
     .option('--no-pause', 'make every call without waiting for a key (also when standard input is not a terminal)')
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour')
+    .option('--no-state', "do not show each TCP socket's state after each call (shown by default in lessons)")
     .option('--lessons-dir <dir>', 'read lessons from DIR instead of the lessons that come with netsys')
-    .action(async (id: string | undefined, flags: { pause: boolean; stringLimit: number; color: boolean; lessonsDir?: string }) => {
+    .action(async (id: string | undefined, flags: { pause: boolean; stringLimit: number; color: boolean; state: boolean; lessonsDir?: string }) => {
       const [{ listLessons, runLesson }, { LessonFormatError }, { LessonNotFound }] = await Promise.all([
         import('./lessons/command'),
         import('./lessons/format'),

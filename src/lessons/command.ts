@@ -12,6 +12,8 @@ export interface LessonOptions {
   readonly pause: boolean;
   readonly color: boolean;
   readonly stringLimit: number;
+  /** Each TCP socket's state after each call; on unless --no-state. */
+  readonly state: boolean;
   readonly lessonsDir?: string;
   /** A sentence on what usually causes an errno (the reference), when one is known. */
   readonly explainErrno?: (name: string) => string | undefined;
@@ -50,6 +52,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
     view,
     keys,
     stringLimit: options.stringLimit,
+    state: options.state,
     explainErrno: options.explainErrno ?? (() => undefined),
     explainCall: options.explainCall ?? (() => undefined),
   });

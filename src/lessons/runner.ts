@@ -3,12 +3,13 @@
 // result means. A call the kernel holds is shown as blocked and the lesson goes on to the step that
 // unblocks it; its line appears the moment the kernel returns. Each side has its own recorder.
 import { endpointText } from '../libc/addresses';
+import { KernelView } from '../trace/kernelview';
 import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../trace/recorder';
 import type { CallEvent } from '../trace/event';
 import { formatCall } from '../trace/strace';
 import { ProgramFailed } from '../programs/run';
 import { MissingValue, Prepared, prepare, Value } from './calls';
-import type { Lesson, Side, Step } from './format';
+import { Lesson, Side, SIDES, Step } from './format';
 import type { Keys } from './keys';
 import type { LessonView } from './view';
 
@@ -18,6 +19,8 @@ export interface LessonRun {
   /** Null when nothing waits for the learner (--no-pause, or standard input is not a terminal). */
   readonly keys: Keys | null;
   readonly stringLimit: number;
+  /** Show each TCP socket's state, read from the kernel, after each call (--state, on in lessons). */
+  readonly state: boolean;
   /** A sentence on what usually causes an errno, for a failure a step did not expect. */
   readonly explainErrno: (name: string) => string | undefined;
   /** What `?` shows of a call: its prototype, what it does, its errors (netsys explain). */
@@ -59,16 +62,24 @@ export class StepRunner {
   private failure: string | null = null;
 
   constructor(private readonly run: LessonRun) {
+    // One view of the kernel for both sides: a client's connect shows the server's accept queue grow.
+    const kernel = new KernelView({ state: run.state });
     const recorder = (side: Side) =>
       new Recorder(
         (event) => {
           this.made.push({ side, event });
-          run.view.trace(side, event);
+          run.view.trace(side, event, (fd) => this.ownerOf(fd) ?? side);
         },
         run.stringLimit,
         (call) => run.view.blocked(side, call),
+        kernel,
       );
     this.sides = { server: recorder('server'), client: recorder('client') };
+  }
+
+  /** The side whose socket this descriptor is. */
+  private ownerOf(fd: number): Side | undefined {
+    return SIDES.find((side) => this.sides[side]?.openDescriptors.includes(fd));
   }
 
   async releaseAll(): Promise<void> {

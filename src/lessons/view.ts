@@ -2,6 +2,7 @@
 // (server left, client right) when the terminal is wide enough, else each line labelled with its side.
 import type { BlockedCall, CallEvent } from '../trace/event';
 import { blockedNote, heldFor } from '../trace/blocking';
+import { formatStateLine } from '../trace/state';
 import { formatLine, formatUnfinished, StraceOptions } from '../trace/strace';
 import type { Side } from './format';
 import { Paint, paintFor } from '../trace/paint';
@@ -79,8 +80,10 @@ export class LessonView {
     this.line(this.paint.dim(text));
   }
 
-  trace(side: Side, event: CallEvent): void {
+  /** A call's line in its side's lane; each socket state under it in the lane of the side that owns the socket. */
+  trace(side: Side, event: CallEvent, ownerOf: (fd: number) => Side = () => side): void {
     this.inLane(side, formatLine(event, this.options), (piece) => (event.error ? this.paint.red(piece) : this.paint.green(piece)));
+    for (const state of event.states ?? []) this.inLane(ownerOf(state.fd), formatStateLine(state), (piece) => this.paint.dim(piece));
     if (event.blocked) this.note(side, `${event.name} returned after ${heldFor(event.durationMs)} in the kernel`);
   }
 

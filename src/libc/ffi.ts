@@ -3,7 +3,7 @@
 // (runInNewThread) so the event loop stays free for signals, timers and input;
 // errno is read by ffi-rs on that same thread, right after the call returns.
 import './quiet-report';
-import { DataType as T, define, open } from 'ffi-rs';
+import { DataType as T, define, load, open } from 'ffi-rs';
 
 const LIB = 'libc';
 open({ library: LIB, path: 'libc.so.6' });
@@ -41,6 +41,9 @@ const fns = define({
   getpeername: { library: LIB, retType: T.I32, paramsType: [T.I32, T.U8Array, T.U8Array], errno: true },
   setsockopt: { library: LIB, retType: T.I32, paramsType: [T.I32, T.I32, T.I32, T.U8Array, T.U32], errno: true },
   getsockopt: { library: LIB, retType: T.I32, paramsType: [T.I32, T.I32, T.I32, T.U8Array, T.U8Array], errno: true },
+  // The kernel-view probes (untraced): ioctl for queue sizes, fgetxattr for a socket's protocol name.
+  ioctl: { library: LIB, retType: T.I32, paramsType: [T.I32, T.U64, T.U8Array], errno: true },
+  fgetxattr: { library: LIB, retType: T.I64, paramsType: [T.I32, T.String, T.U8Array, T.U64], errno: true },
   getaddrinfo: {
     library: LIB, retType: T.I32, paramsType: [T.String, T.String, T.U8Array, T.U8Array], runInNewThread: true,
   },
@@ -144,6 +147,34 @@ export function setsockopt(fd: number, level: number, name: number, value: Buffe
 }
 export function getsockopt(fd: number, level: number, name: number, value: Buffer, valueLength: Buffer): RawResult {
   return raw(fns.getsockopt([fd, level, name, value, valueLength]));
+}
+/** ioctl(2) with an int-sized out argument, as for SIOCINQ and SIOCOUTQ. */
+export function ioctlInt(fd: number, request: number, value: Buffer): RawResult {
+  return raw(fns.ioctl([fd, request, value]));
+}
+/** fgetxattr(2): the attribute's bytes are left in `value`; the return value is their length. */
+export function fgetxattr(fd: number, name: string, value: Buffer): RawResult {
+  return raw(fns.fgetxattr([fd, name, value, value.length]));
+}
+
+/**
+ * A synchronous binding of a function `define` binds to the thread pool: ffi-rs names a defined
+ * function by its key, so the twin goes through load. For calls that cannot block (a netlink query
+ * the kernel answers at once).
+ */
+function immediate(funcName: string, retType: T, paramsType: T[]): (values: unknown[]) => WithErrno {
+  return (paramsValue) => load({ library: LIB, funcName, retType, paramsType, paramsValue, errno: true }) as unknown as WithErrno;
+}
+const sendtoImmediate = immediate('sendto', T.I64, [T.I32, T.U8Array, T.U64, T.I32, T.U8Array, T.U32]);
+const recvfromImmediate = immediate('recvfrom', T.I64, [T.I32, T.U8Array, T.U64, T.I32, T.U8Array, T.U8Array]);
+
+/** sendto(2) on this thread: for the kernel-view's netlink queries, which never block. */
+export function sendtoNow(fd: number, data: Buffer, flags: number, addr: Buffer): RawResult {
+  return raw(sendtoImmediate([fd, data, data.length, flags, addr, addr.length]));
+}
+/** recvfrom(2) on this thread: for the kernel-view's netlink replies, already queued when it is called. */
+export function recvfromNow(fd: number, buffer: Buffer, flags: number, addr: Buffer, addrlen: Buffer): RawResult {
+  return raw(recvfromImmediate([fd, buffer, buffer.length, flags, addr, addrlen]));
 }
 
 /** getaddrinfo(3): `result` receives the `struct addrinfo *`; the return value is 0 or an EAI_* code. */

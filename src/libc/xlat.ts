@@ -192,6 +192,32 @@ export const TCP_STATES = table('TCP_???', [
   ['NEW_SYN_RECV', 12],
 ]);
 
+/** ioctl(2) requests on a socket (<linux/sockios.h>): bytes waiting to be read, bytes not yet acknowledged. */
+export const SOCKET_IOCTLS = table('SIOC???', [
+  ['SIOCOUTQ', 0x5411],
+  ['SIOCINQ', 0x541b],
+]);
+
+/** The netlink protocol that answers "which sockets exist" (<linux/netlink.h>). */
+export const NETLINK_PROTOCOLS = table('NETLINK_???', [
+  ['NETLINK_ROUTE', 0],
+  ['NETLINK_SOCK_DIAG', 4],
+]);
+
+/** nlmsg_type values netsys sends or reads (<linux/netlink.h>, <linux/sock_diag.h>). */
+export const NETLINK_MESSAGE_TYPES = table('NLMSG_???', [
+  ['NLMSG_NOOP', 1],
+  ['NLMSG_ERROR', 2],
+  ['NLMSG_DONE', 3],
+  ['SOCK_DIAG_BY_FAMILY', 20],
+]);
+
+export const NETLINK_FLAGS = table('NLM_F_???', [
+  ['NLM_F_REQUEST', 0x1],
+  ['NLM_F_MULTI', 0x2],
+  ['NLM_F_DUMP', 0x300],
+]);
+
 /** getaddrinfo()'s return codes (glibc's <netdb.h>). */
 export const ADDRINFO_ERRORS = table('EAI_???', [
   ['EAI_BADFLAGS', -1],

@@ -1,38 +1,99 @@
-// netsys demo: a real `netsys server --once` process and a real `netsys client` process on loopback,
-// their traces shown as they happen, each line labelled with its side. (Two processes: two sets of
-// descriptors, two pids.) The two-lane timeline of the kernel's view is a later step.
+// netsys demo: a real `netsys server --once` process and a real `netsys client` process on loopback
+// (two processes: two sets of descriptors, two pids), each tracing itself with --json so that every
+// call has its pid, start and duration. When both have ended, their traces are merged in time order
+// and drawn as a two-lane timeline (or, with --mermaid, as a Mermaid sequence diagram).
 import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { converse, parseTraceLine, Side, TraceRecord } from '../trace/conversation';
+import { renderLanes } from '../trace/lanes';
+import { renderMermaid } from '../trace/mermaid';
 
 const NETSYS = path.resolve(__dirname, '../../bin/netsys');
 
-function label(side: 'server' | 'client', line: string): string {
-  return `${side} | ${line}`;
+export interface DemoOptions {
+  readonly port: number;
+  readonly message: string;
+  readonly color: boolean;
+  readonly mermaid: boolean;
+  /** Passed on to both processes: --state, -y. */
+  readonly traceArgs: readonly string[];
 }
 
-/** Starts one side; each line of its trace is printed with its label, then passed to `watch`. */
-function start(side: 'server' | 'client', args: string[], watch: (line: string) => void = () => undefined) {
-  const child = spawn(process.execPath, [NETSYS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  readline.createInterface({ input: child.stderr }).on('line', (line) => {
-    process.stdout.write(label(side, line) + '\n');
-    watch(line);
+interface Child {
+  readonly records: TraceRecord[];
+  readonly pid: number | undefined;
+  readonly exited: Promise<number>;
+  stop(signal?: NodeJS.Signals): void;
+}
+
+/** Starts one side with --json; each line of its trace is kept, and handed to `watch` as it comes. */
+function start(args: string[], watch: (record: TraceRecord) => void = () => undefined): Child {
+  const child = spawn(process.execPath, [NETSYS, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const records: TraceRecord[] = [];
+  const lines = readline.createInterface({ input: child.stderr });
+  lines.on('line', (line) => {
+    const record = parseTraceLine(line);
+    records.push(record);
+    watch(record);
   });
-  readline.createInterface({ input: child.stdout }).on('line', (line) => process.stdout.write(label(side, `(received) ${line}`) + '\n'));
-  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
-  return { child, exited };
+  const closed = new Promise<void>((resolve) => lines.on('close', () => resolve()));
+  const exited = new Promise<number>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0))),
+  );
+  return { records, pid: child.pid, exited: closed.then(() => exited), stop: (signal = 'SIGTERM') => child.kill(signal) };
 }
 
-export async function runDemo(port: number, message: string, traceArgs: string[]): Promise<number> {
+/** The terminal's width, else $COLUMNS, else 80. */
+export function outputWidth(): number {
+  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
+  const columns = Number(process.env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : 80;
+}
+
+function participant(side: Side, child: Child): string {
+  const first = child.records.find((r) => r.type === 'call');
+  const pid = first && first.type === 'call' ? first.pid : child.pid;
+  return `${side} (pid ${pid})`;
+}
+
+/**
+ * Ctrl-C or SIGTERM reaches the demo and is passed on to both processes, which close what they opened
+ * and end; the timeline of what happened until then is still drawn.
+ */
+function passSignalsTo(children: () => Child[]): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      for (const child of children()) child.stop(signal);
+    });
+  }
+}
+
+export async function runDemo(options: DemoOptions): Promise<number> {
   let announcePort: (port: string) => void = () => undefined;
   const listening = new Promise<string>((resolve) => (announcePort = resolve));
-  const server = start('server', ['server', '--once', ...traceArgs, String(port)], (line) => {
-    const match = line.match(/listening on \S+:(\d+)/);
+  const server = start(['server', '--once', '--json', ...options.traceArgs, String(options.port)], (record) => {
+    const match = record.type === 'note' ? record.text.match(/^listening on \S+:(\d+);/) : null;
     if (match) announcePort(match[1]);
   });
+  let client: Child | null = null;
+  passSignalsTo(() => (client ? [server, client] : [server]));
   const chosen = await Promise.race([listening, server.exited.then(() => null)]);
-  if (chosen === null) return server.exited;
-  const client = start('client', ['client', ...traceArgs, '-m', message, '127.0.0.1', chosen]);
-  const [clientCode, serverCode] = await Promise.all([client.exited, server.exited]);
-  return clientCode || serverCode;
+  let code: number;
+  if (chosen === null) {
+    code = await server.exited;
+  } else {
+    client = start(['client', '--json', ...options.traceArgs, '-m', options.message, '127.0.0.1', chosen]);
+    const clientCode = await client.exited;
+    if (clientCode !== 0) server.stop(); // it would wait in accept for a client that is not coming
+    code = clientCode || (await server.exited);
+  }
+  const clientRecords = client ? client.records : [];
+  const steps = converse(server.records, clientRecords);
+  const who = { server: participant('server', server), client: client ? participant('client', client) : 'client' };
+  const color = options.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const text = options.mermaid ? renderMermaid(steps, who) : renderLanes(steps, who, { width: outputWidth(), color }).join('\n') + '\n';
+  await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+  return code;
 }

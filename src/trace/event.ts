@@ -12,7 +12,8 @@ interface Named {
 export type Arg = Named &
   (
     | { readonly type: 'int'; readonly value: number }
-    | { readonly type: 'fd'; readonly value: number }
+    /** `endpoint`: the socket as strace -yy names it (`TCP:[127.0.0.1:8080]`), when asked for with -y. */
+    | { readonly type: 'fd'; readonly value: number; readonly endpoint?: string }
     | { readonly type: 'enum'; readonly table: Xlat; readonly value: number }
     | { readonly type: 'flags'; readonly table: Xlat; readonly value: number }
     | { readonly type: 'socktype'; readonly value: number }
@@ -44,6 +45,20 @@ export interface PollFd {
 
 export type CallKind = 'syscall' | 'libc';
 
+/** A TCP socket's state as the kernel reported it just after a call (--state); not a traced call. */
+export interface SocketState {
+  readonly fd: number;
+  /** The kernel's name for tcpi_state: `LISTEN`, `ESTABLISHED`, `CLOSE_WAIT`. */
+  readonly state: string;
+  /** A listener's accept queue: connections waiting for accept, and the backlog. */
+  readonly acceptQueue?: { readonly waiting: number; readonly backlog: number };
+  /** Bytes received and not yet read; bytes sent and not yet acknowledged. */
+  readonly unread?: number;
+  readonly unacked?: number;
+  /** This side's FIN is sent and not yet acknowledged (FIN_WAIT1, CLOSING, LAST_ACK). */
+  readonly finUnacked?: boolean;
+}
+
 export interface CallEvent {
   readonly seq: number;
   readonly pid: number;
@@ -62,6 +77,10 @@ export interface CallEvent {
   readonly ready?: readonly PollFd[];
   /** True when the call was reported as blocked (a BlockedCall) before it returned. */
   readonly blocked?: boolean;
+  /** With -y: the socket a returned descriptor names (socket, accept), as strace -yy shows it. */
+  readonly retEndpoint?: string;
+  /** With --state: the TCP sockets the call touched (and any other whose state changed), just after it. */
+  readonly states?: readonly SocketState[];
 }
 
 /** A call the kernel has not returned from yet: strace's `accept(3,  <unfinished ...>`. */

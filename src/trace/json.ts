@@ -2,7 +2,8 @@
 import { ADDRESS_FAMILIES, formatEnum } from '../libc/xlat';
 import { isInet } from '../libc/addresses';
 import type { CallCount } from './count';
-import type { Arg, BlockedCall, CallEvent } from './event';
+import type { Arg, BlockedCall, CallEvent, SocketState } from './event';
+import { formatSocketState } from './state';
 import { formatArg, formatLine, formatUnfinished, StraceOptions } from './strace';
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -38,6 +39,8 @@ function argDetails(arg: Arg): { [key: string]: JsonValue } {
       return { fds: arg.fds.map((entry) => ({ fd: entry.fd, events: entry.events })) };
     case 'output':
       return {};
+    case 'fd':
+      return arg.endpoint === undefined ? { value: arg.value } : { value: arg.value, endpoint: arg.endpoint };
     default:
       return { value: arg.value };
   }
@@ -49,6 +52,19 @@ function jsonArgs(args: readonly Arg[], options: StraceOptions): JsonValue[] {
 
 function seconds(ms: number): number {
   return Number((ms / 1000).toFixed(6));
+}
+
+function stateJson(state: SocketState): { [key: string]: JsonValue } {
+  const record: { [key: string]: JsonValue } = { fd: state.fd, state: state.state };
+  if (state.acceptQueue) {
+    record.accept_queue = state.acceptQueue.waiting;
+    record.backlog = state.acceptQueue.backlog;
+  }
+  if (state.unread !== undefined) record.unread = state.unread;
+  if (state.unacked !== undefined) record.unacked = state.unacked;
+  if (state.finUnacked) record.fin_unacked = true;
+  record.text = formatSocketState(state);
+  return record;
 }
 
 export function formatJson(event: CallEvent, options: StraceOptions): string {
@@ -67,6 +83,8 @@ export function formatJson(event: CallEvent, options: StraceOptions): string {
     ...(event.ready ? { ready: event.ready.map((entry) => ({ fd: entry.fd, revents: entry.revents })) } : {}),
     text: formatLine(event, options),
   };
+  if (event.retEndpoint !== undefined) record.ret_endpoint = event.retEndpoint;
+  if (event.states) record.state = event.states.map(stateJson);
   return JSON.stringify(record);
 }
 

@@ -10,6 +10,7 @@ import { CallSelection, isSelected } from './select';
 import { lineParts, StampOptions } from './stamps';
 import { formatUnfinished, StraceOptions } from './strace';
 import { Paint, paintFor, wantsColor } from './paint';
+import { formatStateLine } from './state';
 
 export type TraceFormat = 'text' | 'json';
 
@@ -106,6 +107,7 @@ export class TraceOutput {
     const mark = head.slice(0, head.indexOf(name + '('));
     const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);
     this.push(styledHead + padding + (event.error ? this.paint.red(result) : this.paint.green(result)) + this.paint.dim(elapsed));
+    for (const state of event.states ?? []) this.push(this.paint.dim(formatStateLine(state)));
     if (event.blocked) this.note(`${event.name} returned after ${heldFor(event.durationMs)} in the kernel`);
   }
 

@@ -11,6 +11,7 @@ import { decodeRevents, encodePollFds, PollRequest } from '../libc/pollfd';
 import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
 import type { Arg, BlockedCall, CallEvent, CallKind, PollFd } from './event';
 import { fillOutputs, plan } from './plans';
+import { KernelView, KernelViewOptions } from './kernelview';
 
 export const SHUT_WR = valueOf(SHUTDOWN_MODES, 'SHUT_WR');
 export const SHUT_RDWR = valueOf(SHUTDOWN_MODES, 'SHUT_RDWR');
@@ -76,17 +77,23 @@ export class Recorder {
   private stopping = false;
   private readonly open = new Set<number>();
   private readonly held = new Map<Promise<unknown>, readonly number[]>();
+  private readonly view: KernelView;
 
   /**
    * @param emit         receives every event, in the order the calls completed
    * @param captureLimit how many bytes of data each event keeps (the most any renderer shows)
    * @param onBlocked    receives a call the kernel has held for BLOCKED_AFTER_MS, before its event
+   * @param kernelView   what to read from the kernel after each call (-y, --state); off by default.
+   *                     Recorders given one KernelView share it, and see each other's sockets change.
    */
   constructor(
     private readonly emit: (event: CallEvent) => void,
     private readonly captureLimit: number,
     private readonly onBlocked: (call: BlockedCall) => void = () => undefined,
-  ) {}
+    kernelView: KernelViewOptions | KernelView = {},
+  ) {
+    this.view = kernelView instanceof KernelView ? kernelView : new KernelView(kernelView);
+  }
 
   get openDescriptors(): readonly number[] {
     return [...this.open];
@@ -343,18 +350,20 @@ export class Recorder {
     args: Arg[],
     ready?: readonly PollFd[],
   ): void {
+    const { args: observedArgs, ...kernel } = this.view.enabled ? this.view.observe(name, args, ret) : { args };
     this.emit({
       seq: ++this.seq,
       pid: process.pid,
       name,
       kind,
-      args,
+      args: observedArgs,
       ret,
       error,
       startedAt: timing.started,
       durationMs: timing.ended - timing.started,
       ...(timing.blocked ? { blocked: true } : {}),
       ...(ready ? { ready } : {}),
+      ...kernel,
     });
   }
 

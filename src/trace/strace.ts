@@ -18,6 +18,8 @@ import { quoteBytes, quoteString } from './quote';
 export interface StraceOptions {
   /** strace's -s: how many bytes of data to show before `...`. */
   readonly stringLimit: number;
+  /** strace's -yy: each descriptor followed by its socket's endpoints, `3<TCP:[127.0.0.1:8080]>`. */
+  readonly endpoints?: boolean;
 }
 
 export const DEFAULT_STRING_LIMIT = 32;
@@ -51,11 +53,17 @@ function formatPollFd(entry: PollFd): string {
   return entry.fd < 0 ? `{fd=${entry.fd}}` : `{fd=${entry.fd}, events=${formatFlags(POLL_EVENTS, entry.events)}}`;
 }
 
+/** `3`, or with -y `3<TCP:[127.0.0.1:8080]>` when the socket's endpoints were read. */
+function withEndpoint(fd: number, endpoint: string | undefined, options: StraceOptions | undefined): string {
+  return options?.endpoints && endpoint !== undefined ? `${fd}<${endpoint}>` : String(fd);
+}
+
 export function formatArg(arg: Arg, options: StraceOptions): string {
   switch (arg.type) {
     case 'int':
-    case 'fd':
       return String(arg.value);
+    case 'fd':
+      return withEndpoint(arg.value, arg.endpoint, options);
     case 'enum':
       return formatEnum(arg.table, arg.value);
     case 'flags':
@@ -142,12 +150,16 @@ function formatReady(ready: readonly PollFd[], limit: number): string {
   return out === '' ? '' : `${out}]`;
 }
 
-/** `= 3`, `= -1 ECONNREFUSED (Connection refused)`, and for poll `= 1 ([{fd=3, revents=POLLIN}])` or `= 0 (Timeout)`. */
+/**
+ * `= 3`, `= -1 ECONNREFUSED (Connection refused)`, for poll `= 1 ([{fd=3, revents=POLLIN}])` or
+ * `= 0 (Timeout)`; with -y a new descriptor is named: `= 3<TCP:[74061]>`.
+ */
 export function formatResult(event: CallEvent, options: StraceOptions = { stringLimit: DEFAULT_STRING_LIMIT }): string {
   if (event.error) return `= ${event.ret} ${event.error.name} (${event.error.message})`;
   if (event.ready && event.ret === 0) return `= 0 (Timeout)`;
   const ready = event.ready ? formatReady(event.ready, options.stringLimit) : '';
-  return ready === '' ? `= ${event.ret}` : `= ${event.ret} (${ready})`;
+  const value = withEndpoint(event.ret, event.retEndpoint, options);
+  return ready === '' ? `= ${value}` : `= ${value} (${ready})`;
 }
 
 /** Joins call and result with strace's alignment: `listen(3, 4)` + spaces up to column 40 + `= 0`. */

@@ -1,0 +1,154 @@
+// Which socket a descriptor is, and its endpoints, asked of the kernel the way strace -yy asks:
+// the inode (fstat), the protocol's name (the socket's system.sockprotoname attribute: "TCP", "UDPv6"),
+// and the socket's entry in the kernel's socket tables (a sock_diag dump over netlink, matched by inode).
+// A socket that is in no table (never bound, or unhashed after a failed connect) has no endpoints.
+// These are probes, not traced calls.
+import * as fs from 'node:fs';
+import { AF_INET, AF_INET6, InetSockAddr } from './addresses';
+import * as libc from './ffi';
+import {
+  ADDRESS_FAMILIES,
+  NETLINK_FLAGS,
+  NETLINK_MESSAGE_TYPES,
+  NETLINK_PROTOCOLS,
+  SOCKET_LEVELS,
+  SOCKET_OPTIONS,
+  SOCKET_TYPE_FLAGS,
+  SOCKET_TYPES,
+  valueOf,
+} from './xlat';
+
+export interface SocketIdentity {
+  readonly inode: number;
+  /** The kernel's name for the socket's protocol: `TCP`, `TCPv6`, `UDP`, `UDPv6`. */
+  readonly protocolName: string;
+  /** SO_DOMAIN and SO_PROTOCOL: AF_INET and IPPROTO_TCP for a TCP socket. */
+  readonly family: number;
+  readonly protocol: number;
+}
+
+export interface SocketEndpoints {
+  readonly local: InetSockAddr;
+  /** Null when the socket has no peer (a listener, a socket only bound). */
+  readonly peer: InetSockAddr | null;
+}
+
+const AF_NETLINK = valueOf(ADDRESS_FAMILIES, 'AF_NETLINK');
+const SOCK_RAW = valueOf(SOCKET_TYPES, 'SOCK_RAW');
+const SOCK_CLOEXEC = valueOf(SOCKET_TYPE_FLAGS, 'SOCK_CLOEXEC');
+const NETLINK_SOCK_DIAG = valueOf(NETLINK_PROTOCOLS, 'NETLINK_SOCK_DIAG');
+const SOCK_DIAG_BY_FAMILY = valueOf(NETLINK_MESSAGE_TYPES, 'SOCK_DIAG_BY_FAMILY');
+const NLM_F_REQUEST = valueOf(NETLINK_FLAGS, 'NLM_F_REQUEST');
+const NLM_F_DUMP = valueOf(NETLINK_FLAGS, 'NLM_F_DUMP');
+const SOL_SOCKET = valueOf(SOCKET_LEVELS, 'SOL_SOCKET');
+const SO_DOMAIN = valueOf(SOCKET_OPTIONS, 'SO_DOMAIN');
+const SO_PROTOCOL = valueOf(SOCKET_OPTIONS, 'SO_PROTOCOL');
+
+/** struct nlmsghdr, struct inet_diag_req_v2 and struct inet_diag_msg (<linux/inet_diag.h>), checked with offsetof. */
+const NLMSG_HEADER_SIZE = 16;
+const INET_DIAG_REQ_V2_SIZE = 56;
+const INET_DIAG_MSG_SIZE = 72;
+const DIAG_FAMILY = 0;
+const DIAG_SPORT = 4;
+const DIAG_DPORT = 6;
+const DIAG_SRC = 8;
+const DIAG_DST = 24;
+const DIAG_INODE = 68;
+const SOCKADDR_NL_SIZE = 12;
+const ALL_STATES = 0xffffffff;
+
+function intOption(fd: number, option: number): number | null {
+  const value = Buffer.alloc(4);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(4, 0);
+  return libc.getsockopt(fd, SOL_SOCKET, option, value, length).value === 0 ? value.readInt32LE(0) : null;
+}
+
+function protocolName(fd: number): string | null {
+  const name = Buffer.alloc(64);
+  const result = libc.fgetxattr(fd, 'system.sockprotoname', name);
+  if (result.value <= 0) return null;
+  const end = name.indexOf(0);
+  return name.toString('latin1', 0, end >= 0 && end < result.value ? end : result.value);
+}
+
+/** The socket behind `fd`; null when `fd` is not an open socket. */
+export function socketIdentity(fd: number): SocketIdentity | null {
+  let inode: number;
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isSocket()) return null;
+    inode = stat.ino;
+  } catch {
+    return null;
+  }
+  const name = protocolName(fd);
+  const family = intOption(fd, SO_DOMAIN);
+  const protocol = intOption(fd, SO_PROTOCOL);
+  if (name === null || family === null || protocol === null) return null;
+  return { inode, protocolName: name, family, protocol };
+}
+
+function dumpRequest(family: number, protocol: number): Buffer {
+  const request = Buffer.alloc(NLMSG_HEADER_SIZE + INET_DIAG_REQ_V2_SIZE);
+  request.writeUInt32LE(request.length, 0);
+  request.writeUInt16LE(SOCK_DIAG_BY_FAMILY, 4);
+  request.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
+  request.writeUInt8(family, NLMSG_HEADER_SIZE);
+  request.writeUInt8(protocol, NLMSG_HEADER_SIZE + 1);
+  request.writeUInt32LE(ALL_STATES, NLMSG_HEADER_SIZE + 4);
+  return request;
+}
+
+function address(family: number, bytes: Buffer, port: number): InetSockAddr {
+  const text = libc.inetNtop(family, family === AF_INET6 ? bytes.subarray(0, 16) : bytes.subarray(0, 4));
+  return { family, address: text, port, flowinfo: 0, scopeId: 0 };
+}
+
+/** One inet_diag_msg; as strace does, a peer is shown when its port or address is not zero. */
+function endpointsOf(message: Buffer): SocketEndpoints | null {
+  const family = message.readUInt8(DIAG_FAMILY);
+  if (family !== AF_INET && family !== AF_INET6) return null;
+  const size = family === AF_INET6 ? 16 : 4;
+  const dst = message.subarray(DIAG_DST, DIAG_DST + size);
+  const dport = message.readUInt16BE(DIAG_DPORT);
+  const local = address(family, message.subarray(DIAG_SRC, DIAG_SRC + size), message.readUInt16BE(DIAG_SPORT));
+  const hasPeer = dport !== 0 || dst.some((byte) => byte !== 0);
+  return { local, peer: hasPeer ? address(family, dst, dport) : null };
+}
+
+/** Reads the dump's replies until the socket with `inode` is found or the dump ends. */
+function findInDump(netlink: number, inode: number): SocketEndpoints | null {
+  const buffer = Buffer.alloc(32768);
+  const from = Buffer.alloc(SOCKADDR_NL_SIZE);
+  const fromLength = Buffer.alloc(4);
+  for (;;) {
+    fromLength.writeUInt32LE(from.length, 0);
+    const received = libc.recvfromNow(netlink, buffer, 0, from, fromLength).value;
+    if (received <= 0) return null;
+    for (let offset = 0; offset + NLMSG_HEADER_SIZE <= received; ) {
+      const length = buffer.readUInt32LE(offset);
+      const type = buffer.readUInt16LE(offset + 4);
+      if (length < NLMSG_HEADER_SIZE || type !== SOCK_DIAG_BY_FAMILY) return null; // NLMSG_DONE, NLMSG_ERROR
+      const message = buffer.subarray(offset + NLMSG_HEADER_SIZE, offset + length);
+      if (message.length >= INET_DIAG_MSG_SIZE && message.readUInt32LE(DIAG_INODE) === inode) return endpointsOf(message);
+      offset += (length + 3) & ~3;
+    }
+  }
+}
+
+/** The socket's entry in the kernel's tables of `family`/`protocol` sockets; null when it has none. */
+export function findInetSocket(identity: SocketIdentity): SocketEndpoints | null {
+  if (identity.family !== AF_INET && identity.family !== AF_INET6) return null;
+  const netlink = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG).value;
+  if (netlink < 0) return null;
+  try {
+    const kernel = Buffer.alloc(SOCKADDR_NL_SIZE);
+    kernel.writeUInt16LE(AF_NETLINK, 0);
+    const request = dumpRequest(identity.family, identity.protocol);
+    if (libc.sendtoNow(netlink, request, 0, kernel).value !== request.length) return null;
+    return findInDump(netlink, identity.inode);
+  } finally {
+    libc.close(netlink);
+  }
+}

@@ -1,0 +1,54 @@
+// A conversation as a Mermaid sequence diagram, to paste into notes (GitHub renders it in a
+// ```mermaid block). The kernel stands between the two processes: each call is an arrow from its
+// process to the kernel, labelled with its strace line; each moment where a call completed because
+// of the other side is a dashed arrow from the side that caused it. Pure: text in, text out.
+import { foldedText, Side, Step } from './conversation';
+import type { Participants } from './lanes';
+
+const ACTOR: Readonly<Record<Side, string>> = { server: 'S', client: 'C' };
+const KERNEL = 'K';
+
+/**
+ * Characters Mermaid reads as syntax in a message (`;` ends a statement, `#` starts an entity, `%%` a
+ * comment, `<`, `>` and `&` are HTML once rendered), written as Mermaid's entity codes, which the
+ * rendered diagram shows as the characters themselves.
+ */
+const ENTITIES: ReadonlyMap<string, string> = new Map([
+  ['#', '#35;'],
+  [';', '#59;'],
+  ['"', '#quot;'],
+  ['{', '#123;'],
+  ['}', '#125;'],
+  ['<', '#lt;'],
+  ['>', '#gt;'],
+  ['&', '#amp;'],
+  ['%', '#37;'],
+]);
+
+export function escapeMermaid(text: string): string {
+  return [...text].map((c) => ENTITIES.get(c) ?? c).join('');
+}
+
+function note(side: Side, text: string): string {
+  return `    Note ${side === 'server' ? 'left' : 'right'} of ${ACTOR[side]}: ${escapeMermaid(text)}`;
+}
+
+export function renderMermaid(steps: readonly Step[], who: Participants): string {
+  const lines = [
+    'sequenceDiagram',
+    `    participant ${ACTOR.server} as ${escapeMermaid(who.server)}`,
+    `    participant ${KERNEL} as kernel`,
+    `    participant ${ACTOR.client} as ${escapeMermaid(who.client)}`,
+  ];
+  for (const step of steps) {
+    if (step.kind === 'link') {
+      lines.push(`    ${ACTOR[step.link.from]}-->>${ACTOR[step.link.to]}: ${escapeMermaid(step.link.text)}`);
+    } else if (step.kind === 'note') {
+      lines.push(note(step.side, step.text));
+    } else {
+      lines.push(`    ${ACTOR[step.side]}->>${KERNEL}: ${escapeMermaid(foldedText(step.record))}`);
+      for (const state of step.record.state ?? []) lines.push(note(step.side, state.text));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
