@@ -3,13 +3,13 @@
 import type { BlockedCall, CallEvent } from '../trace/event';
 import { blockedNote, heldFor } from '../trace/blocking';
 import { formatStateLine } from '../trace/state';
+import { laneLines, wrap } from '../trace/lanes';
 import { formatLine, formatUnfinished, StraceOptions } from '../trace/strace';
 import type { Side } from './format';
 import { Paint, paintFor } from '../trace/paint';
 
 /** Two lanes need room for a call and its result side by side. */
 const LANES_FROM_WIDTH = 120;
-const LANE_GAP = ' │ ';
 /** Prose is easier to read in short lines, however wide the terminal. */
 const PROSE_WIDTH = 80;
 
@@ -19,32 +19,19 @@ export interface ViewOptions extends StraceOptions {
   readonly sides: readonly Side[];
 }
 
-/** Breaks a line into pieces of at most `width` characters, at a space or after a comma when it can. */
-export function wrap(text: string, width: number): string[] {
-  const pieces: string[] = [];
-  let rest = text;
-  while (rest.length > width) {
-    const window = rest.slice(0, width + 1);
-    const at = Math.max(window.lastIndexOf(' '), window.lastIndexOf(',') + 1);
-    const cut = at > width / 3 ? at : width;
-    pieces.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  pieces.push(rest);
-  return pieces;
-}
-
 /** Wraps prose into paragraphs of at most `width` columns. */
 export function paragraphs(text: string, width: number, indent = ''): string[] {
   return text
     .split('\n\n')
-    .flatMap((paragraph, index) => [...(index > 0 ? [''] : []), ...wrap(paragraph, width - indent.length).map((line) => indent + line)]);
+    .flatMap((paragraph, index) => {
+      const room = width - indent.length;
+      return [...(index > 0 ? [''] : []), ...wrap(paragraph, room, room).map((line) => indent + line)];
+    });
 }
 
 export class LessonView {
   private readonly paint: Paint;
   private readonly lanes: boolean;
-  private readonly laneWidth: number;
 
   constructor(
     private readonly options: ViewOptions,
@@ -52,7 +39,6 @@ export class LessonView {
   ) {
     this.paint = paintFor(options.color);
     this.lanes = options.sides.length === 2 && options.width >= LANES_FROM_WIDTH;
-    this.laneWidth = this.lanes ? Math.floor((options.width - LANE_GAP.length) / 2) : options.width;
   }
 
   title(text: string): void {
@@ -114,15 +100,12 @@ export class LessonView {
 
   private inLane(side: Side, text: string, style: (piece: string) => string): void {
     if (this.lanes) {
-      const pad = side === 'server' ? '' : ' '.repeat(this.laneWidth) + LANE_GAP;
-      for (const piece of wrap(text, this.laneWidth)) {
-        const cell = style(piece) + (side === 'server' ? ' '.repeat(this.laneWidth - piece.length) + LANE_GAP : '');
-        this.line((pad + cell).trimEnd());
-      }
+      for (const row of laneLines(side === 'server' ? 'left' : 'right', text, this.options.width, style)) this.line(row);
       return;
     }
     const label = this.options.sides.length === 2 ? `${side} │ ` : '';
-    for (const piece of wrap(text, this.options.width - label.length)) this.line(this.paint.dim(label) + style(piece));
+    const room = this.options.width - label.length;
+    for (const piece of wrap(text, room, room)) this.line(this.paint.dim(label) + style(piece));
   }
 
   private line(text: string): void {

@@ -85,11 +85,12 @@ describe('a lesson', () => {
   });
 
   it('shows two lanes on a wide terminal', async () => {
-    const run = netsys(['lesson', 'conversation', '--no-pause', '--no-color'], undefined, { XDG_STATE_HOME: state, COLUMNS: '160' });
+    const run = netsys(['lesson', 'conversation', '--no-pause', '--no-color'], undefined, { XDG_STATE_HOME: state, COLUMNS: '130' });
     expect((await finish(run)).code).toBe(0);
     const output = run.stdout.toString();
     expect(output).toMatch(/^listen\(\d+, 4\) += 0 +│$/m);
-    expect(output).toMatch(/^ {79}│ connect\(\d+, \{sa_family=AF_INET, /m);
+    expect(output).toMatch(/^ {64}│ connect\(\d+, \{sa_family=AF_INET, /m);
+    expect(output).toMatch(/^# {3}fd \d+: LISTEN, accept queue 1\/4 +│$/m); // the server's socket, in the server's lane
   });
 
   it('makes no call before the first key, and q closes what it opened', async () => {
