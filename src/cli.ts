@@ -229,35 +229,30 @@ function buildProgram(): Command {
       });
     });
 
+  /** Runs a reference command; a name it does not know is a usage error. */
+  const reference = async (run: (module: typeof import('./reference/command')) => void): Promise<void> => {
+    const module = await import('./reference/command');
+    try {
+      run(module);
+    } catch (error) {
+      if (error instanceof module.UnknownReference) fail(error.message);
+      throw error;
+    }
+  };
+
   program
     .command('errno')
     .description('an errno by name or number: its number, name and message from libc, and what usually causes it')
     .argument('[name-or-number]', 'ECONNREFUSED, econnrefused, 111, EAI_NONAME; none: the table of socket errors')
     .option('--no-color', 'plain text, no colour')
-    .action(async (query: string | undefined, flags: { color: boolean }) => {
-      const { errnoCommand, UnknownReference } = await import('./reference/command');
-      try {
-        errnoCommand(query, flags.color);
-      } catch (error) {
-        if (error instanceof UnknownReference) fail(error.message);
-        throw error;
-      }
-    });
+    .action((query: string | undefined, flags: { color: boolean }) => reference((module) => module.errnoCommand(query, flags.color)));
 
   program
     .command('explain')
     .description('a call: its C prototype, what it does, what it waits for, its common errors, its lesson')
     .argument('<call>', 'socket, bind, listen, accept, connect, send, recv, sendto, recvfrom, shutdown, close, poll, ...')
     .option('--no-color', 'plain text, no colour')
-    .action(async (name: string, flags: { color: boolean }) => {
-      const { explainCommand, UnknownReference } = await import('./reference/command');
-      try {
-        explainCommand(name, flags.color);
-      } catch (error) {
-        if (error instanceof UnknownReference) fail(error.message);
-        throw error;
-      }
-    });
+    .action((name: string, flags: { color: boolean }) => reference((module) => module.explainCommand(name, flags.color)));
 
   program
     .command('lesson')
