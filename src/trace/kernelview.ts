@@ -47,6 +47,12 @@ export class KernelView {
     return Boolean(this.options.endpoints || this.options.state);
   }
 
+  /** The arguments of a call still in the kernel, with -y each socket named as it is now. */
+  annotate(args: readonly Arg[]): readonly Arg[] {
+    const names = this.names;
+    return names ? args.map((arg) => (arg.type === 'fd' ? { ...arg, endpoint: names.describe(arg.value) } : arg)) : args;
+  }
+
   /** Called once per call, just after it returned, before its event is emitted. */
   observe(name: string, args: Arg[], ret: number): Observation {
     const touched = args.flatMap((arg) => (arg.type === 'fd' ? [arg.value] : []));

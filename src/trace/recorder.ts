@@ -381,7 +381,7 @@ export class Recorder {
     let blocked = false;
     const timer = setTimeout(() => {
       blocked = true;
-      this.onBlocked({ pid: process.pid, name, kind: 'syscall', args: planned, startedAt: started });
+      this.onBlocked({ pid: process.pid, name, kind: 'syscall', args: this.view.annotate(planned), startedAt: started });
     }, BLOCKED_AFTER_MS);
     const call = start();
     this.held.set(call, typeof sockfd === 'number' ? [sockfd] : sockfd);

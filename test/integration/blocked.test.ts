@@ -24,4 +24,11 @@ describe('blocked calls', () => {
     expect(client.stderr).not.toMatch(/^connect\(.*<unfinished/m);
     await finish(server);
   });
+
+  it('with -y, names the socket in the unfinished line as strace -yy does', async () => {
+    const { server, port } = await startServer(['--once', '-y']);
+    await server.waitForStderr(new RegExp(`^accept\\(\\d+<TCP:\\[127\\.0\\.0\\.1:${port}\\]>,  <unfinished \\.\\.\\.>$`, 'm'));
+    server.child.kill('SIGINT');
+    expect((await finish(server)).code).toBe(130);
+  });
 });
