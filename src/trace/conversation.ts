@@ -40,7 +40,16 @@ export interface NoteRecord {
   readonly text: string;
 }
 
-export type TraceRecord = CallRecord | NoteRecord;
+/** A call the kernel held for a while before it returned (`--json`'s `blocked` record). */
+export interface BlockedRecord {
+  readonly type: 'blocked';
+  readonly call: string;
+  /** strace's unfinished line: `accept(18,  <unfinished ...>`. */
+  readonly text: string;
+  readonly start: number;
+}
+
+export type TraceRecord = CallRecord | NoteRecord | BlockedRecord;
 
 export type LinkKind = 'handshake' | 'data' | 'close';
 
@@ -56,13 +65,14 @@ export interface Link {
 export type Step =
   | { readonly kind: 'call'; readonly side: Side; readonly record: CallRecord }
   | { readonly kind: 'note'; readonly side: Side; readonly text: string }
+  | { readonly kind: 'blocked'; readonly side: Side; readonly text: string }
   | { readonly kind: 'link'; readonly link: Link };
 
 /** One line of a child's trace: a --json record, or any other line (an error message) as a note. */
 export function parseTraceLine(line: string): TraceRecord {
   try {
     const record = JSON.parse(line) as TraceRecord;
-    if (record && (record.type === 'call' || record.type === 'note')) return record;
+    if (record && (record.type === 'call' || record.type === 'note' || record.type === 'blocked')) return record;
   } catch {
     // not JSON: shown as it came
   }
@@ -186,11 +196,12 @@ function causes(server: readonly CallRecord[], client: readonly CallRecord[]): M
   return found;
 }
 
-/** When each record happened: a call when it returned; a note just after the call before it. */
+/** When each record happened: a call when it returned; a blocked call when it started; a note just after the record before it. */
 function timeline(records: readonly TraceRecord[]): number[] {
   let last = -Infinity;
   return records.map((record) => {
     if (record.type === 'call') last = record.start + record.duration;
+    if (record.type === 'blocked') last = Math.max(last, record.start);
     return last;
   });
 }
@@ -209,7 +220,7 @@ export function converse(server: readonly TraceRecord[], client: readonly TraceR
   ];
   const done = new Set<CallRecord>();
   const ready = (record: TraceRecord) =>
-    record.type === 'note' || (waitsFor.get(record) ?? []).every((cause) => cause.calls.every((c) => done.has(c)));
+    record.type !== 'call' || (waitsFor.get(record) ?? []).every((cause) => cause.calls.every((c) => done.has(c)));
   const steps: Step[] = [];
   while (sides.some((s) => s.next < s.records.length)) {
     const candidates = sides.filter((s) => s.next < s.records.length);
@@ -217,8 +228,8 @@ export function converse(server: readonly TraceRecord[], client: readonly TraceR
     const pool = unblocked.length > 0 ? unblocked : candidates;
     const chosen = pool.reduce((a, b) => (b.times[b.next] < a.times[a.next] ? b : a));
     const record = chosen.records[chosen.next++];
-    if (record.type === 'note') {
-      steps.push({ kind: 'note', side: chosen.side, text: record.text });
+    if (record.type !== 'call') {
+      steps.push({ kind: record.type, side: chosen.side, text: record.text });
       continue;
     }
     for (const cause of waitsFor.get(record) ?? []) steps.push({ kind: 'link', link: cause.link });

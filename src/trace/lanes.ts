@@ -148,6 +148,8 @@ export function renderLanes(steps: readonly Step[], who: Participants, options: 
       lines.push(...linkLines(step.link, width).map((line) => paint.cyan(line)));
     } else if (step.kind === 'note') {
       lines.push(...laneLines(laneOf(step.side), `# ${step.text}`, width, (piece) => paint.dim(piece)));
+    } else if (step.kind === 'blocked') {
+      lines.push(...laneLines(laneOf(step.side), step.text, width, (piece) => paint.yellow(piece)));
     } else {
       const side = laneOf(step.side);
       lines.push(...callLines(step.record, side, width, paint));

@@ -43,7 +43,7 @@ export function renderMermaid(steps: readonly Step[], who: Participants): string
   for (const step of steps) {
     if (step.kind === 'link') {
       lines.push(`    ${ACTOR[step.link.from]}-->>${ACTOR[step.link.to]}: ${escapeMermaid(step.link.text)}`);
-    } else if (step.kind === 'note') {
+    } else if (step.kind === 'note' || step.kind === 'blocked') {
       lines.push(note(step.side, step.text));
     } else {
       lines.push(`    ${ACTOR[step.side]}->>${KERNEL}: ${escapeMermaid(foldedText(step.record))}`);

@@ -19,6 +19,7 @@ const calls = (records: TraceRecord[]) => records.filter((r): r is CallRecord =>
 function describeStep(step: Step): string {
   if (step.kind === 'link') return `link ${step.link.kind}: ${step.link.text}`;
   if (step.kind === 'note') return `${step.side} # ${step.text}`;
+  if (step.kind === 'blocked') return `${step.side} ${step.text}`;
   return `${step.side} ${foldedText(step.record)}`;
 }
 
@@ -166,5 +167,27 @@ describe('Mermaid', () => {
     expect(lines).toContain('    C-->>S: 6 bytes: client send(18) → server recv(19)');
     expect(lines).toContain('    Note left of S: listening on 127.0.0.1:47631#59; try: netsys client 127.0.0.1 47631');
     expect(lines.filter((line) => /^ {4}[SC]->>K: /.test(line))).toHaveLength(calls(server).length + calls(client).length);
+  });
+});
+
+describe('a call the kernel held', () => {
+  // The server's accept, announced as blocked 0.2 s after it started, before the client connected.
+  const accept = calls(server).find((record) => record.call === 'accept')!;
+  const blocked: TraceRecord = { type: 'blocked', call: 'accept', text: 'accept(18,  <unfinished ...>', start: accept.start };
+  const withBlocked = server.flatMap((record) => (record === accept ? [blocked, record] : [record]));
+  const steps = converse(withBlocked, client);
+
+  it('stands in the server lane where it started: before the client connects, and before the accept returns', () => {
+    const at = (test: (step: Step) => boolean) => steps.findIndex(test);
+    const unfinished = at((step) => step.kind === 'blocked');
+    expect(unfinished).toBeGreaterThanOrEqual(0);
+    expect(steps[unfinished]).toEqual({ kind: 'blocked', side: 'server', text: 'accept(18,  <unfinished ...>' });
+    expect(unfinished).toBeLessThan(at((step) => step.kind === 'call' && step.record.call === 'connect'));
+    expect(unfinished).toBeLessThan(at((step) => step.kind === 'call' && step.record === accept));
+  });
+
+  it('is drawn in its lane and noted in the Mermaid diagram', () => {
+    expect(renderLanes(steps, who, { width: 80, color: false })).toContainEqual(expect.stringMatching(/^accept\(18, +<unfinished \.\.\.> +│$/));
+    expect(renderMermaid(steps, who)).toContain('Note left of S: accept(18,  #lt;unfinished ...#gt;');
   });
 });
