@@ -130,7 +130,37 @@ function buildProgram(): Command {
       process.exitCode = await runDemo(flags.port, flags.message, flags.color ? [] : ['--no-color']);
     });
 
+  program
+    .command('errno')
+    .description("an error's number, name and message from libc, and what usually causes it; no argument: the table")
+    .argument('[error]', 'a name such as ECONNREFUSED or EAI_NONAME, or a number such as 111')
+    .option('--no-color', 'plain text, no colour')
+    .action(async (error: string | undefined, flags: { color: boolean }) => {
+      const { errnoText, terminalStyle } = await import('./reference/command');
+      process.stdout.write(await reference(() => errnoText(error, terminalStyle(flags.color))));
+    });
+
+  program
+    .command('explain')
+    .description('a call: its C prototype, what it does, what it waits for, its common errors, its lesson')
+    .argument('[call]', 'a call such as accept or getaddrinfo; no argument: the list')
+    .option('--no-color', 'plain text, no colour')
+    .action(async (call: string | undefined, flags: { color: boolean }) => {
+      const { explainText, terminalStyle } = await import('./reference/command');
+      process.stdout.write(await reference(async () => explainText(call, terminalStyle(flags.color))));
+    });
+
   return program;
+}
+
+/** Runs a reference lookup, turning an unknown name into the usual one-line usage error. */
+async function reference(text: () => Promise<string> | string): Promise<string> {
+  try {
+    return await text();
+  } catch (error) {
+    if (error instanceof UsageError) fail(error.message);
+    throw error;
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {
