@@ -42,7 +42,7 @@ export function namedErrno(code: number): ErrorInfo | undefined {
  * name-to-number function, so the numbers are asked for their names in turn, as far as needed.
  */
 export function errnoByName(name: string): ErrorInfo | undefined {
-  const wanted = ERRNO_ALIASES[name] ?? name;
+  const wanted = Object.prototype.hasOwnProperty.call(ERRNO_ALIASES, name) ? ERRNO_ALIASES[name] : name;
   while (!codesByName.has(wanted) && highestScanned < MAX_ERRNO) {
     highestScanned += 1;
     const found = strerrorname(highestScanned);

@@ -50,6 +50,13 @@ export const SOCKET_ERRORS: Readonly<Record<string, ErrorNote>> = {
       'EWOULDBLOCK is another name for the same number.',
     calls: ['recv', 'recvfrom', 'accept', 'send', 'sendto'],
   },
+  ENOMEM: {
+    summary: 'the kernel could not allocate memory',
+    cause:
+      'The kernel could not allocate memory for the call: for poll()\'s tables, or for a new socket in ' +
+      'socket() or accept(), where it is often a socket buffer limit rather than the machine\'s memory.',
+    calls: ['poll', 'accept', 'socket'],
+  },
   EACCES: {
     summary: 'privileged port, broadcast address, or a policy',
     cause:

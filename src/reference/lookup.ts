@@ -7,11 +7,16 @@ import { ADDRINFO_ERROR_NOTES, ErrorNote, SOCKET_ERRORS } from './errors';
 /** What `netsys errno` was asked about: a number, or a name in capitals. */
 export type ErrnoQuery = { readonly number: number } | { readonly name: string };
 
+/** table[key] when the table itself has that key, not its prototype (`constructor`). */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 /** The notes on an error, by its name in any case or by an alias: `econnrefused`, `EWOULDBLOCK`, `EAI_NONAME`. */
 export function errorNote(name: string): ErrorNote | undefined {
   const upper = name.toUpperCase();
-  const canonical = ERRNO_ALIASES[upper] ?? upper;
-  return SOCKET_ERRORS[canonical] ?? ADDRINFO_ERROR_NOTES[canonical];
+  const canonical = own(ERRNO_ALIASES, upper) ?? upper;
+  return own(SOCKET_ERRORS, canonical) ?? own(ADDRINFO_ERROR_NOTES, canonical);
 }
 
 /** What usually causes the error `name` on Linux, in a sentence or two; undefined for an error not in the tables. */
@@ -33,8 +38,7 @@ export function callName(text: string): string {
 
 /** The reference for a call, by any of the spellings callName() accepts. */
 export function findCall(text: string): CallReference | undefined {
-  const name = callName(text);
-  return Object.prototype.hasOwnProperty.call(CALLS, name) ? CALLS[name] : undefined;
+  return own(CALLS, callName(text));
 }
 
 export function unknownErrno(text: string): UsageError {
