@@ -229,30 +229,25 @@ function buildProgram(): Command {
       });
     });
 
-  /** Runs a reference command; a name it does not know is a usage error. */
-  const reference = async (run: (module: typeof import('./reference/command')) => void): Promise<void> => {
-    const module = await import('./reference/command');
-    try {
-      run(module);
-    } catch (error) {
-      if (error instanceof module.UnknownReference) fail(error.message);
-      throw error;
-    }
-  };
-
   program
     .command('errno')
-    .description('an errno by name or number: its number, name and message from libc, and what usually causes it')
-    .argument('[name-or-number]', 'ECONNREFUSED, econnrefused, 111, EAI_NONAME; none: the table of socket errors')
+    .description("an error's number, name and message from libc, and what usually causes it; no argument: the table")
+    .argument('[error]', 'a name such as ECONNREFUSED or EAI_NONAME, or a number such as 111')
     .option('--no-color', 'plain text, no colour')
-    .action((query: string | undefined, flags: { color: boolean }) => reference((module) => module.errnoCommand(query, flags.color)));
+    .action(async (error: string | undefined, flags: { color: boolean }) => {
+      const { errnoText, terminalStyle } = await import('./reference/command');
+      process.stdout.write(await reference(() => errnoText(error, terminalStyle(flags.color))));
+    });
 
   program
     .command('explain')
     .description('a call: its C prototype, what it does, what it waits for, its common errors, its lesson')
-    .argument('<call>', 'socket, bind, listen, accept, connect, send, recv, sendto, recvfrom, shutdown, close, poll, ...')
+    .argument('[call]', 'a call such as accept or getaddrinfo; no argument: the list')
     .option('--no-color', 'plain text, no colour')
-    .action((name: string, flags: { color: boolean }) => reference((module) => module.explainCommand(name, flags.color)));
+    .action(async (call: string | undefined, flags: { color: boolean }) => {
+      const { explainText, terminalStyle } = await import('./reference/command');
+      process.stdout.write(await reference(async () => explainText(call, terminalStyle(flags.color))));
+    });
 
   program
     .command('lesson')
@@ -271,7 +266,7 @@ function buildProgram(): Command {
       ]);
       try {
         if (id === undefined) listLessons(flags);
-        else await runLesson(id, { ...flags, ...(await import('./reference/lookup')).referenceForLessons() });
+        else await runLesson(id, { ...flags, ...(await import('./reference/for-lessons')).referenceForLessons() });
       } catch (error) {
         if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);
         throw error;
@@ -303,6 +298,16 @@ function commanderErrorLine(text: string, accepted: string): string {
     .join(' ')
     .replace(/\.$/, '');
   return `netsys: ${refused.test(text) ? reason : `${reason}; ${accepted}`}\n`;
+}
+
+/** Runs a reference lookup, turning an unknown name into the usual one-line usage error. */
+async function reference(text: () => Promise<string> | string): Promise<string> {
+  try {
+    return await text();
+  } catch (error) {
+    if (error instanceof UsageError) fail(error.message);
+    throw error;
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 // Error names and messages, asked of libc itself rather than copied into a table.
 import { gaiStrerror, strerror, strerrorname } from './ffi';
-import { ADDRINFO_ERRORS, nameOf, valueOf } from './xlat';
+import { ADDRINFO_ERRORS, ERRNO_ALIASES, nameOf } from './xlat';
 
 export interface ErrorInfo {
   readonly code: number;
@@ -26,28 +26,36 @@ export function addrinfoErrorInfo(code: number): ErrorInfo {
   return { code, name: nameOf(ADDRINFO_ERRORS, code) ?? `EAI_${code}`, message: gaiStrerror(code) };
 }
 
-/** Linux's errno values end well below this; libc names each one it knows. */
-const ERRNO_LIMIT = 256;
+/** The kernel's MAX_ERRNO (include/linux/err.h): no error number is larger. */
+const MAX_ERRNO = 4095;
+const codesByName = new Map<string, number>();
+let highestScanned = 0;
 
-/** The errno libc knows by this number, or null. */
-export function knownErrno(code: number): ErrorInfo | null {
-  if (!Number.isInteger(code) || code <= 0 || code >= ERRNO_LIMIT || strerrorname(code) === null) return null;
+/** The error libc has a name for at `code`, or undefined (0 is not an error; 99999 has no name). */
+export function namedErrno(code: number): ErrorInfo | undefined {
+  if (!Number.isInteger(code) || code < 1 || code > MAX_ERRNO || strerrorname(code) === null) return undefined;
   return errnoInfo(code);
 }
 
-/** The errno libc knows by this name (`ECONNREFUSED`), or null. Aliases such as EWOULDBLOCK give the number's own name. */
-export function errnoByName(name: string): ErrorInfo | null {
-  for (let code = 1; code < ERRNO_LIMIT; code++) {
-    const info = knownErrno(code);
-    if (info?.name === name) return info;
+/**
+ * The error called `name` (ECONNREFUSED, or an alias such as EWOULDBLOCK), or undefined. libc has no
+ * name-to-number function, so the numbers are asked for their names in turn, as far as needed.
+ */
+export function errnoByName(name: string): ErrorInfo | undefined {
+  const wanted = Object.prototype.hasOwnProperty.call(ERRNO_ALIASES, name) ? ERRNO_ALIASES[name] : name;
+  while (!codesByName.has(wanted) && highestScanned < MAX_ERRNO) {
+    highestScanned += 1;
+    const found = strerrorname(highestScanned);
+    if (found !== null) codesByName.set(found, highestScanned);
   }
-  const ALIASES: Readonly<Record<string, string>> = { EWOULDBLOCK: 'EAGAIN', EDEADLOCK: 'EDEADLK', ENOTSUP: 'EOPNOTSUPP' };
-  return ALIASES[name] ? errnoByName(ALIASES[name]) : null;
+  const code = codesByName.get(wanted);
+  return code === undefined ? undefined : errnoInfo(code);
 }
 
-/** getaddrinfo's error by name (`EAI_NONAME`), or null. */
-export function addrinfoErrorByName(name: string): ErrorInfo | null {
-  return ADDRINFO_ERRORS.entries.some(([entry]) => entry === name) ? addrinfoErrorInfo(valueOf(ADDRINFO_ERRORS, name)) : null;
+/** getaddrinfo()'s error called `name` (EAI_NONAME), or with that (negative) code; else undefined. */
+export function namedAddrinfoError(nameOrCode: string | number): ErrorInfo | undefined {
+  const entry = ADDRINFO_ERRORS.entries.find(([name, code]) => name === nameOrCode || code === nameOrCode);
+  return entry ? addrinfoErrorInfo(entry[1]) : undefined;
 }
 
 /** A Node.js I/O error as a failed call shows it: `EPIPE (Broken pipe)`, with libc's own words. */

@@ -309,3 +309,13 @@ export function formatSocketType(value: number): string {
   const flags = value & ~SOCKET_TYPE_MASK;
   return flags === 0 ? base : `${base}|${formatFlags(SOCKET_TYPE_FLAGS, flags)}`;
 }
+
+/**
+ * errno names that <asm-generic/errno.h> and glibc's <bits/errno.h> define as another name's number.
+ * libc's strerrorname_np() knows only the name on the right.
+ */
+export const ERRNO_ALIASES: Readonly<Record<string, string>> = {
+  EWOULDBLOCK: 'EAGAIN',
+  ENOTSUP: 'EOPNOTSUPP',
+  EDEADLOCK: 'EDEADLK',
+};

@@ -1,38 +1,53 @@
-// `netsys errno [NAME|NUMBER]` and `netsys explain CALL`.
-import { addrinfoErrorByName, errnoByName, knownErrno } from '../libc/errno';
-import { paintFor, wantsColor } from '../trace/paint';
-import { CALLS, findCall } from './calls';
-import { ADDRINFO_NOTES, errorNote, SOCKET_ERRORS } from './errors';
-import { renderErrno, renderErrnoTable, renderExplain } from './render';
+// `netsys errno` and `netsys explain`: ask libc for numbers and messages, look up the notes, render.
+// libc is loaded only for `errno`: `explain` needs nothing from it.
+import chalk from 'chalk';
+import type { ErrorInfo } from '../libc/errno';
+import { ADDRINFO_ERRORS } from '../libc/xlat';
+import { SOCKET_ERRORS } from './errors';
+import { callName, findCall, parseErrnoQuery, unknownCall, unknownErrno } from './lookup';
+import { PLAIN, renderAddrinfoError, renderCall, renderCallList, renderErrno, renderErrnoTable, Style } from './render';
 
-/** The argument names nothing netsys knows: a usage error. */
-export class UnknownReference extends Error {}
+type Libc = typeof import('../libc/errno');
 
-function print(lines: readonly string[]): void {
-  process.stdout.write(lines.join('\n') + '\n');
+/** Bold and dim on a terminal; nothing with --no-color, NO_COLOR, or when standard output is not a terminal. */
+export function terminalStyle(color: boolean): Style {
+  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  if (!color || noColor || !process.stdout.isTTY) return PLAIN;
+  const paint = new chalk.Instance({ level: chalk.supportsColor ? chalk.supportsColor.level : 1 });
+  return { heading: paint.bold, name: paint.bold, aside: paint.dim };
 }
 
-export function errnoCommand(query: string | undefined, color: boolean): void {
-  const paint = paintFor(wantsColor(color, process.stdout));
-  if (query === undefined) {
-    const rows = SOCKET_ERRORS.flatMap((note) => {
-      const info = errnoByName(note.name);
-      return info ? [{ info, note }] : [];
-    }).sort((a, b) => a.info.code - b.info.code);
-    print(renderErrnoTable(rows, paint));
-    return;
-  }
-  const upper = query.trim().toUpperCase();
-  const info = /^\d+$/.test(upper) ? knownErrno(Number(upper)) : errnoByName(upper) ?? addrinfoErrorByName(upper);
-  if (!info) {
-    const what = /^\d+$/.test(upper) ? `no errno has the number ${query}` : `unknown errno "${query}"`;
-    throw new UnknownReference(`${what}: give a name such as ECONNREFUSED or EAI_NONAME, or a number such as 111`);
-  }
-  print(renderErrno(info, errorNote(info.name), ADDRINFO_NOTES[info.name], paint));
+function tableText(libc: Libc, style: Style): string {
+  const errnos = Object.keys(SOCKET_ERRORS).map((name): ErrorInfo => {
+    const info = libc.errnoByName(name);
+    if (!info) throw new Error(`libc has no errno named ${name}`);
+    return info;
+  });
+  const addrinfo = ADDRINFO_ERRORS.entries.map(([, code]) => libc.addrinfoErrorInfo(code));
+  return renderErrnoTable(errnos, addrinfo, style);
 }
 
-export function explainCommand(name: string, color: boolean): void {
-  const call = findCall(name.trim().toLowerCase());
-  if (!call) throw new UnknownReference(`no explanation for "${name}": netsys explains ${CALLS.map((c) => c.name).join(', ')}`);
-  print(renderExplain(call, paintFor(wantsColor(color, process.stdout))));
+/** errno values are positive and getaddrinfo()'s codes negative, so a number or name picks one or the other. */
+function queryText(libc: Libc, query: string, style: Style): string {
+  const parsed = parseErrnoQuery(query);
+  const key = 'number' in parsed ? parsed.number : parsed.name;
+  const addrinfo = libc.namedAddrinfoError(key);
+  if (addrinfo) return renderAddrinfoError(addrinfo, style);
+  const errno = typeof key === 'number' ? libc.namedErrno(key) : libc.errnoByName(key);
+  if (errno) return renderErrno(errno, style);
+  throw unknownErrno(query);
+}
+
+/** The text for `netsys errno [query]`; throws UsageError for a name or number libc does not know. */
+export async function errnoText(query: string | undefined, style: Style): Promise<string> {
+  const libc = await import('../libc/errno');
+  return query === undefined ? tableText(libc, style) : queryText(libc, query, style);
+}
+
+/** The text for `netsys explain [call]`; throws UsageError for a call it does not know. */
+export function explainText(call: string | undefined, style: Style): string {
+  if (call === undefined) return renderCallList(style);
+  const reference = findCall(call);
+  if (!reference) throw unknownCall(call);
+  return renderCall(callName(call), reference, style);
 }

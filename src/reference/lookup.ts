@@ -1,15 +1,58 @@
-// The reference as lessons use it: a sentence on an errno, the notes on a call (plain text).
-import { PLAIN } from '../trace/paint';
-import { findCall } from './calls';
-import { explainErrno } from './errors';
-import { renderExplain } from './render';
+// Finding things in the reference tables: pure functions, no libc, so lessons and notes can use them.
+import { UsageError } from '../args';
+import { ERRNO_ALIASES } from '../libc/xlat';
+import { CALLS, CallReference } from './calls';
+import { ADDRINFO_ERROR_NOTES, ErrorNote, SOCKET_ERRORS } from './errors';
 
-export function referenceForLessons() {
-  return {
-    explainErrno,
-    explainCall: (name: string): readonly string[] | undefined => {
-      const call = findCall(name);
-      return call ? renderExplain(call, PLAIN) : undefined;
-    },
-  };
+/** What `netsys errno` was asked about: a number, or a name in capitals. */
+export type ErrnoQuery = { readonly number: number } | { readonly name: string };
+
+/** table[key] when the table itself has that key, not its prototype (`constructor`). */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/** The notes on an error, by its name in any case or by an alias: `econnrefused`, `EWOULDBLOCK`, `EAI_NONAME`. */
+export function errorNote(name: string): ErrorNote | undefined {
+  const upper = name.toUpperCase();
+  const canonical = own(ERRNO_ALIASES, upper) ?? upper;
+  return own(SOCKET_ERRORS, canonical) ?? own(ADDRINFO_ERROR_NOTES, canonical);
+}
+
+/** What usually causes the error `name` on Linux, in a sentence or two; undefined for an error not in the tables. */
+export function explainErrno(name: string): string | undefined {
+  return errorNote(name)?.cause;
+}
+
+/** The other names of libc's `name`: `['EWOULDBLOCK']` for EAGAIN. */
+export function aliasesOf(name: string): string[] {
+  return Object.keys(ERRNO_ALIASES).filter((alias) => ERRNO_ALIASES[alias] === name);
+}
+
+export const CALL_NAMES: readonly string[] = Object.keys(CALLS);
+
+/** `accept`, `ACCEPT`, `accept()` and `accept(2)` all name `accept`. */
+export function callName(text: string): string {
+  return text.trim().toLowerCase().replace(/\(\d?\)$/, '');
+}
+
+/** The reference for a call, by any of the spellings callName() accepts. */
+export function findCall(text: string): CallReference | undefined {
+  return own(CALLS, callName(text));
+}
+
+export function unknownErrno(text: string): UsageError {
+  return new UsageError(`unknown errno "${text}": give a name such as ECONNREFUSED or a number such as 111`);
+}
+
+export function unknownCall(text: string): UsageError {
+  return new UsageError(`unknown call "${text}": netsys explains ${CALL_NAMES.join(', ')}`);
+}
+
+/** `111`, `-2` (getaddrinfo's codes are negative), `ECONNREFUSED`, `econnrefused`. */
+export function parseErrnoQuery(text: string): ErrnoQuery {
+  const trimmed = text.trim();
+  if (/^-?\d{1,9}$/.test(trimmed)) return { number: Number(trimmed) };
+  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(trimmed)) return { name: trimmed.toUpperCase() };
+  throw unknownErrno(text);
 }

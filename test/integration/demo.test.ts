@@ -93,7 +93,7 @@ describe('netsys demo', () => {
     expect(await finish(demo)).toEqual({ code: 0, signal: null });
     const lines = demo.stdout.toString('utf8').trimEnd().split('\n');
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(160);
-    const calls = lines.filter((line) => /^ *[a-z]+\(/.test(line));
+    const calls = lines.filter((line) => /^ *[a-z]+\(/.test(line) && !line.endsWith('<unfinished ...>'));
     expect(calls.filter((line) => !line.startsWith(' ')).map((line) => line.slice(0, line.indexOf('(')))).toEqual(SERVER_CALLS);
     expect(calls.filter((line) => line.startsWith(' '.repeat(53))).map((line) => line.trim().slice(0, line.trim().indexOf('(')))).toEqual(CLIENT_CALLS);
     expect(calls.every((line) => /\) = -?\d+$/.test(line))).toBe(true);

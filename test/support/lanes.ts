@@ -18,7 +18,7 @@ export function laneItems(lines: readonly string[], side: 'left' | 'right', widt
   return items.map((item) => item.join(' '));
 }
 
-/** The calls of one lane (notes, which start with #, left out). */
+/** The completed calls of one lane (notes, which start with #, and unfinished lines left out). */
 export function laneTexts(lines: readonly string[], side: 'left' | 'right', width: number): string[] {
-  return laneItems(lines, side, width).filter((text) => !text.startsWith('#'));
+  return laneItems(lines, side, width).filter((text) => !text.startsWith('#') && !text.endsWith('<unfinished ...>'));
 }
