@@ -116,7 +116,9 @@ async function startTracing(flags: TraceFlags) {
     (event) => output.call(event),
     flags.stringLimit,
     (call) => output.blocked(call),
-    { endpoints: Boolean(flags.decodeFds), state: Boolean(flags.state) },
+    flags.decodeFds || flags.state
+      ? new (await import('./trace/kernelview')).KernelView({ endpoints: Boolean(flags.decodeFds), state: Boolean(flags.state) })
+      : undefined,
   );
   return { calls, output };
 }

@@ -2,8 +2,10 @@
 // Calls that can block in the kernel run on a libuv thread-pool thread
 // (runInNewThread) so the event loop stays free for signals, timers and input;
 // errno is read by ffi-rs on that same thread, right after the call returns.
-import './quiet-report';
+import { restoreReport } from './quiet-report';
 import { DataType as T, define, load, open } from 'ffi-rs';
+
+restoreReport();
 
 const LIB = 'libc';
 open({ library: LIB, path: 'libc.so.6' });

@@ -11,7 +11,7 @@ import { decodeRevents, encodePollFds, PollRequest } from '../libc/pollfd';
 import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
 import type { Arg, BlockedCall, CallEvent, CallKind, PollFd } from './event';
 import { fillOutputs, plan } from './plans';
-import { KernelView, KernelViewOptions } from './kernelview';
+import type { KernelView } from './kernelview';
 
 export const SHUT_WR = valueOf(SHUTDOWN_MODES, 'SHUT_WR');
 export const SHUT_RDWR = valueOf(SHUTDOWN_MODES, 'SHUT_RDWR');
@@ -77,23 +77,20 @@ export class Recorder {
   private stopping = false;
   private readonly open = new Set<number>();
   private readonly held = new Map<Promise<unknown>, readonly number[]>();
-  private readonly view: KernelView;
 
   /**
    * @param emit         receives every event, in the order the calls completed
    * @param captureLimit how many bytes of data each event keeps (the most any renderer shows)
    * @param onBlocked    receives a call the kernel has held for BLOCKED_AFTER_MS, before its event
-   * @param kernelView   what to read from the kernel after each call (-y, --state); off by default.
-   *                     Recorders given one KernelView share it, and see each other's sockets change.
+   * @param view         reads the kernel after each call (-y, --state); none by default, and then
+   *                     its module is never loaded. Recorders given one KernelView share what it saw.
    */
   constructor(
     private readonly emit: (event: CallEvent) => void,
     private readonly captureLimit: number,
     private readonly onBlocked: (call: BlockedCall) => void = () => undefined,
-    kernelView: KernelViewOptions | KernelView = {},
-  ) {
-    this.view = kernelView instanceof KernelView ? kernelView : new KernelView(kernelView);
-  }
+    private readonly view?: KernelView,
+  ) {}
 
   get openDescriptors(): readonly number[] {
     return [...this.open];
@@ -350,7 +347,7 @@ export class Recorder {
     args: Arg[],
     ready?: readonly PollFd[],
   ): void {
-    const { args: observedArgs, ...kernel } = this.view.enabled ? this.view.observe(name, args, ret) : { args };
+    const { args: observedArgs, ...kernel } = this.view?.enabled ? this.view.observe(name, args, ret) : { args };
     this.emit({
       seq: ++this.seq,
       pid: process.pid,
@@ -381,7 +378,7 @@ export class Recorder {
     let blocked = false;
     const timer = setTimeout(() => {
       blocked = true;
-      this.onBlocked({ pid: process.pid, name, kind: 'syscall', args: this.view.annotate(planned), startedAt: started });
+      this.onBlocked({ pid: process.pid, name, kind: 'syscall', args: this.view ? this.view.annotate(planned) : planned, startedAt: started });
     }, BLOCKED_AFTER_MS);
     const call = start();
     this.held.set(call, typeof sockfd === 'number' ? [sockfd] : sockfd);
