@@ -1,6 +1,6 @@
 // `netsys errno` and `netsys explain`: ask libc for numbers and messages, look up the notes, render.
 // libc is loaded only for `errno`: `explain` needs nothing from it.
-import chalk from 'chalk';
+import { paintFor, wantsColor } from '../trace/paint';
 import type { ErrorInfo } from '../libc/errno';
 import { ADDRINFO_ERRORS } from '../libc/xlat';
 import { SOCKET_ERRORS } from './errors';
@@ -11,9 +11,8 @@ type Libc = typeof import('../libc/errno');
 
 /** Bold and dim on a terminal; nothing with --no-color, NO_COLOR, or when standard output is not a terminal. */
 export function terminalStyle(color: boolean): Style {
-  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  if (!color || noColor || !process.stdout.isTTY) return PLAIN;
-  const paint = new chalk.Instance({ level: chalk.supportsColor ? chalk.supportsColor.level : 1 });
+  if (!wantsColor(color, process.stdout)) return PLAIN;
+  const paint = paintFor(true);
   return { heading: paint.bold, name: paint.bold, aside: paint.dim };
 }
 

@@ -6,7 +6,7 @@
 // From 160 columns on, every row holds one call of one side, so the lanes may share the middle
 // columns: the right lane starts a third of the way across and each lane is two thirds wide, enough
 // for any call of a loopback conversation on one line.
-import chalk from 'chalk';
+import { Paint, paintFor } from './paint';
 import { CallRecord, foldedText, Link, Side, Step } from './conversation';
 
 export type LaneSide = 'left' | 'right';
@@ -121,7 +121,6 @@ export interface Participants {
   readonly client: string;
 }
 
-type Paint = chalk.Chalk;
 
 function callLines(record: CallRecord, side: LaneSide, width: number, paint: Paint): string[] {
   const text = foldedText(record);
@@ -136,7 +135,7 @@ function callLines(record: CallRecord, side: LaneSide, width: number, paint: Pai
 
 /** The whole timeline: a header naming each lane, then one or more rows per step. */
 export function renderLanes(steps: readonly Step[], who: Participants, options: LaneOptions): string[] {
-  const paint: Paint = new chalk.Instance({ level: options.color ? 1 : 0 });
+  const paint = paintFor(options.color);
   const width = options.width;
   const shape = layout(width);
   const header = shape.rule
