@@ -194,12 +194,17 @@ async function netsysBulk(file: string, mib: number): Promise<{ throughput: numb
   return { throughput: mib / elapsed, peakKiB };
 }
 
+/**
+ * socat moving the file from client to server, one way (-u). An echoing socat pair can deadlock on
+ * full socket buffers (each side blocked writing while the other does not read), so the reference
+ * moves the bytes once where netsys moves them there and back: the comparison is in socat's favour.
+ */
 async function socatBulk(file: string, mib: number): Promise<number> {
   const port = await freePort();
-  const server = start('socat', ['-t', '30', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr`, 'PIPE'], { stdio: 'ignore' });
+  const server = start('socat', ['-u', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr`, 'OPEN:/dev/null'], { stdio: 'ignore' });
   await waitForListener(port);
   const started = process.hrtime.bigint();
-  const client = timed(['socat', '-t', '30', '-', `TCP:127.0.0.1:${port}`], { stdin: file, stdout: '/dev/null' });
+  const client = timed(['socat', '-u', '-', `TCP:127.0.0.1:${port}`], { stdin: file });
   check('socat client', (await client.result).code);
   const elapsed = seconds(started);
   check('socat server', await server.exit);
@@ -219,7 +224,7 @@ async function bulkAndMemory(sizes: Sizes, dir: string): Promise<Row[]> {
   const socat = await repeat(sizes.repetitions, () => socatBulk(file, sizes.bulkMiB));
   const node = await repeat(sizes.repetitions, async () => (await timed([process.execPath, '-e', '0']).result).peakKiB);
   return [
-    { figure: `bulk ${sizes.bulkMiB} MiB echoed, -c`, netsys: median(runs.map((r) => r.throughput)), reference: socat, referenceName: 'socat', unit: 'MiB/s', budget: 0.5, higherIsBetter: true },
+    { figure: `bulk ${sizes.bulkMiB} MiB echoed, -c`, netsys: median(runs.map((r) => r.throughput)), reference: socat, referenceName: 'socat -u, one way', unit: 'MiB/s', budget: 0.5, higherIsBetter: true },
     { figure: 'peak memory of the server (bulk)', netsys: median(runs.map((r) => r.peakKiB)) / 1024, reference: node / 1024, referenceName: 'node -e 0', unit: 'MiB', budget: 1.5, higherIsBetter: false },
   ];
 }

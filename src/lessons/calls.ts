@@ -6,6 +6,7 @@ import type { Arg, CallKind } from '../trace/event';
 import { plan } from '../trace/plans';
 import type { AddressOutcome, Outcome, Recorder } from '../trace/recorder';
 import type { ArgExpr, Step } from './format';
+import { isLessonCall, LessonCall } from './signatures';
 
 /** What a name bound by an earlier step stands for. */
 export type Value =
@@ -123,119 +124,123 @@ function addressValue(outcome: AddressOutcome): Made {
   return addr && isInet(addr) ? { outcome, value: { kind: 'address', addr } } : { outcome };
 }
 
+function countValue(outcome: Outcome): Made {
+  return outcome.error ? { outcome } : { outcome, value: { kind: 'count', value: outcome.ret } };
+}
+
+/** How each call a lesson can make is shown and made, from its resolved arguments. */
+type Maker = (r: Resolver, calls: Recorder) => Prepared;
+
+function addressCall(name: 'bind' | 'connect'): Maker {
+  return (r, calls) => {
+    const { fd } = r.fd(0);
+    const addr = r.address(1);
+    const args = plan.withAddress(fd, addr).args;
+    return name === 'bind'
+      ? syscall('bind', args, () => ({ outcome: calls.bind(fd, addr) }))
+      : syscall('connect', args, async () => ({ outcome: await calls.connect(fd, addr) }));
+  };
+}
+
+function nameQuery(name: 'getsockname' | 'getpeername'): Maker {
+  return (r, calls) => {
+    const { fd, family } = r.fd(0);
+    return syscall(name, plan.addressQuery(fd), () => addressValue(calls[name](fd, family)));
+  };
+}
+
+const MAKERS: Readonly<Record<LessonCall, Maker>> = {
+  socket: (r, calls) => {
+    const [domain, type, protocol] = [r.int(0), r.int(1), r.int(2)];
+    return syscall('socket', plan.socket(domain, type, protocol), () => fdValue(calls.socket(domain, type, protocol), domain));
+  },
+  bind: addressCall('bind'),
+  connect: addressCall('connect'),
+  listen: (r, calls) => {
+    const { fd } = r.fd(0);
+    const backlog = r.int(1);
+    return syscall('listen', plan.listen(fd, backlog), () => ({ outcome: calls.listen(fd, backlog) }));
+  },
+  accept: (r, calls) => {
+    const { fd, family } = r.fd(0);
+    return syscall('accept', plan.addressQuery(fd), async () => fdValue(await calls.accept(fd, family), family));
+  },
+  getsockname: nameQuery('getsockname'),
+  getpeername: nameQuery('getpeername'),
+  send: (r, calls) => {
+    const { fd } = r.fd(0);
+    const [data, flags] = [r.data(1), r.int(2)];
+    return syscall('send', plan.send(fd, data, data.length, flags), async () => countValue(await calls.send(fd, data, flags)));
+  },
+  recv: (r, calls) => {
+    const { fd } = r.fd(0);
+    const [length, flags] = [Math.min(r.int(1), RECEIVE_LIMIT), r.int(2)];
+    return syscall('recv', plan.recv(fd, length, flags), async () => {
+      const buffer = Buffer.alloc(length);
+      const outcome = await calls.recv(fd, buffer, flags);
+      if (outcome.error) return { outcome };
+      return { outcome, value: { kind: 'data', bytes: Buffer.from(buffer.subarray(0, outcome.ret)) } };
+    });
+  },
+  sendto: (r, calls) => {
+    const { fd } = r.fd(0);
+    const [data, addr, flags] = [r.data(1), r.address(2), r.int(3)];
+    return syscall('sendto', plan.sendto(fd, data, data.length, flags, addr).args, async () =>
+      countValue(await calls.sendto(fd, data, addr, flags)),
+    );
+  },
+  recvfrom: (r, calls) => {
+    const { fd, family } = r.fd(0);
+    const [length, flags] = [Math.min(r.int(1), RECEIVE_LIMIT), r.int(2)];
+    return syscall('recvfrom', plan.recvfrom(fd, length, flags), async () => {
+      const buffer = Buffer.alloc(length);
+      const outcome = await calls.recvfrom(fd, buffer, family, flags);
+      if (outcome.error || !outcome.addr || !isInet(outcome.addr)) return { outcome };
+      return { outcome, value: { kind: 'datagram', bytes: Buffer.from(buffer.subarray(0, outcome.ret)), addr: outcome.addr } };
+    });
+  },
+  poll: (r, calls) => {
+    const fds = r.fds(0).map((fd) => ({ fd, events: POLLIN }));
+    const timeout = r.int(1);
+    return syscall('poll', plan.poll(fds.map((entry) => ({ ...entry, revents: 0 })), timeout), async () =>
+      countValue(await calls.poll(fds, timeout)),
+    );
+  },
+  shutdown: (r, calls) => {
+    const { fd } = r.fd(0);
+    const how = r.int(1);
+    return syscall('shutdown', plan.shutdown(fd, how), () => ({ outcome: calls.shutdown(fd, how) }));
+  },
+  close: (r, calls) => {
+    const { fd } = r.fd(0);
+    return syscall('close', plan.close(fd), () => ({ outcome: calls.close(fd) }));
+  },
+  setsockopt: (r, calls) => {
+    const { fd } = r.fd(0);
+    const [level, option, value] = [r.int(1), r.int(2), r.int(3)];
+    return syscall('setsockopt', plan.setsockoptInt(fd, level, option, value), () => ({
+      outcome: calls.setsockoptInt(fd, level, option, value),
+    }));
+  },
+  getaddrinfo: (r, calls) => {
+    const node = r.text(0);
+    const service = String(r.port(1));
+    const hints = { flags: 0, family: r.int(2), socktype: SOCK_STREAM, protocol: 0 };
+    return {
+      name: 'getaddrinfo',
+      kind: 'libc',
+      args: plan.getaddrinfo(node, service, hints),
+      make: async () => {
+        const outcome = await calls.getaddrinfo(node, service, hints);
+        const first = outcome.entries[0];
+        return first ? { outcome, value: { kind: 'address', addr: first.addr } } : { outcome };
+      },
+    };
+  },
+};
+
 /** The step's call, ready to show and to make. Throws MissingValue if a name it uses has no value. */
 export function prepare(step: Step, values: ReadonlyMap<string, Value>, calls: Recorder): Prepared {
-  const r = new Resolver(step, values);
-  switch (step.call) {
-    case 'socket': {
-      const [domain, type, protocol] = [r.int(0), r.int(1), r.int(2)];
-      return syscall('socket', plan.socket(domain, type, protocol), () => fdValue(calls.socket(domain, type, protocol), domain));
-    }
-    case 'bind':
-    case 'connect': {
-      const { fd } = r.fd(0);
-      const addr = r.address(1);
-      const args = plan.withAddress(fd, addr).args;
-      return step.call === 'bind'
-        ? syscall('bind', args, () => ({ outcome: calls.bind(fd, addr) }))
-        : syscall('connect', args, async () => ({ outcome: await calls.connect(fd, addr) }));
-    }
-    case 'listen': {
-      const { fd } = r.fd(0);
-      const backlog = r.int(1);
-      return syscall('listen', plan.listen(fd, backlog), () => ({ outcome: calls.listen(fd, backlog) }));
-    }
-    case 'accept': {
-      const { fd, family } = r.fd(0);
-      return syscall('accept', plan.addressQuery(fd), async () => fdValue(await calls.accept(fd, family), family));
-    }
-    case 'getsockname':
-    case 'getpeername': {
-      const { fd, family } = r.fd(0);
-      const query = step.call === 'getsockname' ? () => calls.getsockname(fd, family) : () => calls.getpeername(fd, family);
-      return syscall(step.call, plan.addressQuery(fd), () => addressValue(query()));
-    }
-    case 'send': {
-      const { fd } = r.fd(0);
-      const data = r.data(1);
-      const flags = r.int(2);
-      return syscall('send', plan.send(fd, data, data.length, flags), async () => {
-        const outcome = await calls.send(fd, data, flags);
-        return outcome.error ? { outcome } : { outcome, value: { kind: 'count', value: outcome.ret } };
-      });
-    }
-    case 'recv': {
-      const { fd } = r.fd(0);
-      const length = Math.min(r.int(1), RECEIVE_LIMIT);
-      const flags = r.int(2);
-      return syscall('recv', plan.recv(fd, length, flags), async () => {
-        const buffer = Buffer.alloc(length);
-        const outcome = await calls.recv(fd, buffer, flags);
-        if (outcome.error) return { outcome };
-        return { outcome, value: { kind: 'data', bytes: Buffer.from(buffer.subarray(0, outcome.ret)) } };
-      });
-    }
-    case 'sendto': {
-      const { fd } = r.fd(0);
-      const data = r.data(1);
-      const addr = r.address(2);
-      const flags = r.int(3);
-      return syscall('sendto', plan.sendto(fd, data, data.length, flags, addr).args, async () => {
-        const outcome = await calls.sendto(fd, data, addr, flags);
-        return outcome.error ? { outcome } : { outcome, value: { kind: 'count', value: outcome.ret } };
-      });
-    }
-    case 'recvfrom': {
-      const { fd, family } = r.fd(0);
-      const length = Math.min(r.int(1), RECEIVE_LIMIT);
-      const flags = r.int(2);
-      return syscall('recvfrom', plan.recvfrom(fd, length, flags), async () => {
-        const buffer = Buffer.alloc(length);
-        const outcome = await calls.recvfrom(fd, buffer, family, flags);
-        if (outcome.error || !outcome.addr || !isInet(outcome.addr)) return { outcome };
-        return { outcome, value: { kind: 'datagram', bytes: Buffer.from(buffer.subarray(0, outcome.ret)), addr: outcome.addr } };
-      });
-    }
-    case 'poll': {
-      const fds = r.fds(0).map((fd) => ({ fd, events: POLLIN }));
-      const timeout = r.int(1);
-      return syscall('poll', plan.poll(fds.map((entry) => ({ ...entry, revents: 0 })), timeout), async () => {
-        const outcome = await calls.poll(fds, timeout);
-        return outcome.error ? { outcome } : { outcome, value: { kind: 'count', value: outcome.ret } };
-      });
-    }
-    case 'shutdown': {
-      const { fd } = r.fd(0);
-      const how = r.int(1);
-      return syscall('shutdown', plan.shutdown(fd, how), () => ({ outcome: calls.shutdown(fd, how) }));
-    }
-    case 'close': {
-      const { fd } = r.fd(0);
-      return syscall('close', plan.close(fd), () => ({ outcome: calls.close(fd) }));
-    }
-    case 'setsockopt': {
-      const { fd } = r.fd(0);
-      const [level, option, value] = [r.int(1), r.int(2), r.int(3)];
-      return syscall('setsockopt', plan.setsockoptInt(fd, level, option, value), () => ({
-        outcome: calls.setsockoptInt(fd, level, option, value),
-      }));
-    }
-    case 'getaddrinfo': {
-      const node = r.text(0);
-      const service = String(r.port(1));
-      const hints = { flags: 0, family: r.int(2), socktype: SOCK_STREAM, protocol: 0 };
-      return {
-        name: 'getaddrinfo',
-        kind: 'libc',
-        args: plan.getaddrinfo(node, service, hints),
-        make: async () => {
-          const outcome = await calls.getaddrinfo(node, service, hints);
-          const first = outcome.entries[0];
-          return first ? { outcome, value: { kind: 'address', addr: first.addr } } : { outcome };
-        },
-      };
-    }
-    default:
-      throw new Error(`no way to make ${step.call}`); // the loader accepts only the calls in signatures.ts
-  }
+  if (!isLessonCall(step.call)) throw new Error(`no way to make ${step.call}`); // the loader accepts only these
+  return MAKERS[step.call](new Resolver(step, values), calls);
 }

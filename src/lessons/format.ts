@@ -2,7 +2,7 @@
 // naming the file, the line and what is wrong. Lesson files are data; nothing in them is evaluated.
 import { isIP } from 'node:net';
 import { valueOf } from '../libc/xlat';
-import { Param, ResultKind, SIGNATURES } from './signatures';
+import { isLessonCall, Param, ResultKind, SIGNATURES } from './signatures';
 
 export type Side = 'server' | 'client';
 export const SIDES: readonly Side[] = ['server', 'client'];
@@ -221,8 +221,8 @@ function parseStepCall(source: string, scope: Scope, fail: (problem: string) => 
   const match = source.match(CALL);
   if (!match) fail(`expected a call such as "fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)", found "${source}"`);
   const [, binds, call, argText] = match;
+  if (!isLessonCall(call)) fail(`unknown call "${call}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`);
   const signature = SIGNATURES[call];
-  if (!signature) fail(`unknown call "${call}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`);
   const texts = splitArgs(argText);
   const required = signature.params.filter((param) => param.default === undefined).length;
   if (texts.length < required || texts.length > signature.params.length) {

@@ -56,7 +56,11 @@ const constant = (name: string, tables: readonly Xlat[], fallback?: number): Par
 });
 const ANY_OPTION = [SOCKET_OPTIONS, TCP_OPTIONS, IP_OPTIONS, IPV6_OPTIONS];
 
-export const SIGNATURES: Readonly<Record<string, Signature>> = {
+export type LessonCall =
+  | 'socket' | 'bind' | 'listen' | 'accept' | 'connect' | 'getsockname' | 'getpeername' | 'send' | 'recv'
+  | 'sendto' | 'recvfrom' | 'poll' | 'shutdown' | 'close' | 'setsockopt' | 'getaddrinfo';
+
+export const SIGNATURES: Readonly<Record<LessonCall, Signature>> = {
   socket: {
     params: [
       constant('domain', [ADDRESS_FAMILIES]),
@@ -94,3 +98,7 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
     result: 'address',
   },
 };
+
+export function isLessonCall(name: string): name is LessonCall {
+  return Object.prototype.hasOwnProperty.call(SIGNATURES, name);
+}
