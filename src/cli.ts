@@ -259,8 +259,9 @@ function buildProgram(): Command {
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour')
     .option('--no-state', "do not show each TCP socket's state after each call (shown by default in lessons)")
+    .option('--mermaid', 'make every call without a word, then print the calls as a Mermaid sequenceDiagram')
     .option('--lessons-dir <dir>', 'read lessons from DIR instead of the lessons that come with netsys')
-    .action(async (id: string | undefined, flags: { pause: boolean; stringLimit: number; color: boolean; state: boolean; lessonsDir?: string }) => {
+    .action(async (id: string | undefined, flags: { pause: boolean; stringLimit: number; color: boolean; state: boolean; mermaid?: boolean; lessonsDir?: string }) => {
       const [{ listLessons, runLesson }, { LessonFormatError }, { LessonNotFound }] = await Promise.all([
         import('./lessons/command'),
         import('./lessons/format'),

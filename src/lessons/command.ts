@@ -5,7 +5,9 @@ import { paintFor, wantsColor } from '../trace/paint';
 import { findLesson, loadCatalog } from './catalog';
 import { terminalKeys } from './keys';
 import { markFinished, readProgress } from './progress';
-import { StepRunner } from './runner';
+import { MadeCall, StepRunner } from './runner';
+import type { Side } from './format';
+import type { CallRecord } from '../trace/conversation';
 import { LessonView, paragraphs } from './view';
 
 export interface LessonOptions {
@@ -17,6 +19,8 @@ export interface LessonOptions {
   readonly lessonsDir?: string;
   /** A sentence on what usually causes an errno (the reference), when one is known. */
   readonly explainErrno?: (name: string) => string | undefined;
+  /** Make every call without a word, then print the conversation as a Mermaid sequenceDiagram. */
+  readonly mermaid?: boolean;
   /** The reference on a call, for `?`. */
   readonly explainCall?: (name: string) => readonly string[] | undefined;
 }
@@ -42,10 +46,10 @@ export function listLessons(options: Pick<LessonOptions, 'color' | 'lessonsDir'>
 
 export async function runLesson(id: string, options: LessonOptions): Promise<never> {
   const lesson = findLesson(loadCatalog(options.lessonsDir), id);
-  const keys = options.pause && process.stdin.isTTY ? terminalKeys() : null;
+  const keys = options.pause && !options.mermaid && process.stdin.isTTY ? terminalKeys() : null;
   const view = new LessonView(
     { width: terminalWidth(), color: wantsColor(options.color, process.stdout), sides: lesson.sides, stringLimit: options.stringLimit },
-    (text) => process.stdout.write(text),
+    options.mermaid ? () => undefined : (text) => process.stdout.write(text),
   );
   const runner = new StepRunner({
     lesson,
@@ -61,7 +65,25 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
     const ending = await runner.walk();
     keys?.close();
     if (ending !== 'finished') return;
+    if (options.mermaid) {
+      process.stdout.write(await mermaidOf(runner.calls, options.stringLimit));
+      return;
+    }
     const problem = markFinished(lesson.id);
     view.note(null, problem ? `lesson finished, but progress could not be saved: ${problem}` : `lesson ${lesson.id} finished`);
   });
+}
+
+/** The calls a lesson made, as the demo draws two processes: a Mermaid sequenceDiagram (without the state notes). */
+async function mermaidOf(calls: readonly MadeCall[], stringLimit: number): Promise<string> {
+  const [{ formatJson }, { converse }, { renderMermaid }] = await Promise.all([
+    import('../trace/json'),
+    import('../trace/conversation'),
+    import('../trace/mermaid'),
+  ]);
+  const records = (side: Side): CallRecord[] =>
+    calls
+      .filter((call) => call.side === side)
+      .map((call) => JSON.parse(formatJson({ ...call.event, states: undefined }, { stringLimit })) as CallRecord);
+  return renderMermaid(converse(records('server'), records('client')), { server: 'server', client: 'client' });
 }

@@ -53,12 +53,18 @@ function namesUsed(step: Step): string[] {
   return step.args.flatMap((arg) => (arg.kind === 'name' ? [arg.name] : arg.kind === 'names' ? arg.names : []));
 }
 
+/** A call a lesson made, and on which side. */
+export interface MadeCall {
+  readonly side: Side;
+  readonly event: CallEvent;
+}
+
 export class StepRunner {
   readonly sides: Record<Side, Recorder>;
   private readonly values = new Map<string, Value>();
   /** Steps whose call the kernel still holds, by the name they will bind (or their step number). */
   private readonly pending = new Map<string, Promise<void>>();
-  private readonly made: Array<{ side: Side; event: CallEvent }> = [];
+  private readonly made: MadeCall[] = [];
   private failure: string | null = null;
 
   constructor(private readonly run: LessonRun) {
@@ -75,6 +81,11 @@ export class StepRunner {
         kernel,
       );
     this.sides = { server: recorder('server'), client: recorder('client') };
+  }
+
+  /** Every call made so far, in the order they returned. */
+  get calls(): readonly MadeCall[] {
+    return this.made;
   }
 
   /** The side whose socket this descriptor is. */

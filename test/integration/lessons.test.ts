@@ -1,5 +1,6 @@
 // `netsys lesson`: every lesson file runs to its end; its calls agree with strace; nothing runs before
 // the learner's first key; q closes everything; progress is kept; mistakes get one clear line.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -104,6 +105,22 @@ describe('a lesson', () => {
     expect(report.output).toMatch(new RegExp(`close\\(${fd}\\) += 0`));
     expect(report.output.match(/next: getsockname/g)).toHaveLength(1);
     expect(report.output).not.toMatch(/^server │ getsockname\(/m);
+  });
+
+  it('--mermaid: the calls as a sequence diagram Mermaid parses, with the moments between the sides', async () => {
+    const run = lesson(['conversation', '--mermaid']);
+    expect((await finish(run)).code).toBe(0);
+    const parsed = spawnSync(process.execPath, [path.join(__dirname, '../support/mermaid-parse.mjs')], { input: run.stdout, encoding: 'utf8', timeout: 30000 });
+    expect(parsed.stderr).toBe('');
+    const { diagramType, messages } = JSON.parse(parsed.stdout) as { diagramType: string; messages: Array<{ from: string; to: string; text: string }> };
+    expect(diagramType).toBe('sequence');
+    const calls = messages.filter((m) => m.to === 'K');
+    expect(calls).toHaveLength(17);
+    expect(calls.filter((m) => m.from === 'S').map((m) => m.text.slice(0, m.text.indexOf('(')))).toEqual([
+      'socket', 'bind', 'getsockname', 'listen', 'accept', 'recv', 'send', 'recv', 'close', 'close',
+    ]);
+    expect(messages.some((m) => m.from === 'C' && m.to === 'S' && m.text.startsWith('handshake: client connect('))).toBe(true);
+    expect(fs.existsSync(path.join(state, 'netsys', 'progress.json'))).toBe(false); // a diagram is not a lesson walked
   });
 
   it('records a finished lesson, and the list marks it; a corrupt progress file is no obstacle', async () => {
