@@ -14,7 +14,7 @@ interface NoteTaker {
  * A blocking send returns fewer bytes than asked only when something cut its wait short after it had
  * copied some: a signal (a stop signal too), or an error; the rest goes in the next call.
  */
-export async function sendAll(calls: Recorder, fd: number, data: Buffer, notes?: NoteTaker): Promise<Outcome | null> {
+export async function sendAll(calls: Pick<Recorder, 'send'>, fd: number, data: Buffer, notes?: NoteTaker): Promise<Outcome | null> {
   for (let sent = 0; sent < data.length; ) {
     const asked = data.length - sent;
     const outcome = await calls.send(fd, data.subarray(sent));

@@ -23,6 +23,21 @@ export interface Exit {
 }
 
 export class Running {
+  /** Every process a test started and that has not ended yet, so that a failed test leaves none behind. */
+  private static readonly live = new Set<Running>();
+
+  /** Kills what is left of every process group a test started (a failed test skips its own clean-up). */
+  static killAll(): void {
+    for (const running of Running.live) {
+      try {
+        process.kill(-running.child.pid!, 'SIGKILL');
+      } catch {
+        // it ended meanwhile
+      }
+    }
+    Running.live.clear();
+  }
+
   readonly child: ChildProcess;
   private out: Buffer[] = [];
   private err = '';
@@ -30,7 +45,9 @@ export class Running {
   readonly exited: Promise<Exit>;
 
   constructor(command: string, args: readonly string[], input?: Buffer | string, env?: NodeJS.ProcessEnv) {
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    // Its own process group, so that killAll reaches what it started too (strace's tracee, demo's children).
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
+    Running.live.add(this);
     this.child.stdout!.on('data', (chunk: Buffer) => {
       this.out.push(chunk);
       this.notify();
@@ -41,7 +58,12 @@ export class Running {
     });
     this.child.stdin!.on('error', () => undefined); // the program may exit before reading all input
     if (input !== undefined) this.child.stdin!.end(input);
-    this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code, signal) => {
+        Running.live.delete(this);
+        resolve({ code, signal });
+      }),
+    );
   }
 
   get stdout(): Buffer {

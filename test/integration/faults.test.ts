@@ -1,0 +1,270 @@
+// Faults in the middle of a conversation, each produced for real on loopback by a Python peer:
+// every one is traced, explained in a note and handled, and a server goes on to its next client.
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { finish, netsys, NETSYS, python, Running, startServer, traceLines } from './helpers';
+import { ignoredSignals, onlyChild, SYSCALL, threadIn, tgkill } from './proc';
+
+const SIGINT = 2;
+const SIGPIPE = 13;
+
+/** A Python server that accepts one client, reads what it sends, then resets the connection. */
+const RESETTING_SERVER = `
+import socket, struct, sys, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+print(l.getsockname()[1], file=sys.stderr, flush=True)
+c, _ = l.accept()
+c.recv(100)
+time.sleep(0.3)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()
+`;
+
+/** A Python client that sends a line, reads the echo, then resets: close with SO_LINGER {1, 0}. */
+const RESETTING_CLIENT = `
+import socket, struct, sys, time
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+c.sendall(b"reset me\\n")
+c.recv(100)
+time.sleep(0.3)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()
+`;
+
+/**
+ * A client that never reads its echo, driven one command per line on standard
+ * input: `send` sends 64 KiB and answers `acked` once the server's kernel has acknowledged all of it
+ * (SIOCOUTQ is 0); `fin` shuts down its sending side; `close` closes with the echo unread, so its
+ * kernel answers the server with RST.
+ */
+const VANISHING_CLIENT = `
+import fcntl, socket, struct, sys, time
+SIOCOUTQ = 0x5411
+s = socket.socket()
+s.connect(("127.0.0.1", int(sys.argv[1])))
+for command in sys.stdin:
+    command = command.strip()
+    if command == "send":
+        s.sendall(b"v" * 65536)
+        while struct.unpack("i", fcntl.ioctl(s, SIOCOUTQ, b"\\0" * 4))[0]:
+            time.sleep(0.001)
+        print("acked", flush=True)
+    elif command == "fin":
+        s.shutdown(socket.SHUT_WR)
+        print("fin sent", flush=True)
+    elif command == "close":
+        s.close()
+        break
+`;
+
+/** A server that reads slowly (small reads, with pauses) for a while, then fast; prints count and sha256. */
+const SLOW_SINK = `
+import socket, sys, hashlib, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+print(l.getsockname()[1], file=sys.stderr, flush=True)
+c, _ = l.accept()
+h = hashlib.sha256(); n = 0
+slow_until = time.time() + float(sys.argv[1])
+while True:
+    slow = time.time() < slow_until
+    d = c.recv(2048 if slow else 65536)
+    if not d: break
+    h.update(d); n += len(d)
+    if slow: time.sleep(0.002)
+print(n, h.hexdigest(), flush=True)
+c.close()
+`;
+
+/** A server that accepts and then says nothing for a long time. */
+const SILENT_SERVER = `
+import socket, sys, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+print(l.getsockname()[1], file=sys.stderr, flush=True)
+c, _ = l.accept()
+time.sleep(30)
+`;
+
+async function pythonPort(peer: Running): Promise<string> {
+  return (await peer.waitForStderr(/^(\d+)$/m))[1];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Whether `server` has been blocked in send for a whole second, its trace unchanged. */
+async function stuckInSend(server: Running): Promise<boolean> {
+  await sleep(50);
+  const before = server.stderr;
+  if (!/^send\(\d+, .*<unfinished \.\.\.>\n# blocked in send.*\n$/m.test(before)) return false;
+  await sleep(1000);
+  return server.stderr === before;
+}
+
+/** The send lines of a trace as [asked, returned] pairs; a failed send returns -1. */
+function sends(trace: string): Array<[number, number]> {
+  return traceLines(trace)
+    .map((line) => line.match(/^send\(\d+, .*, (\d+), \w+\) += (-?\d+)/))
+    .filter((match): match is RegExpMatchArray => match !== null)
+    .map((match) => [Number(match[1]), Number(match[2])]);
+}
+
+describe('the peer resets the connection', () => {
+  it('netsys server: recv = -1 ECONNRESET, a note, close, and the next client is served', async () => {
+    const { server, port } = await startServer();
+    const peer = python(RESETTING_CLIENT, [String(port)]);
+    expect((await finish(peer)).code).toBe(0);
+    const reset = await server.waitForStderr(/^recv\((\d+), 0x[0-9a-f]+, 65536, 0\) += -1 ECONNRESET \(Connection reset by peer\)$/m);
+    await server.waitForStderr(new RegExp(`^close\\(${reset[1]}\\) += 0$`, 'm'));
+    expect(server.stderr).toMatch(/^# recv failed with ECONNRESET: the peer reset the connection: it sent RST .*; this connection is over; the server closes it and goes on to the next client$/m);
+
+    const next = netsys(['client', '-m', 'after the reset', '127.0.0.1', String(port)]);
+    expect((await finish(next)).code).toBe(0);
+    expect(next.stdout.toString()).toBe('after the reset\n');
+    server.child.kill('SIGINT');
+    expect((await finish(server, 5000)).code).toBe(130);
+  });
+
+  it('netsys client: recv = -1 ECONNRESET, a note, close, exit 1', async () => {
+    const peer = python(RESETTING_SERVER);
+    const client = netsys(['client', '127.0.0.1', await pythonPort(peer)], 'hello\n');
+    expect((await finish(client)).code).toBe(1);
+    await finish(peer);
+    const fd = client.stderr.match(/^socket\(.*\) += (\d+)$/m)![1];
+    expect(client.stderr).toMatch(new RegExp(`^recv\\(${fd}, 0x[0-9a-f]+, 65536, 0\\) += -1 ECONNRESET \\(Connection reset by peer\\)$`, 'm'));
+    expect(client.stderr).toMatch(/^# recv failed with ECONNRESET: the peer reset the connection.*; the conversation is over$/m);
+    const lines = client.stderr.trim().split('\n');
+    expect(lines[lines.length - 2]).toMatch(new RegExp(`^close\\(${fd}\\) += 0$`));
+    expect(lines[lines.length - 1]).toBe('netsys: recv: ECONNRESET (Connection reset by peer)');
+  });
+});
+
+describe('the client vanishes while the server sends', () => {
+  it('the blocked send fails with EPIPE (SIGPIPE is ignored), a short send first if it had copied bytes, and the server goes on', async () => {
+    const { server, port } = await startServer(['-s', '0']);
+    expect(ignoredSignals(server.child.pid!) & (1n << BigInt(SIGPIPE - 1))).not.toBe(0n); // Node.js: SIGPIPE is SIG_IGN
+    const peer = python(VANISHING_CLIENT, [String(port)]);
+    let answers = 0;
+    const command = async (line: string): Promise<void> => {
+      peer.child.stdin!.write(`${line}\n`);
+      answers += 1;
+      await peer.waitForStdout(new RegExp(`^(?:.*\\n){${answers}}`));
+    };
+    // Send 64 KiB at a time until the server's echo is stuck in send: the client reads nothing, so the
+    // server's send buffer fills. Every byte sent has reached the server's kernel before the next is sent.
+    for (let chunk = 0; !(await stuckInSend(server)); chunk++) {
+      expect(chunk).toBeLessThan(200); // 12.5 MiB: more than any send buffer tcp_wmem allows here
+      await command('send');
+    }
+    await command('fin'); // the server's kernel has all the data and the FIN: CLOSE_WAIT
+    await sleep(100);
+    peer.child.stdin!.end('close\n'); // RST while the server is in CLOSE_WAIT: its error is EPIPE
+    await finish(peer);
+    await server.waitForStderr(/EPIPE \(Broken pipe\)$/m);
+
+    const calls = sends(server.stderr);
+    const [asked, returned] = calls[calls.length - 1];
+    expect(returned).toBe(-1);
+    const [askedBefore, returnedBefore] = calls[calls.length - 2];
+    if (returnedBefore < askedBefore) {
+      // The blocked send had copied some bytes when the RST woke it: it returned that count.
+      expect(asked).toBe(askedBefore - returnedBefore);
+      expect(server.stderr).toMatch(new RegExp(`^# short send: the kernel took ${returnedBefore} of ${askedBefore} bytes; send is called again with the other ${asked}$`, 'm'));
+    }
+    expect(server.stderr).toMatch(/^# send failed with EPIPE: .*SIGPIPE.*SIG_IGN.*MSG_NOSIGNAL.*; this connection is over; the server closes it and goes on to the next client$/m);
+
+    const next = netsys(['client', '-m', 'still serving', '127.0.0.1', String(port)]);
+    expect((await finish(next)).code).toBe(0);
+    expect(next.stdout.toString()).toBe('still serving\n');
+    server.child.kill('SIGTERM');
+    expect((await finish(server, 5000)).code).toBe(143);
+  });
+});
+
+describe('a short send with nothing wrong', () => {
+  it('a stop signal cuts a blocked send short; sendAll sends the rest and every byte arrives', async () => {
+    const data = randomBytes(8 * 1024 * 1024);
+    const sink = python(SLOW_SINK, ['4']);
+    const client = netsys(['client', '-s', '0', '127.0.0.1', await pythonPort(sink)], data);
+    const pid = client.child.pid!;
+    await client.waitForStderr(/^send\(\d+, ""\.\.\., 65536, 0 <unfinished \.\.\.>$/m);
+    // SIGSTOP wakes every thread; a send that had copied some bytes returns that count (signal(7)).
+    for (let attempt = 0; attempt < 20 && !/^# short send/m.test(client.stderr); attempt++) {
+      process.kill(pid, 'SIGSTOP');
+      await sleep(30);
+      process.kill(pid, 'SIGCONT');
+      await sleep(120);
+    }
+    expect((await finish(client, 30000)).code).toBe(0);
+    await finish(sink);
+    expect(sink.stdout.toString().trim()).toBe(`${data.length} ${createHash('sha256').update(data).digest('hex')}`);
+
+    const calls = sends(client.stderr);
+    const short = calls.findIndex(([asked, returned]) => returned < asked);
+    expect(short).toBeGreaterThanOrEqual(0);
+    const [asked, returned] = calls[short];
+    expect(calls[short + 1][0]).toBe(asked - returned); // the next send asks for exactly the rest
+    expect(calls.reduce((sum, [, sent]) => sum + sent, 0)).toBe(data.length);
+  });
+});
+
+describe('EINTR', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-eintr-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a signal handled on the very thread blocked in recv: the kernel restarts recv (SA_RESTART), netsys never sees EINTR', async () => {
+    const silent = python(SILENT_SERVER);
+    const port = await pythonPort(silent);
+    const traced = new Running('strace', ['-qq', '-ff', '-o', path.join(dir, 'client'), '-e', 'trace=recvfrom', '-e', 'signal=SIGINT', NETSYS, 'client', '127.0.0.1', port]);
+    await traced.waitForStderr(/^# blocked in recv/m);
+    const pid = onlyChild(traced.child.pid!);
+    const tid = await threadIn(pid, SYSCALL.recvfrom);
+    await tgkill(pid, tid, SIGINT); // libuv's handler runs on that thread, installed with SA_RESTART
+    expect((await finish(traced, 10000)).code).toBe(130);
+    silent.child.kill('SIGKILL');
+    await finish(silent);
+
+    expect(traced.stderr).not.toContain('EINTR');
+    expect(traced.stderr).toMatch(/^recv\(\d+, "", 65536, 0\) += 0$/m); // woken later by shutdown(SHUT_RDWR)
+    const seen = fs.readFileSync(path.join(dir, `client.${tid}`), 'utf8');
+    expect(seen).toMatch(/^recvfrom\(\d+, .*\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\)$/m);
+    expect(seen).toMatch(/^--- SIGINT \{si_signo=SIGINT, si_code=SI_TKILL, .*\} ---$/m);
+    expect(seen).toMatch(/^recvfrom\(\d+, "", 65536, 0, NULL, NULL\) += 0$/m);
+  });
+});
+
+describe('standard input and output', () => {
+  it.each<[string, string]>([
+    ['is /dev/null', 'exec "$0" client 127.0.0.1 "$1" < /dev/null'],
+    ['is closed', 'exec "$0" client 127.0.0.1 "$1" <&-'],
+    ['is a pipe whose writer goes slowly', '(printf "one\\n"; sleep 0.3; printf "two\\n"; sleep 0.3; printf "three\\n") | "$0" client 127.0.0.1 "$1"'],
+  ])('standard input %s: what it holds is sent, then shutdown(SHUT_WR), and all comes back', async (_name, script) => {
+    const { server, port } = await startServer(['--once']);
+    const client = new Running('sh', ['-c', script, NETSYS, String(port)]);
+    expect((await finish(client)).code).toBe(0);
+    expect((await finish(server)).code).toBe(0);
+    const expected = script.includes('printf') ? 'one\ntwo\nthree\n' : '';
+    expect(client.stdout.toString()).toBe(expected);
+    expect(client.stderr).toMatch(/^shutdown\(\d+, SHUT_WR\) += 0$/m);
+    expect(client.stderr).toMatch(/^recv\(\d+, "", 65536, 0\) += 0$/m);
+    expect(sends(client.stderr).map(([, sent]) => sent)).toEqual(expected === '' ? [] : [4, 4, 6]);
+  });
+
+  it('standard output closed by its reader: one line, the socket closed, exit 1 (nc would die of SIGPIPE)', async () => {
+    const { server, port } = await startServer(['-s', '0']);
+    const client = netsys(['client', '-s', '0', '127.0.0.1', String(port)], randomBytes(4 * 1024 * 1024));
+    await new Promise((resolve) => client.child.stdout!.once('data', resolve));
+    client.child.stdout!.destroy(); // as `| head -c 1` does once it has its byte
+    expect((await finish(client)).code).toBe(1);
+    const fd = client.stderr.match(/^socket\(.*\) += (\d+)$/m)![1];
+    expect(client.stderr).toMatch(new RegExp(`^close\\(${fd}\\) += 0$`, 'm'));
+    expect(client.stderr.trim().split('\n').pop()).toBe('netsys: cannot write to standard output: EPIPE (Broken pipe); whoever read it has gone');
+    server.child.kill('SIGINT');
+    expect((await finish(server, 5000)).code).toBe(130);
+  });
+});

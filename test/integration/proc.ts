@@ -1,0 +1,59 @@
+// What /proc says about a running netsys: its threads and the system call each is in, its open
+// descriptors, its signal dispositions; and a signal sent to one chosen thread (tgkill).
+import * as fs from 'node:fs';
+import { python } from './helpers';
+
+/** x86_64 system call numbers, as /proc/<pid>/task/<tid>/syscall reports them. */
+export const SYSCALL = { poll: 7, sendto: 44, recvfrom: 45, accept: 43, connect: 42 } as const;
+
+/** The threads of `pid` now inside system call `nr`. */
+export function threadsIn(pid: number, nr: number): number[] {
+  return fs
+    .readdirSync(`/proc/${pid}/task`)
+    .map(Number)
+    .filter((tid) => {
+      try {
+        return Number(fs.readFileSync(`/proc/${pid}/task/${tid}/syscall`, 'utf8').split(' ')[0]) === nr;
+      } catch {
+        return false; // the thread ended meanwhile
+      }
+    });
+}
+
+/** Waits until a thread of `pid` is inside system call `nr`; fails after `ms`. */
+export async function threadIn(pid: number, nr: number, ms = 5000): Promise<number> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const [tid] = threadsIn(pid, nr);
+    if (tid !== undefined) return tid;
+    if (Date.now() > deadline) throw new Error(`no thread of ${pid} entered system call ${nr} within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function openDescriptorCount(pid: number): number {
+  return fs.readdirSync(`/proc/${pid}/fd`).length;
+}
+
+/** The set of ignored signals (SigIgn), as a bit mask: bit n-1 is signal n. */
+export function ignoredSignals(pid: number): bigint {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^SigIgn:\s*([0-9a-f]+)$/m)!;
+  return BigInt(`0x${line[1]}`);
+}
+
+/** The pid of the one child process of `parent` (netsys started by strace). */
+export function onlyChild(parent: number): number {
+  const children = fs.readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/);
+  return Number(children[0]);
+}
+
+/** Sends `signal` to thread `tid` of process `pid` only, with tgkill(2). */
+export async function tgkill(pid: number, tid: number, signal: number): Promise<void> {
+  const run = python('import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True); sys.exit(libc.syscall(234, *map(int, sys.argv[1:])))', [
+    String(pid),
+    String(tid),
+    String(signal),
+  ]);
+  const { code } = await run.exited;
+  if (code !== 0) throw new Error(`tgkill(${pid}, ${tid}, ${signal}) failed: ${run.stderr}`);
+}
