@@ -98,6 +98,7 @@ describe('IPv6', () => {
     const server = underStrace(dir, 'server', ['server', '--host', '::', '--once', '0']);
     const port = await serverPort(server);
     expect(server.stderr).toMatch(/^# without IPV6_V6ONLY, a socket bound to :: takes IPv4 clients too/m);
+    expect(server.stderr).toMatch(/^# :: accepts connections from the network, not only from this machine$/m);
     const peer = python(PYTHON_V4_TCP_CLIENT, [port]);
     expect((await finish(peer)).code).toBe(0);
     expect((await finish(server)).code).toBe(0);

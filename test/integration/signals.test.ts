@@ -39,6 +39,37 @@ time.sleep(30)
     await finish(silent);
   });
 
+  it('SIGINT while the client waits in connect (the server\'s accept queue is full) wakes it, closes, exits 130', async () => {
+    // listen(0) queues one connection; further SYNs are dropped and the client's connect waits.
+    const full = python(`
+import socket, sys, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(0)
+held = []
+for _ in range(3):
+    s = socket.socket(); s.setblocking(False)
+    try: s.connect(l.getsockname())
+    except BlockingIOError: pass
+    held.append(s)
+time.sleep(0.3)
+print(l.getsockname()[1], file=sys.stderr, flush=True)
+time.sleep(30)
+`);
+    const port = (await full.waitForStderr(/^(\d+)$/m))[1];
+    const client = netsys(['client', '127.0.0.1', port], '');
+    await client.waitForStderr(/^# blocked in connect/m, 3000);
+    client.child.kill('SIGINT');
+    expect(await finish(client, 5000)).toEqual({ code: 130, signal: null });
+    const fd = client.stderr.match(/^socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
+    const after = client.stderr.slice(client.stderr.indexOf('# SIGINT'));
+    expect(traceLines(after)).toEqual([
+      `shutdown(${fd}, SHUT_RDWR)                 = 0`,
+      expect.stringMatching(new RegExp(`^connect\\(${fd}, \\{sa_family=AF_INET, sin_port=htons\\(${port}\\), .*\\) += -1 ECONNRESET \\(Connection reset by peer\\)$`)),
+      `close(${fd})                               = 0`,
+    ]);
+    full.child.kill('SIGKILL');
+    await finish(full);
+  });
+
   it('a server goes on to its next client after one finishes', async () => {
     const { server, port } = await startServer();
     for (const word of ['first', 'second']) {
