@@ -1,7 +1,7 @@
 // What a lesson prints, on standard output: prose at full width, and each side's calls in its lane
 // (server left, client right) when the terminal is wide enough, else each line labelled with its side.
 import type { BlockedCall, CallEvent } from '../trace/event';
-import { blockedNote, heldFor } from '../trace/blocking';
+import { blockedNote, returnedNote } from '../trace/blocking';
 import { formatStateLine } from '../trace/state';
 import { laneLines, wrap } from '../trace/lanes';
 import { formatLine, formatUnfinished, StraceOptions } from '../trace/strace';
@@ -70,7 +70,7 @@ export class LessonView {
   trace(side: Side, event: CallEvent, ownerOf: (fd: number) => Side = () => side): void {
     this.inLane(side, formatLine(event, this.options), (piece) => (event.error ? this.paint.red(piece) : this.paint.green(piece)));
     for (const state of event.states ?? []) this.inLane(ownerOf(state.fd), formatStateLine(state), (piece) => this.paint.dim(piece));
-    if (event.blocked) this.note(side, `${event.name} returned after ${heldFor(event.durationMs)} in the kernel`);
+    if (event.blocked) this.note(side, returnedNote(event));
   }
 
   blocked(side: Side, call: BlockedCall): void {

@@ -77,6 +77,8 @@ export interface CallEvent {
   readonly ready?: readonly PollFd[];
   /** True when the call was reported as blocked (a BlockedCall) before it returned. */
   readonly blocked?: boolean;
+  /** True when the call returned after netsys began to leave (a signal, `q` in a lesson), woken by that. */
+  readonly wokenToLeave?: boolean;
   /** With -y: the socket a returned descriptor names (socket, accept), as strace -yy shows it. */
   readonly retEndpoint?: string;
   /** With --state: the TCP sockets the call touched (and any other whose state changed), just after it. */

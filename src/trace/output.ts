@@ -2,7 +2,7 @@
 // Lines are gathered and written once per turn of the event loop; flush() waits until all are out.
 import { nodeErrorText } from '../libc/errno';
 import * as fs from 'node:fs';
-import { blockedNote, heldFor } from './blocking';
+import { blockedNote, returnedNote } from './blocking';
 import type { BlockedCall, CallEvent } from './event';
 import { CallCounter, formatSummary } from './count';
 import { formatJson, formatJsonBlocked, formatJsonNote, formatJsonSummary } from './json';
@@ -108,7 +108,7 @@ export class TraceOutput {
     const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);
     this.push(styledHead + padding + (event.error ? this.paint.red(result) : this.paint.green(result)) + this.paint.dim(elapsed));
     for (const state of event.states ?? []) this.push(this.paint.dim(formatStateLine(state)));
-    if (event.blocked) this.note(`${event.name} returned after ${heldFor(event.durationMs)} in the kernel`);
+    if (event.blocked) this.note(returnedNote(event));
   }
 
   /** A call the kernel is holding: strace's unfinished line, and why it waits (not with -c). */

@@ -58,6 +58,7 @@ interface Timing {
   readonly started: number;
   readonly ended: number;
   readonly blocked?: boolean;
+  readonly wokenToLeave?: boolean;
 }
 
 function timed<T>(call: () => T): { raw: T; timing: Timing } {
@@ -359,6 +360,7 @@ export class Recorder {
       startedAt: timing.started,
       durationMs: timing.ended - timing.started,
       ...(timing.blocked ? { blocked: true } : {}),
+      ...(timing.wokenToLeave ? { wokenToLeave: true } : {}),
       ...(ready ? { ready } : {}),
       ...kernel,
     });
@@ -384,7 +386,7 @@ export class Recorder {
     this.held.set(call, typeof sockfd === 'number' ? [sockfd] : sockfd);
     try {
       const raw = await call;
-      return { raw, timing: { started, ended: now(), blocked } };
+      return { raw, timing: { started, ended: now(), blocked, ...(this.stopping ? { wokenToLeave: true } : {}) } };
     } finally {
       clearTimeout(timer);
       this.held.delete(call);

@@ -238,6 +238,21 @@ describe('EINTR', () => {
   });
 });
 
+describe('EINTR from poll, which is never restarted', () => {
+  it('a signal handled on the thread blocked in poll: poll = -1 EINTR, explained; then netsys closes all and exits 130', async () => {
+    const { server } = await startServer(['--poll']);
+    const pid = server.child.pid!;
+    const tid = await threadIn(pid, SYSCALL.poll);
+    await tgkill(pid, tid, SIGINT);
+    expect((await finish(server, 5000)).code).toBe(130);
+    const listener = server.stderr.match(/^socket\(.*\) += (\d+)$/m)![1];
+    expect(server.stderr).toMatch(new RegExp(`^poll\\(\\[\\{fd=${listener}, events=POLLIN\\}\\], 1, -1\\) += -1 EINTR \\(Interrupted system call\\)$`, 'm'));
+    // Which the main thread hears first, poll's return or the signal, is the scheduler's choice.
+    expect(server.stderr).toMatch(/^# poll (failed with EINTR|returned after .* in the kernel: EINTR).* not restarted .*\(signal\(7\)\)/m);
+    expect(traceLines(server.stderr).slice(-1)).toEqual([`close(${listener})                               = 0`]);
+  });
+});
+
 describe('standard input and output', () => {
   it.each<[string, string]>([
     ['is /dev/null', 'exec "$0" client 127.0.0.1 "$1" < /dev/null'],

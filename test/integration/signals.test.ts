@@ -10,6 +10,7 @@ describe('interrupted while blocked', () => {
     expect(await finish(server, 5000)).toEqual({ code: 130, signal: null });
     const listener = server.stderr.match(/^socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
     expect(server.stderr).toMatch(new RegExp(`^shutdown\\(${listener}, SHUT_RDWR\\) += 0$`, 'm'));
+    expect(server.stderr).toMatch(/^# accept returned after .* in the kernel: EINVAL, because the shutdown\(SHUT_RDWR\) above woke it; close alone would have left it waiting$/m);
     expect(server.stderr).toMatch(new RegExp(`^close\\(${listener}\\) += 0$`, 'm'));
 
     const again = netsys(['server', '--once', String(port)]);
