@@ -54,6 +54,15 @@ for c in conns:
 print("echoed", right, flush=True)
 `;
 
+/** Connects and sends without end, never reading its echo; prints its port once connected. */
+const HOG_CLIENT = `
+import socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print(c.getsockname()[1], flush=True)
+while True:
+    c.sendall(b"h" * 65536)
+`;
+
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -157,4 +166,28 @@ describe('many clients at once', () => {
     server.child.kill('SIGINT');
     expect((await finish(server, 5000)).code).toBe(130);
   }, 90000);
+
+  it('netsys server --poll: a client that never reads is held to one recv of bytes and does not hold up the others', async () => {
+    const { server, port } = await startServer(['--poll', '-s', '4']);
+    const hog = python(HOG_CLIENT, [String(port)]);
+    const hogPort = (await hog.waitForStdout(/^(\d+)$/m))[1];
+    const fd = (await server.waitForStderr(new RegExp(`^# accepted a connection from 127\\.0\\.0\\.1:${hogPort} as fd (\\d+)`, 'm')))[1];
+    // Its echo no longer fits: what the kernel did not take waits, and the client is polled for POLLOUT only.
+    await server.waitForStderr(new RegExp(`^# (send would block \\(EAGAIN\\): the client on fd ${fd} |short send: .* wait until poll says POLLOUT for fd ${fd}$)`, 'm'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const recvsFromHog = (): number => occurrences(server.stderr, new RegExp(`^recv\\(${fd}, `, 'gm'));
+    const before = recvsFromHog();
+
+    const other = netsys(['client', '-m', 'not held up', '127.0.0.1', String(port)]);
+    expect((await finish(other)).code).toBe(0);
+    expect(other.stdout.toString()).toBe('not held up\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(recvsFromHog()).toBe(before); // nothing more is read from it while its echo waits
+    expect(server.stderr).toMatch(new RegExp(`\\{fd=${fd}, events=POLLOUT\\}`)); // -s 4: poll's array is shown
+
+    hog.child.kill('SIGKILL');
+    await finish(hog);
+    server.child.kill('SIGINT');
+    expect((await finish(server, 5000)).code).toBe(130);
+  });
 });
