@@ -3,11 +3,10 @@
 // diagram against Mermaid's own parser.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { quoteBytes } from '../../src/trace/quote';
 import { laneItems, laneTexts } from '../support/lanes';
-import { finish, NETSYS, netsys, Running } from './helpers';
+import { finish, NETSYS, netsys, Running, scratchDirPerTest } from './helpers';
 
 const SERVER_CALLS = ['socket', 'bind', 'listen', 'getsockname', 'accept', 'recv', 'send', 'recv', 'close', 'close'];
 const CLIENT_CALLS = ['socket', 'connect', 'getsockname', 'send', 'shutdown', 'recv', 'recv', 'close'];
@@ -50,14 +49,10 @@ function pids(header: string): { server: number; client: number } {
 }
 
 describe('netsys demo', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-demo-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDirPerTest('netsys-demo-');
 
   it('at 80 columns: two lanes with every call of both processes, each as strace saw it in that process', async () => {
-    const demo = new Running('strace', ['-qq', '-ff', '-o', path.join(dir, 't'), '-e', `trace=${TRACED}`, NETSYS, 'demo', '--no-color'], undefined, { COLUMNS: '80' });
+    const demo = new Running('strace', ['-qq', '-ff', '-o', path.join(dir(), 't'), '-e', `trace=${TRACED}`, NETSYS, 'demo', '--no-color'], undefined, { COLUMNS: '80' });
     expect(await finish(demo)).toEqual({ code: 0, signal: null });
     const lines = demo.stdout.toString('utf8').trimEnd().split('\n');
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
@@ -66,7 +61,7 @@ describe('netsys demo', () => {
     const client = laneTexts(lines, 'right', 80);
     expect(names(server)).toEqual(SERVER_CALLS);
     expect(names(client)).toEqual(CLIENT_CALLS);
-    const seen = straceByProcess(dir, 't');
+    const seen = straceByProcess(dir(), 't');
     const pid = pids(lines[0]);
     expect(server.filter((text) => !seen.get(pid.server)!.has(asKernelSawIt(text)))).toEqual([]);
     expect(client.filter((text) => !seen.get(pid.client)!.has(asKernelSawIt(text)))).toEqual([]);

@@ -2,9 +2,8 @@
 // every one is traced, explained in a note and handled, and a server goes on to its next client.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, Running, startServer, traceLines } from './helpers';
+import { finish, netsys, NETSYS, python, Running, startServer, traceLines, scratchDirPerTest } from './helpers';
 import { ignoredSignals, onlyChild, SYSCALL, threadIn, tgkill } from './proc';
 
 const SIGINT = 2;
@@ -211,16 +210,12 @@ describe('a short send with nothing wrong', () => {
 });
 
 describe('EINTR', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-eintr-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDirPerTest('netsys-eintr-');
 
   it('a signal handled on the very thread blocked in recv: the kernel restarts recv (SA_RESTART), netsys never sees EINTR', async () => {
     const silent = python(SILENT_SERVER);
     const port = await pythonPort(silent);
-    const traced = new Running('strace', ['-qq', '-ff', '-o', path.join(dir, 'client'), '-e', 'trace=recvfrom', '-e', 'signal=SIGINT', NETSYS, 'client', '127.0.0.1', port]);
+    const traced = new Running('strace', ['-qq', '-ff', '-o', path.join(dir(), 'client'), '-e', 'trace=recvfrom', '-e', 'signal=SIGINT', NETSYS, 'client', '127.0.0.1', port]);
     await traced.waitForStderr(/^# blocked in recv/m);
     const pid = onlyChild(traced.child.pid!);
     const tid = await threadIn(pid, SYSCALL.recvfrom);
@@ -231,7 +226,7 @@ describe('EINTR', () => {
 
     expect(traced.stderr).not.toContain('EINTR');
     expect(traced.stderr).toMatch(/^recv\(\d+, "", 65536, 0\) += 0$/m); // woken later by shutdown(SHUT_RDWR)
-    const seen = fs.readFileSync(path.join(dir, `client.${tid}`), 'utf8');
+    const seen = fs.readFileSync(path.join(dir(), `client.${tid}`), 'utf8');
     expect(seen).toMatch(/^recvfrom\(\d+, .*\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\)$/m);
     expect(seen).toMatch(/^--- SIGINT \{si_signo=SIGINT, si_code=SI_TKILL, .*\} ---$/m);
     expect(seen).toMatch(/^recvfrom\(\d+, "", 65536, 0, NULL, NULL\) += 0$/m);

@@ -1,6 +1,8 @@
 // Running the real netsys binary and real peers on loopback. Ports always come from the kernel.
 import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const NETSYS = path.resolve(__dirname, '../../bin/netsys');
@@ -133,4 +135,14 @@ export function traceLines(text: string): string[] {
 /** A Python one-off, run as a real peer written by no one here. */
 export function python(source: string, args: readonly string[] = [], input?: Buffer | string): Running {
   return new Running('python3', ['-c', source, ...args], input);
+}
+
+/** A fresh scratch folder for each test of the enclosing describe, removed after it: call `dir()` in a test. */
+export function scratchDirPerTest(prefix = 'netsys-'): () => string {
+  let dir = '';
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
 }

@@ -1,8 +1,7 @@
 // IPv6 for real, on ::1 and ::, checked line by line against strace: -6, address literals with and
 // without brackets, a dual-stack server reached by an IPv4 client, and --v6only refusing one.
-import * as fs from 'node:fs';
-import { finish, netsys, python, Running } from './helpers';
-import { callLines, linesOf, notSeenByStrace, signalTraced, straceLines, tempDir, underStrace } from './oracle';
+import { finish, netsys, python, Running, scratchDirPerTest } from './helpers';
+import { callLines, linesOf, notSeenByStrace, signalTraced, straceLines, underStrace } from './oracle';
 
 const v6 = (address: string, port: string | number): string =>
   `{sa_family=AF_INET6, sin6_port=htons(${port}), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "${address}", &sin6_addr), sin6_scope_id=0}`;
@@ -44,24 +43,20 @@ async function serverPort(server: Running): Promise<string> {
 }
 
 describe('IPv6', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDirPerTest('netsys-oracle-');
 
   function expectStraceAgrees(run: Running, name: string, calls = 0): void {
-    expect(notSeenByStrace(run.stderr, dir, name)).toEqual([]);
+    expect(notSeenByStrace(run.stderr, dir(), name)).toEqual([]);
     if (calls) expect(callLines(run.stderr)).toHaveLength(calls);
   }
 
   it('TCP: server -6 on ::1, clients with [::1] and with -6 ::1, line for line as strace saw them', async () => {
-    const server = underStrace(dir, 'server', ['server', '-6', '0']);
+    const server = underStrace(dir(), 'server', ['server', '-6', '0']);
     const port = await serverPort(server);
     expect(server.stderr).toMatch(new RegExp(`^bind\\(\\d+, ${escape(v6('::1', 0))}, 28\\) += 0$`, 'm'));
-    const bracketed = underStrace(dir, 'bracketed', ['client', '-m', 'one', '[::1]', port]);
+    const bracketed = underStrace(dir(), 'bracketed', ['client', '-m', 'one', '[::1]', port]);
     expect((await finish(bracketed)).code).toBe(0);
-    const flagged = underStrace(dir, 'flagged', ['client', '-6', '-m', 'two', '::1', port]);
+    const flagged = underStrace(dir(), 'flagged', ['client', '-6', '-m', 'two', '::1', port]);
     expect((await finish(flagged)).code).toBe(0);
     signalTraced(server, 'SIGTERM');
     expect((await finish(server, 5000)).code).toBe(143);
@@ -79,9 +74,9 @@ describe('IPv6', () => {
   });
 
   it('UDP: server -u -6 and client -u ::1, line for line as strace saw them', async () => {
-    const server = underStrace(dir, 'server', ['server', '-u', '-6', '--once', '0']);
+    const server = underStrace(dir(), 'server', ['server', '-u', '-6', '--once', '0']);
     const port = await serverPort(server);
-    const client = underStrace(dir, 'client', ['client', '-u', '-m', 'six', '::1', port]);
+    const client = underStrace(dir(), 'client', ['client', '-u', '-m', 'six', '::1', port]);
     expect((await finish(client)).code).toBe(0);
     expect((await finish(server)).code).toBe(0);
     expect(client.stdout.toString()).toBe('six\n');
@@ -90,12 +85,12 @@ describe('IPv6', () => {
     expectStraceAgrees(server, 'server', 6);
     expectStraceAgrees(client, 'client', 5);
     for (const [side, run] of [['server', server], ['client', client]] as const) {
-      expect(linesOf(callLines(run.stderr), ['sendto', 'recvfrom'])).toEqual(linesOf(straceLines(dir, side), ['sendto', 'recvfrom']));
+      expect(linesOf(callLines(run.stderr), ['sendto', 'recvfrom'])).toEqual(linesOf(straceLines(dir(), side), ['sendto', 'recvfrom']));
     }
   });
 
   it('TCP: an IPv4 client reaches a server on ::, which accepts it as ::ffff:127.0.0.1', async () => {
-    const server = underStrace(dir, 'server', ['server', '--host', '::', '--once', '0']);
+    const server = underStrace(dir(), 'server', ['server', '--host', '::', '--once', '0']);
     const port = await serverPort(server);
     expect(server.stderr).toMatch(/^# without IPV6_V6ONLY, a socket bound to :: takes IPv4 clients too/m);
     expect(server.stderr).toMatch(/^# :: accepts connections from the network, not only from this machine$/m);
@@ -110,7 +105,7 @@ describe('IPv6', () => {
   });
 
   it('UDP: an IPv4 datagram reaches a server on ::, from ::ffff:127.0.0.1', async () => {
-    const server = underStrace(dir, 'server', ['server', '-u', '--host', '::', '--once', '0']);
+    const server = underStrace(dir(), 'server', ['server', '-u', '--host', '::', '--once', '0']);
     const port = await serverPort(server);
     const peer = python(PYTHON_V4_UDP_CLIENT, [port]);
     expect((await finish(peer)).code).toBe(0);
@@ -123,7 +118,7 @@ describe('IPv6', () => {
   });
 
   it('--v6only sets IPV6_V6ONLY as a step of its own: IPv4 clients are refused, IPv6 ones served', async () => {
-    const server = underStrace(dir, 'server', ['server', '--host', '::', '--v6only', '0']);
+    const server = underStrace(dir(), 'server', ['server', '--host', '::', '--v6only', '0']);
     const port = await serverPort(server);
     const fd = server.stderr.match(/^socket\(AF_INET6, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
     const [, setsockopt, bind] = callLines(server.stderr);

@@ -2,9 +2,8 @@
 // kernel on its own), and -y checked against strace -yy for the same process.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { finish, NETSYS, netsys, python, Running, startServer, traceLines, unusedPort } from './helpers';
+import { finish, NETSYS, netsys, python, Running, startServer, traceLines, unusedPort, scratchDirPerTest } from './helpers';
 
 /** A client that connects, optionally sends, says its port, and closes when its standard input ends. */
 const PYTHON_HOLDER = `
@@ -165,19 +164,15 @@ describe('--state', () => {
 
 describe('-y agrees with strace -yy', () => {
   const TRACED = 'socket,bind,listen,accept,accept4,connect,sendto,recvfrom,shutdown,close,getsockname,getpeername,setsockopt,getsockopt';
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-yy-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDirPerTest('netsys-yy-');
 
   function underStrace(name: string, args: string[]): Running {
-    return new Running('strace', ['-qq', '-ff', '-yy', '-o', path.join(dir, name), '-e', `trace=${TRACED}`, NETSYS, ...args]);
+    return new Running('strace', ['-qq', '-ff', '-yy', '-o', path.join(dir(), name), '-e', `trace=${TRACED}`, NETSYS, ...args]);
   }
 
   function straceLines(name: string): Set<string> {
-    const files = fs.readdirSync(dir).filter((file) => file.startsWith(`${name}.`));
-    return new Set(files.flatMap((file) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n')).map((line) => line.replace(/\) +=/, ') =')));
+    const files = fs.readdirSync(dir()).filter((file) => file.startsWith(`${name}.`));
+    return new Set(files.flatMap((file) => fs.readFileSync(path.join(dir(), file), 'utf8').split('\n')).map((line) => line.replace(/\) +=/, ') =')));
   }
 
   function expectSeen(output: string, name: string): string[] {

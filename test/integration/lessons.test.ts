@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, Running } from './helpers';
+import { finish, netsys, NETSYS, python, Running, scratchDirPerTest } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
 
 const LESSONS_DIR = path.resolve(__dirname, '../../lessons');
@@ -138,21 +138,17 @@ describe('a lesson', () => {
 });
 
 describe('a new lesson file', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-lessons-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDirPerTest('netsys-lessons-');
 
   it('is found and run with no code change', async () => {
     fs.writeFileSync(
-      path.join(dir, 'tiny.lesson'),
+      path.join(dir(), 'tiny.lesson'),
       'id: tiny\ntitle: Tiny\nsummary: One socket.\norder: 1\nstep server: fd = socket(AF_INET6, SOCK_DGRAM)\nafter: Got {fd}.\nstep server: close(fd)\n',
     );
-    const list = lesson(['--lessons-dir', dir]);
+    const list = lesson(['--lessons-dir', dir()]);
     expect((await finish(list)).code).toBe(0);
     expect(list.stdout.toString()).toContain('tiny  Tiny');
-    const run = lesson(['tiny', '--no-pause', '--lessons-dir', dir]);
+    const run = lesson(['tiny', '--no-pause', '--lessons-dir', dir()]);
     expect((await finish(run)).code).toBe(0);
     expect(run.stdout.toString()).toMatch(/socket\(AF_INET6, SOCK_DGRAM, IPPROTO_IP\) += (\d+)\n {2}Got \1\./);
   });
@@ -162,8 +158,8 @@ describe('a new lesson file', () => {
     ['a malformed lesson file', ['--lessons-dir', 'BROKEN'], /^netsys: .*broken\.lesson:5: unknown call "sockit"/],
     ['a missing lessons folder', ['--lessons-dir', '/nonexistent/lessons'], /^netsys: cannot read the lessons folder \/nonexistent\/lessons: ENOENT/],
   ])('%s gets one line and exit status 2', async (_, args, message) => {
-    fs.writeFileSync(path.join(dir, 'broken.lesson'), 'id: broken\ntitle: B\nsummary: S\norder: 1\nstep server: fd = sockit(AF_INET, SOCK_STREAM)\n');
-    const run = lesson(args.map((arg) => (arg === 'BROKEN' ? dir : arg)));
+    fs.writeFileSync(path.join(dir(), 'broken.lesson'), 'id: broken\ntitle: B\nsummary: S\norder: 1\nstep server: fd = sockit(AF_INET, SOCK_STREAM)\n');
+    const run = lesson(args.map((arg) => (arg === 'BROKEN' ? dir() : arg)));
     expect((await finish(run)).code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -172,7 +168,7 @@ describe('a new lesson file', () => {
 
   it('a step that fails unexpectedly ends the lesson with status 1, explained, every socket closed', async () => {
     fs.writeFileSync(
-      path.join(dir, 'fails.lesson'),
+      path.join(dir(), 'fails.lesson'),
       [
         'id: fails\ntitle: F\nsummary: S\norder: 1',
         'step server: a = socket(AF_INET, SOCK_STREAM)',
@@ -183,7 +179,7 @@ describe('a new lesson file', () => {
         'step server: close(b)',
       ].join('\n'),
     );
-    const run = lesson(['fails', '--no-pause', '--lessons-dir', dir]);
+    const run = lesson(['fails', '--no-pause', '--lessons-dir', dir()]);
     expect((await finish(run)).code).toBe(1);
     const output = run.stdout.toString();
     expect(output).toMatch(/bind\(\d+, \{sa_family=AF_INET, sin_port=htons\([1-9]\d*\),\s+sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) += -1 EADDRINUSE \(Address already in use\)/);
@@ -196,7 +192,7 @@ describe('a new lesson file', () => {
   describe('with a call nothing in the lesson completes', () => {
     beforeEach(() => {
       fs.writeFileSync(
-        path.join(dir, 'stuck.lesson'),
+        path.join(dir(), 'stuck.lesson'),
         [
           'id: stuck\ntitle: S\nsummary: S\norder: 1',
           'step server: l = socket(AF_INET, SOCK_STREAM)',
@@ -208,7 +204,7 @@ describe('a new lesson file', () => {
     });
 
     it('Ctrl-C wakes it, closes the socket and exits 130', async () => {
-      const run = lesson(['stuck', '--no-pause', '--lessons-dir', dir]);
+      const run = lesson(['stuck', '--no-pause', '--lessons-dir', dir()]);
       await run.waitForStdout(/# blocked in accept/);
       run.child.kill('SIGINT');
       expect(await finish(run, 5000)).toEqual({ code: 130, signal: null });
@@ -217,7 +213,7 @@ describe('a new lesson file', () => {
     });
 
     it('the lesson ends after a while, says which call was left waiting, and exits 1', async () => {
-      const run = lesson(['stuck', '--no-pause', '--lessons-dir', dir]);
+      const run = lesson(['stuck', '--no-pause', '--lessons-dir', dir()]);
       expect((await finish(run, 10000)).code).toBe(1);
       expect(run.stderr).toBe('netsys: the lesson ended with conn still waiting in the kernel\n');
       expect(run.stdout.toString()).toMatch(/close\(\d+\) += 0\n$/);

@@ -1,14 +1,9 @@
 // Running netsys under strace, and reading back what strace printed for it: the oracle.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { NETSYS, Running, traceLines } from './helpers';
 
 export const TRACED = 'socket,bind,listen,accept,accept4,connect,sendto,recvfrom,shutdown,close,getsockname,getpeername,setsockopt,getsockopt';
-
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-oracle-'));
-}
 
 /** netsys under `strace -qq -ff`: one file per thread, since blocking calls run on pool threads. */
 export function underStrace(dir: string, name: string, args: readonly string[], input?: string): Running {

@@ -2,8 +2,8 @@
 // at every way out), -T, -t/-tt/-ttt, -e trace=.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finish, netsys, python, Running, startServer } from './helpers';
-import { Count, countTable, joinedCalls, signalTraced, tempDir, underStraceCounting } from './oracle';
+import { finish, netsys, python, Running, startServer, scratchDirPerTest } from './helpers';
+import { Count, countTable, joinedCalls, signalTraced, underStraceCounting } from './oracle';
 
 /**
  * What netsys's -c table should say: strace's own -c table for the process, less the calls strace's
@@ -36,23 +36,19 @@ function sorted(counts: Map<string, Count>): Array<[string, Count]> {
 }
 
 describe('-c', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDirPerTest('netsys-oracle-');
 
   function expectCountsAgree(run: Running, name: string): Map<string, Count> {
     const counts = countTable(run.stderr);
     expect(counts.size).toBeGreaterThan(0);
-    expect(sorted(counts)).toEqual(sorted(expectedCounts(path.join(dir, name))));
+    expect(sorted(counts)).toEqual(sorted(expectedCounts(path.join(dir(), name))));
     return counts;
   }
 
   it('TCP server and client, exit 0: no call lines, a table whose counts are strace -c\'s', async () => {
-    const server = underStraceCounting(path.join(dir, 'server'), ['server', '-c', '--once', '0']);
+    const server = underStraceCounting(path.join(dir(), 'server'), ['server', '-c', '--once', '0']);
     const port = (await server.waitForStderr(/listening on \S+:(\d+)/))[1];
-    const client = underStraceCounting(path.join(dir, 'client'), ['client', '-c', '127.0.0.1', port], 'one\ntwo\n');
+    const client = underStraceCounting(path.join(dir(), 'client'), ['client', '-c', '127.0.0.1', port], 'one\ntwo\n');
     expect((await finish(client)).code).toBe(0);
     expect((await finish(server)).code).toBe(0);
     expect(client.stdout.toString()).toBe('one\ntwo\n');
@@ -77,7 +73,7 @@ time.sleep(30)
 `);
     const port = (await silent.waitForStderr(/^(\d+)$/m))[1];
     try {
-      const client = underStraceCounting(path.join(dir, 'client'), ['client', '-c', '-u', '--timeout', '0.2', '-m', 'x', '127.0.0.1', port]);
+      const client = underStraceCounting(path.join(dir(), 'client'), ['client', '-c', '-u', '--timeout', '0.2', '-m', 'x', '127.0.0.1', port]);
       expect((await finish(client)).code).toBe(1);
       const counts = expectCountsAgree(client, 'client');
       expect(counts.get('recvfrom')).toEqual({ calls: 1, errors: 1 });
@@ -89,7 +85,7 @@ time.sleep(30)
   });
 
   it('a server stopped by SIGINT, exit 130: the table still comes, with the calls made on the way out', async () => {
-    const server = underStraceCounting(path.join(dir, 'server'), ['server', '-c', '0']);
+    const server = underStraceCounting(path.join(dir(), 'server'), ['server', '-c', '0']);
     await server.waitForStderr(/listening on/);
     await new Promise((resolve) => setTimeout(resolve, 300));
     signalTraced(server, 'SIGINT');

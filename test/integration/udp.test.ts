@@ -1,8 +1,7 @@
 // UDP for real: netsys server -u and netsys client -u with each other and with Python's socket
 // module, each run under strace so every line is checked against what strace saw the process do.
-import * as fs from 'node:fs';
-import { finish, netsys, python, Running } from './helpers';
-import { callLines, linesOf, notSeenByStrace, straceLines, tempDir, underStrace } from './oracle';
+import { finish, netsys, python, Running, scratchDirPerTest } from './helpers';
+import { callLines, linesOf, notSeenByStrace, straceLines, underStrace } from './oracle';
 
 /** Waits for a UDP server's first notes and returns the port the kernel chose. */
 async function udpPort(server: Running): Promise<string> {
@@ -35,16 +34,12 @@ time.sleep(30)
 `;
 
 describe('netsys server -u and netsys client -u', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDirPerTest('netsys-oracle-');
 
   it('echo each line as one datagram, every line as strace saw it, peer addresses included', async () => {
-    const server = underStrace(dir, 'server', ['server', '-u', '--once', '0']);
+    const server = underStrace(dir(), 'server', ['server', '-u', '--once', '0']);
     const port = await udpPort(server);
-    const client = underStrace(dir, 'client', ['client', '-u', '127.0.0.1', port], 'hello\n');
+    const client = underStrace(dir(), 'client', ['client', '-u', '127.0.0.1', port], 'hello\n');
     expect(await finish(client)).toEqual({ code: 0, signal: null });
     expect(await finish(server)).toEqual({ code: 0, signal: null });
     expect(client.stdout.toString()).toBe('hello\n');
@@ -55,9 +50,9 @@ describe('netsys server -u and netsys client -u', () => {
     expect(server.stderr).toMatch(/^# no listen, no accept: UDP has no connections/m);
 
     for (const [side, run] of [['server', server], ['client', client]] as const) {
-      expect(notSeenByStrace(run.stderr, dir, side)).toEqual([]);
+      expect(notSeenByStrace(run.stderr, dir(), side)).toEqual([]);
       // and the other way round: every sendto and recvfrom strace saw is one netsys showed
-      expect(linesOf(callLines(run.stderr), ['sendto', 'recvfrom'])).toEqual(linesOf(straceLines(dir, side), ['sendto', 'recvfrom']));
+      expect(linesOf(callLines(run.stderr), ['sendto', 'recvfrom'])).toEqual(linesOf(straceLines(dir(), side), ['sendto', 'recvfrom']));
     }
 
     // the server's recvfrom names the client's port, and its sendto goes back there
@@ -79,7 +74,7 @@ describe('netsys server -u and netsys client -u', () => {
   });
 
   it('serve a Python UDP client: the sender address is the one Python bound', async () => {
-    const server = underStrace(dir, 'server', ['server', '-u', '--once', '0']);
+    const server = underStrace(dir(), 'server', ['server', '-u', '--once', '0']);
     const port = await udpPort(server);
     const peer = python(PYTHON_UDP_CLIENT, ['127.0.0.1', port]);
     expect((await finish(peer)).code).toBe(0);
@@ -89,8 +84,8 @@ describe('netsys server -u and netsys client -u', () => {
     expect(sender).toBe(port);
     expect(server.stderr).toMatch(new RegExp(`^recvfrom\\(\\d+, "from python\\\\n", 65536, 0, \\{sa_family=AF_INET, sin_port=htons\\(${peerPort}\\), sin_addr=inet_addr\\("127.0.0.1"\\)\\}, \\[16\\]\\) += 12$`, 'm'));
     expect(server.stderr).toMatch(new RegExp(`^# a datagram of 12 bytes from 127\\.0\\.0\\.1:${peerPort}`, 'm'));
-    expect(notSeenByStrace(server.stderr, dir, 'server')).toEqual([]);
-    expect(linesOf(callLines(server.stderr), ['sendto', 'recvfrom'])).toEqual(linesOf(straceLines(dir, 'server'), ['sendto', 'recvfrom']));
+    expect(notSeenByStrace(server.stderr, dir(), 'server')).toEqual([]);
+    expect(linesOf(callLines(server.stderr), ['sendto', 'recvfrom'])).toEqual(linesOf(straceLines(dir(), 'server'), ['sendto', 'recvfrom']));
   });
 
   it('a reply that never comes: recvfrom fails with EAGAIN after --timeout, explained, exit 1', async () => {
@@ -98,7 +93,7 @@ describe('netsys server -u and netsys client -u', () => {
     const port = (await silent.waitForStderr(/^(\d+)$/m))[1];
     try {
       const started = Date.now();
-      const client = underStrace(dir, 'client', ['client', '-u', '--timeout', '0.3', '-m', 'anyone?', '127.0.0.1', port]);
+      const client = underStrace(dir(), 'client', ['client', '-u', '--timeout', '0.3', '-m', 'anyone?', '127.0.0.1', port]);
       expect(await finish(client)).toEqual({ code: 1, signal: null });
       expect(Date.now() - started).toBeGreaterThanOrEqual(300);
       expect(client.stderr).toMatch(/^setsockopt\(\d+, SOL_SOCKET, SO_RCVTIMEO_OLD, "\\0\\0\\0\\0\\0\\0\\0\\0\\340\\223\\4\\0\\0\\0\\0\\0", 16\) += 0$/m);
@@ -109,7 +104,7 @@ describe('netsys server -u and netsys client -u', () => {
         `netsys: no reply from 127.0.0.1:${port} within 0.3 s (recvfrom): EAGAIN (Resource temporarily unavailable)`,
       );
       // the buffers' addresses too are the ones strace saw
-      expect(notSeenByStrace(client.stderr, dir, 'client')).toEqual([]);
+      expect(notSeenByStrace(client.stderr, dir(), 'client')).toEqual([]);
     } finally {
       silent.child.kill('SIGKILL');
       await finish(silent);
