@@ -1,10 +1,11 @@
 // The lessons on disk: every `*.lesson` file in the lessons folder, in their `order`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PACKAGE_ROOT } from '../paths';
 import { Lesson, LessonFormatError, parseLesson } from './format';
 
 export const LESSON_SUFFIX = '.lesson';
-export const DEFAULT_LESSONS_DIR = path.resolve(__dirname, '../../lessons');
+export const DEFAULT_LESSONS_DIR = path.join(PACKAGE_ROOT, 'lessons');
 
 export class LessonNotFound extends Error {}
 

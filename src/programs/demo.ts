@@ -6,11 +6,12 @@ import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { PACKAGE_ROOT } from '../paths';
 import { converse, parseTraceLine, Side, TraceRecord } from '../trace/conversation';
 import { renderLanes } from '../trace/lanes';
 import { renderMermaid } from '../trace/mermaid';
 
-const NETSYS = path.resolve(__dirname, '../../bin/netsys');
+const NETSYS = path.join(PACKAGE_ROOT, 'bin', 'netsys');
 
 export interface DemoOptions {
   readonly port: number;
