@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import { python } from './helpers';
 
 /** x86_64 system call numbers, as /proc/<pid>/task/<tid>/syscall reports them. */
-export const SYSCALL = { poll: 7, sendto: 44, recvfrom: 45, accept: 43, connect: 42 } as const;
+export const SYSCALL = { poll: 7, recvfrom: 45 } as const;
 
 /** The threads of `pid` now inside system call `nr`. */
-export function threadsIn(pid: number, nr: number): number[] {
+function threadsIn(pid: number, nr: number): number[] {
   return fs
     .readdirSync(`/proc/${pid}/task`)
     .map(Number)
