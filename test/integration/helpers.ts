@@ -137,6 +137,17 @@ export function python(source: string, args: readonly string[] = [], input?: Buf
   return new Running('python3', ['-c', source, ...args], input);
 }
 
+/** Polls `probe` until it gives a value; fails the test after `ms`, naming `what` it waited for. */
+export async function until<T>(what: string, probe: () => T | undefined, ms = 10000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A fresh scratch folder for each test of the enclosing describe, removed after it: call `dir()` in a test. */
 export function scratchDirPerTest(prefix = 'netsys-'): () => string {
   let dir = '';

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finish, NETSYS, netsys, python, Running, startServer, traceLines, unusedPort, scratchDirPerTest } from './helpers';
+import { finish, NETSYS, netsys, python, Running, startServer, traceLines, unusedPort, scratchDirPerTest, until } from './helpers';
 
 /** A client that connects, optionally sends, says its port, and closes when its standard input ends. */
 const PYTHON_HOLDER = `
@@ -65,16 +65,6 @@ function ss(): SsSocket[] {
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .map(([state, recvQ, sendQ, local, peer]) => ({ state: SS_STATES[state] ?? state, recvQ: Number(recvQ), sendQ: Number(sendQ), local, peer }));
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 10000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** `fd 18: FIN_WAIT2, 3 bytes waiting to be read` → its parts, in ss's terms (the FIN counts in Send-Q). */

@@ -1,7 +1,7 @@
 // Load: nothing leaks over many connections, nothing is lost in a large echo, and `--poll` serves
 // many clients at once. The peers are Python's socket module and socat.
 import { createHash, randomBytes } from 'node:crypto';
-import { finish, netsys, python, Running, startServer, unusedPort } from './helpers';
+import { finish, netsys, python, Running, startServer, until, unusedPort } from './helpers';
 import { openDescriptorCount } from './proc';
 
 const SIXTEEN_MIB = 16 * 1024 * 1024;
@@ -73,12 +73,8 @@ function occurrences(text: string, pattern: RegExp): number {
 }
 
 /** Waits until `pattern` occurs at least `count` times in the standard error of `running`. */
-async function untilCount(running: Running, pattern: RegExp, count: number, ms = 20000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (occurrences(running.stderr, pattern) < count) {
-    if (Date.now() > deadline) throw new Error(`${pattern} seen ${occurrences(running.stderr, pattern)} times, not ${count}, within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+async function untilCount(running: Running, pattern: RegExp, count: number): Promise<void> {
+  await until(`${count} × ${pattern}`, () => (occurrences(running.stderr, pattern) >= count ? true : undefined), 20000);
 }
 
 describe('no leaks', () => {
