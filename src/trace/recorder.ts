@@ -149,11 +149,7 @@ export class Recorder {
     this.refuseIfStopping();
     const planned = plan.recv(sockfd, buffer.length, flags);
     const { raw, timing } = await this.hold('recv', planned, sockfd, () => libc.recv(sockfd, buffer, flags));
-    const buf: Arg =
-      raw.value >= 0
-        ? { name: 'buf', type: 'bytes', head: this.capture(buffer, raw.value), length: raw.value }
-        : { name: 'buf', type: 'pointer', value: libc.addressOf(buffer) };
-    return this.unlessStopping(this.record('recv', timing, raw, fillOutputs(planned, { buf })));
+    return this.unlessStopping(this.record('recv', timing, raw, fillOutputs(planned, { buf: this.receivedInto(buffer, raw) })));
   }
 
   /** One sendto(2): a datagram to `addr`; UDP sends it whole or not at all. */
@@ -183,10 +179,7 @@ export class Recorder {
       timing,
       raw,
       fillOutputs(planned, {
-        buf:
-          raw.value >= 0
-            ? { name: 'buf', type: 'bytes', head: this.capture(buffer, raw.value), length: raw.value }
-            : { name: 'buf', type: 'pointer', value: libc.addressOf(buffer) },
+        buf: this.receivedInto(buffer, raw),
         src_addr: decoded
           ? { name: 'src_addr', type: 'sockaddr', addr: decoded }
           : { name: 'src_addr', type: 'pointer', value: libc.addressOf(addr) },
@@ -290,6 +283,13 @@ export class Recorder {
     // After close(2) the descriptor is gone even when it reports an error (see close(2), NOTES).
     this.open.delete(sockfd);
     return this.record('close', timing, raw, plan.close(sockfd));
+  }
+
+  /** A receive buffer as strace shows it after the call: the bytes received, or (failed) its address. */
+  private receivedInto(buffer: Buffer, raw: libc.RawResult): Arg {
+    return raw.value >= 0
+      ? { name: 'buf', type: 'bytes', head: this.capture(buffer, raw.value), length: raw.value }
+      : { name: 'buf', type: 'pointer', value: libc.addressOf(buffer) };
   }
 
   private queryAddress(
