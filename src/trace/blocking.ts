@@ -21,11 +21,10 @@ export function blockedNote(name: string): string {
 export function returnedNote(event: Pick<CallEvent, 'name' | 'durationMs' | 'ret' | 'error' | 'wokenToLeave'>): string {
   const held = `${event.name} returned after ${heldFor(event.durationMs)} in the kernel`;
   if (!event.wokenToLeave) return held;
-  const result = event.error?.name ?? String(event.ret);
   if (event.error?.name === 'EINTR') {
     return `${held}: EINTR, because the signal's handler ran on the very thread waiting in ${event.name}, and ${event.name} is not restarted (signal(7))`;
   }
-  return `${held}: ${result}, because the shutdown(SHUT_RDWR) above woke it; close alone would have left it waiting`;
+  return `${held}: ${event.error?.name ?? event.ret}, because the shutdown(SHUT_RDWR) above woke it; close alone would have left it waiting`;
 }
 
 /** `1.234 s` or `85 ms`: how long a call was held, for people. */

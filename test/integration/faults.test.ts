@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, Running, scratchDirPerTest, startServer, traceLines, until } from './helpers';
+import { finish, NETSYS, netsys, python, Running, scratchDirPerTest, sleep, startServer, traceLines, until } from './helpers';
 import { ignoredSignals, onlyChild, SYSCALL, threadIn, tgkill } from './proc';
 
 const SIGINT = 2;
@@ -93,10 +93,6 @@ time.sleep(30)
 
 async function pythonPort(peer: Running): Promise<string> {
   return (await peer.waitForStderr(/^(\d+)$/m))[1];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Whether the last thing `server` printed is a send the kernel holds. */

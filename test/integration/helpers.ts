@@ -137,6 +137,10 @@ export function python(source: string, args: readonly string[] = [], input?: Buf
   return new Running('python3', ['-c', source, ...args], input);
 }
 
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** Polls `probe` until it gives a value; fails the test after `ms`, naming `what` it waited for. */
 export async function until<T>(what: string, probe: () => T | undefined, ms = 10000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -144,7 +148,7 @@ export async function until<T>(what: string, probe: () => T | undefined, ms = 10
     const value = probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

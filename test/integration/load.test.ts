@@ -1,7 +1,7 @@
 // Load: nothing leaks over many connections, nothing is lost in a large echo, and `--poll` serves
 // many clients at once. The peers are Python's socket module and socat.
 import { createHash, randomBytes } from 'node:crypto';
-import { finish, netsys, python, Running, startServer, until, unusedPort } from './helpers';
+import { finish, netsys, python, Running, sleep, startServer, until, unusedPort } from './helpers';
 import { openDescriptorCount } from './proc';
 
 const SIXTEEN_MIB = 16 * 1024 * 1024;
@@ -139,7 +139,7 @@ async function untilListening(port: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const probe = python('import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1]))).close()', [String(port)]);
     if ((await finish(probe)).code === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`nothing listens on port ${port}`);
 }
@@ -170,14 +170,14 @@ describe('many clients at once', () => {
     const fd = (await server.waitForStderr(new RegExp(`^# accepted a connection from 127\\.0\\.0\\.1:${hogPort} as fd (\\d+)`, 'm')))[1];
     // Its echo no longer fits: what the kernel did not take waits, and the client is polled for POLLOUT only.
     await server.waitForStderr(new RegExp(`^# (send would block \\(EAGAIN\\): the client on fd ${fd} |short send: .* wait until poll says POLLOUT for fd ${fd}$)`, 'm'));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const recvsFromHog = (): number => occurrences(server.stderr, new RegExp(`^recv\\(${fd}, `, 'gm'));
     const before = recvsFromHog();
 
     const other = netsys(['client', '-m', 'not held up', '127.0.0.1', String(port)]);
     expect((await finish(other)).code).toBe(0);
     expect(other.stdout.toString()).toBe('not held up\n');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(recvsFromHog()).toBe(before); // nothing more is read from it while its echo waits
     expect(server.stderr).toMatch(new RegExp(`\\{fd=${fd}, events=POLLOUT\\}`)); // -s 4: poll's array is shown
 

@@ -1,7 +1,7 @@
 // What /proc says about a running netsys: its threads and the system call each is in, its open
 // descriptors, its signal dispositions; and a signal sent to one chosen thread (tgkill).
 import * as fs from 'node:fs';
-import { python } from './helpers';
+import { python, until } from './helpers';
 
 /** x86_64 system call numbers, as /proc/<pid>/task/<tid>/syscall reports them. */
 export const SYSCALL = { poll: 7, recvfrom: 45 } as const;
@@ -21,14 +21,8 @@ function threadsIn(pid: number, nr: number): number[] {
 }
 
 /** Waits until a thread of `pid` is inside system call `nr`; fails after `ms`. */
-export async function threadIn(pid: number, nr: number, ms = 5000): Promise<number> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const [tid] = threadsIn(pid, nr);
-    if (tid !== undefined) return tid;
-    if (Date.now() > deadline) throw new Error(`no thread of ${pid} entered system call ${nr} within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export function threadIn(pid: number, nr: number, ms = 5000): Promise<number> {
+  return until(`a thread of ${pid} in system call ${nr}`, () => threadsIn(pid, nr)[0], ms);
 }
 
 export function openDescriptorCount(pid: number): number {

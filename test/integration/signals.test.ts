@@ -1,11 +1,11 @@
 // Ctrl-C (SIGINT) and SIGTERM while the kernel holds a call: netsys wakes the call, closes every
 // socket it opened (each close shown) and exits 130 or 143; the port is free again at once.
-import { finish, netsys, python, startServer, traceLines } from './helpers';
+import { finish, netsys, python, sleep, startServer, traceLines } from './helpers';
 
 describe('interrupted while blocked', () => {
   it('SIGINT during accept closes the listener, exits 130, and the port can be bound again', async () => {
     const { server, port } = await startServer();
-    await new Promise((resolve) => setTimeout(resolve, 300)); // accept is now blocked in the kernel
+    await sleep(300); // accept is now blocked in the kernel
     server.child.kill('SIGINT');
     expect(await finish(server, 5000)).toEqual({ code: 130, signal: null });
     const listener = server.stderr.match(/^socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
@@ -30,7 +30,7 @@ time.sleep(30)
     const port = (await silent.waitForStderr(/^(\d+)$/m))[1];
     const client = netsys(['client', '127.0.0.1', port]); // standard input stays open: nothing to send yet
     await client.waitForStderr(/^getsockname/m);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     client.child.kill('SIGTERM');
     expect(await finish(client, 5000)).toEqual({ code: 143, signal: null });
     const fd = client.stderr.match(/^socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
