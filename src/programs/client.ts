@@ -10,6 +10,7 @@ import { Outcome, Recorder, SHUT_WR } from '../trace/recorder';
 import { CallFailed, expectSuccess } from './run';
 import { failureNote } from './faults';
 import { writeOut } from './stdout';
+import { standardInput } from './stdin';
 import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
 
 export interface ClientOptions {
@@ -121,13 +122,13 @@ export async function runClient(calls: Recorder, output: TraceOutput, options: C
   const receiving = receiveAll(calls, output, fd).then(() => {
     serverDone = true;
   });
-  const input = options.message ?? process.stdin;
+  const input = options.message ?? standardInput();
   const sending = sendInput(calls, output, fd, input, () => serverDone);
   await Promise.race([sending, receiving]);
   if (serverDone && typeof input !== 'string') {
     output.note('recv returned 0: the server closed the connection; the rest of the input is not sent');
     sending.catch(() => undefined); // reading stops with the destroyed input; nothing is left to send
-    process.stdin.destroy();
+    input.destroy();
   } else {
     await sending;
   }

@@ -60,8 +60,8 @@ describe('netsys server and netsys client', () => {
 
     const serverCalls = traceLines(server.stderr).map((line) => line.slice(0, line.indexOf('(')));
     expect(serverCalls).toEqual(['socket', 'bind', 'listen', 'getsockname', 'accept', 'recv', 'send', 'recv', 'close', 'close']);
-    expect(server.stderr).toMatch(/^recv\(\d+, "hello\\n", 65536, 0\) +?= 6$/m);
-    expect(server.stderr).toMatch(/^recv\(\d+, "", 65536, 0\) +?= 0$/m);
+    expect(server.stderr).toMatch(/^recv\(\d+, "hello\\n", 262144, 0\) +?= 6$/m);
+    expect(server.stderr).toMatch(/^recv\(\d+, "", 262144, 0\) +?= 0$/m);
     // The port the client's getsockname reports is the peer port the server's accept reports.
     const clientPort = client.stderr.match(/^getsockname\(.*sin_port=htons\((\d+)\)/m)![1];
     expect(server.stderr).toMatch(new RegExp(`^accept\\(\\d+, \\{sa_family=AF_INET, sin_port=htons\\(${clientPort}\\), sin_addr=inet_addr\\("127.0.0.1"\\)\\}, \\[16\\]\\) = \\d+$`, 'm'));
@@ -122,7 +122,7 @@ describe('peers no one here wrote', () => {
     expect((await finish(peer)).code).toBe(0);
     expect(peer.stdout.toString()).toBe('from python\n');
     expect((await finish(server)).code).toBe(0);
-    expect(server.stderr).toMatch(/^recv\(\d+, "from python\\n", 65536, 0\) += 12$/m);
+    expect(server.stderr).toMatch(/^recv\(\d+, "from python\\n", 262144, 0\) += 12$/m);
   });
 
   it('socat talks to netsys server', async () => {

@@ -120,8 +120,8 @@ describe('netsys demo', () => {
       `send(N, ${quoted}, ${data.length}, 0) = ${data.length}`,
     ]);
     expect(byServer.filter((text) => text.startsWith('recv(')).map((text) => text.replace(/^recv\(\d+, /, 'recv(N, '))).toEqual([
-      `recv(N, ${quoted}, 65536, 0) = ${data.length}`,
-      'recv(N, "", 65536, 0) = 0',
+      `recv(N, ${quoted}, 262144, 0) = ${data.length}`,
+      'recv(N, "", 262144, 0) = 0',
     ]);
     expect(messages.filter((m) => (m.from === 'C' && m.to === 'S') || (m.from === 'S' && m.to === 'C')).map((m) => m.text.split(':')[0])).toEqual(
       expect.arrayContaining(['handshake', `${data.length} bytes`, 'FIN']),

@@ -118,7 +118,7 @@ describe('the peer resets the connection', () => {
     const { server, port } = await startServer();
     const peer = python(RESETTING_CLIENT, [String(port)]);
     expect((await finish(peer)).code).toBe(0);
-    const reset = await server.waitForStderr(/^recv\((\d+), 0x[0-9a-f]+, 65536, 0\) += -1 ECONNRESET \(Connection reset by peer\)$/m);
+    const reset = await server.waitForStderr(/^recv\((\d+), 0x[0-9a-f]+, 262144, 0\) += -1 ECONNRESET \(Connection reset by peer\)$/m);
     await server.waitForStderr(new RegExp(`^close\\(${reset[1]}\\) += 0$`, 'm'));
     expect(server.stderr).toMatch(/^# recv failed with ECONNRESET: the peer reset the connection: it sent RST .*; this connection is over; the server closes it and goes on to the next client$/m);
 
@@ -135,7 +135,7 @@ describe('the peer resets the connection', () => {
     expect((await finish(client)).code).toBe(1);
     await finish(peer);
     const fd = client.stderr.match(/^socket\(.*\) += (\d+)$/m)![1];
-    expect(client.stderr).toMatch(new RegExp(`^recv\\(${fd}, 0x[0-9a-f]+, 65536, 0\\) += -1 ECONNRESET \\(Connection reset by peer\\)$`, 'm'));
+    expect(client.stderr).toMatch(new RegExp(`^recv\\(${fd}, 0x[0-9a-f]+, 262144, 0\\) += -1 ECONNRESET \\(Connection reset by peer\\)$`, 'm'));
     expect(client.stderr).toMatch(/^# recv failed with ECONNRESET: the peer reset the connection.*; the conversation is over$/m);
     const lines = client.stderr.trim().split('\n');
     expect(lines[lines.length - 2]).toMatch(new RegExp(`^close\\(${fd}\\) += 0$`));
@@ -247,11 +247,11 @@ describe('EINTR', () => {
     await finish(silent);
 
     expect(traced.stderr).not.toContain('EINTR');
-    expect(traced.stderr).toMatch(/^recv\(\d+, "", 65536, 0\) += 0$/m); // woken later by shutdown(SHUT_RDWR)
+    expect(traced.stderr).toMatch(/^recv\(\d+, "", 262144, 0\) += 0$/m); // woken later by shutdown(SHUT_RDWR)
     const seen = fs.readFileSync(path.join(dir(), `client.${tid}`), 'utf8');
     expect(seen).toMatch(/^recvfrom\(\d+, .*\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\)$/m);
     expect(seen).toMatch(/^--- SIGINT \{si_signo=SIGINT, si_code=SI_TKILL, .*\} ---$/m);
-    expect(seen).toMatch(/^recvfrom\(\d+, "", 65536, 0, NULL, NULL\) += 0$/m);
+    expect(seen).toMatch(/^recvfrom\(\d+, "", 262144, 0, NULL, NULL\) += 0$/m);
   });
 });
 
@@ -282,7 +282,7 @@ describe('standard input and output', () => {
     expect(client.stdout.toString()).toBe('');
     expect(sends(client.stderr)).toEqual([]);
     expect(client.stderr).toMatch(/^shutdown\(\d+, SHUT_WR\) += 0$/m);
-    expect(client.stderr).toMatch(/^recv\(\d+, "", 65536, 0\) += 0$/m);
+    expect(client.stderr).toMatch(/^recv\(\d+, "", 262144, 0\) += 0$/m);
   });
 
   it('standard input is a pipe whose writer goes slowly: each line is sent as it comes, then shutdown(SHUT_WR), and all comes back', async () => {
@@ -298,7 +298,7 @@ describe('standard input and output', () => {
     expect(client.stdout.toString()).toBe('one\ntwo\nthree\n');
     expect(sends(client.stderr)).toEqual([[4, 4], [4, 4], [6, 6]]);
     expect(client.stderr).toMatch(/^shutdown\(\d+, SHUT_WR\) += 0$/m);
-    expect(client.stderr).toMatch(/^recv\(\d+, "", 65536, 0\) += 0$/m);
+    expect(client.stderr).toMatch(/^recv\(\d+, "", 262144, 0\) += 0$/m);
   });
 
   it('standard output closed by its reader: one line, the socket closed, exit 1 (nc would die of SIGPIPE)', async () => {

@@ -121,7 +121,7 @@ describe('--state', () => {
     const client = netsys(['client', '--state', '-m', 'hello', '127.0.0.1', port]);
     try {
       // The answer came after the server had read the FIN: the client waits in recv, the server has not closed.
-      const [, stateLine] = await client.waitForStderr(/^recv\(\d+, "got hello\\n", 65536, 0\) += 10\n(#.*)\n/m);
+      const [, stateLine] = await client.waitForStderr(/^recv\(\d+, "got hello\\n", 262144, 0\) += 10\n(#.*)\n/m);
       const shown = parseState(stateLine);
       const clientPort = client.stderr.match(/^getsockname\(.*sin_port=htons\((\d+)\)/m)![1];
       const sockets = ss();
@@ -137,7 +137,7 @@ describe('--state', () => {
     }
     expect(await finish(client)).toEqual({ code: 0, signal: null });
     // After the last FIN the descriptor's socket is CLOSE: the connection's TIME_WAIT has no descriptor.
-    expect(client.stderr).toMatch(/^recv\((\d+), "", 65536, 0\) += 0\n# {3}fd \1: CLOSE$/m);
+    expect(client.stderr).toMatch(/^recv\((\d+), "", 262144, 0\) += 0\n# {3}fd \1: CLOSE$/m);
   });
 
   it('adds the states to --json as a field of the call, and never as a call', async () => {

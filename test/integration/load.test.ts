@@ -1,7 +1,9 @@
 // Load: nothing leaks over many connections, nothing is lost in a large echo, and `--poll` serves
 // many clients at once. The peers are Python's socket module and socat.
 import { createHash, randomBytes } from 'node:crypto';
-import { finish, netsys, python, Running, sleep, startServer, until, unusedPort } from './helpers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { finish, netsys, NETSYS, python, Running, scratchDirPerTest, sleep, startServer, traceLines, until, unusedPort } from './helpers';
 import { openDescriptorCount } from './proc';
 
 const SIXTEEN_MIB = 16 * 1024 * 1024;
@@ -112,6 +114,20 @@ describe('no loss: 16 MiB of random bytes echoed back byte-identical', () => {
     expect((await finish(server)).code).toBe(0);
     expect(client.stdout.length).toBe(SIXTEEN_MIB);
     expect(sha256(client.stdout)).toBe(sha256(data));
+  }, 90000);
+
+  const dir = scratchDirPerTest();
+  it('netsys client reading a regular file sends it 256 KiB at a time, and it all comes back', async () => {
+    const file = path.join(dir(), 'input');
+    fs.writeFileSync(file, data);
+    const { server, port } = await startServer(['--once', '-s', '0']);
+    const client = new Running('sh', ['-c', 'exec "$@" < "$0"', file, NETSYS, 'client', '-s', '0', '127.0.0.1', String(port)]);
+    expect((await finish(client, 60000)).code).toBe(0);
+    expect((await finish(server)).code).toBe(0);
+    expect(sha256(client.stdout)).toBe(sha256(data));
+    const sends = traceLines(client.stderr).filter((line) => line.startsWith('send('));
+    expect(sends).toHaveLength(SIXTEEN_MIB / 262144);
+    for (const line of sends) expect(line).toMatch(/^send\(\d+, ""\.\.\., 262144, 0\) += 262144$/);
   }, 90000);
 
   it('socat → netsys server → socat', async () => {

@@ -34,7 +34,7 @@ time.sleep(30)
     client.child.kill('SIGTERM');
     expect(await finish(client, 5000)).toEqual({ code: 143, signal: null });
     const fd = client.stderr.match(/^socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
-    expect(client.stderr).toMatch(new RegExp(`^recv\\(${fd}, "", 65536, 0\\) += 0$`, 'm'));
+    expect(client.stderr).toMatch(new RegExp(`^recv\\(${fd}, "", 262144, 0\\) += 0$`, 'm'));
     expect(client.stderr).toMatch(new RegExp(`^close\\(${fd}\\) += 0$`, 'm'));
     silent.child.kill('SIGKILL');
     await finish(silent);
