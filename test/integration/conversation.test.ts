@@ -1,7 +1,9 @@
 // A real TCP conversation between netsys server and netsys client, and between each of them and
 // peers no one here wrote (Python's socket module, socat).
 import { randomBytes } from 'node:crypto';
-import { finish, netsys, python, Running, startServer, traceLines, unusedPort } from './helpers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { finish, netsys, NETSYS, python, Running, scratchDirPerTest, startServer, traceLines, unusedPort } from './helpers';
 
 const ONE_MIB = 1024 * 1024;
 
@@ -167,6 +169,70 @@ describe('peers no one here wrote', () => {
     expect((await finish(client)).code).toBe(0);
     expect(client.stdout.equals(data)).toBe(true);
     expect((await finish(server)).code).toBe(0);
+  });
+});
+
+/**
+ * A server that reads nothing for a second (a client with much to send fills the buffers and is held
+ * in send), then says "bye" and shuts down its sending side (FIN); half a second later it reads and
+ * discards the rest, so that its kernel never answers the client with RST.
+ */
+const SERVER_THAT_LEAVES_FIRST = `
+import socket, sys, time
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(1)
+print(listener.getsockname()[1], flush=True)
+conn, _ = listener.accept()
+time.sleep(1)
+conn.sendall(b"bye\\n")
+conn.shutdown(socket.SHUT_WR)
+time.sleep(0.5)
+while conn.recv(65536):
+    pass
+conn.close()
+`;
+
+describe('the server closes first', () => {
+  const dir = scratchDirPerTest();
+  const LEFT = /^# recv returned 0: the server closed the connection; the rest of the input is not sent$/m;
+
+  async function clientAgainstLeavingServer(start: (port: string) => Running): Promise<Running> {
+    const server = python(SERVER_THAT_LEAVES_FIRST);
+    const port = (await server.waitForStdout(/^(\d+)\n/))[1];
+    const client = start(port);
+    expect((await finish(client, 30000)).code).toBe(0);
+    expect((await finish(server)).code).toBe(0);
+    expect(client.stdout.toString()).toBe('bye\n');
+    expect(client.stderr).toMatch(LEFT);
+    const calls = traceLines(client.stderr);
+    expect(calls.filter((line) => line.startsWith('recv('))).toEqual([
+      expect.stringMatching(/^recv\(\d+, "(bye\\n)?"(\.\.\.)?, 262144, 0\) += 4$/),
+      expect.stringMatching(/^recv\(\d+, "", 262144, 0\) += 0$/),
+    ]);
+    // Closed once, last, after every send has returned: no call meets a closed descriptor.
+    expect(calls[calls.length - 1]).toMatch(/^close\(\d+\) += 0$/);
+    expect(calls.filter((line) => line.startsWith('close('))).toHaveLength(1);
+    expect(client.stderr).not.toContain('EBADF');
+    return client;
+  }
+
+  it('a pipe on standard input that has not ended: netsys stops reading it and closes its socket', async () => {
+    const client = await clientAgainstLeavingServer((port) => {
+      const running = netsys(['client', '127.0.0.1', port]);
+      running.child.stdin!.write('x'); // and the pipe stays open
+      return running;
+    });
+    expect(traceLines(client.stderr).filter((line) => line.startsWith('send('))).toEqual([expect.stringMatching(/^send\(\d+, "x", 1, 0\) += 1$/)]);
+  });
+
+  it('a file on standard input: what is not sent yet stays unsent', async () => {
+    const file = path.join(dir(), 'input');
+    const size = 64 * 1024 * 1024;
+    fs.writeFileSync(file, Buffer.alloc(size, 'y'));
+    const client = await clientAgainstLeavingServer((port) => new Running('sh', ['-c', 'exec "$@" < "$0"', file, NETSYS, 'client', '-s', '0', '127.0.0.1', port]));
+    const sent = traceLines(client.stderr).filter((line) => line.startsWith('send(')).map((line) => Number(line.split(' = ')[1]));
+    expect(sent.reduce((total, count) => total + count, 0)).toBeLessThan(size);
   });
 });
 
