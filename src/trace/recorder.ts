@@ -209,8 +209,16 @@ export class Recorder {
     return this.shutdownNow(sockfd, how);
   }
 
+  /**
+   * close(2). A program must not close a descriptor another of its calls is still waiting on: Linux
+   * would let that call go on, and the number could be reused under it. That is a bug in netsys, so it
+   * fails loudly here rather than tracing a close that a careful C program would not make.
+   */
   close(sockfd: number): Outcome {
     this.refuseIfStopping();
+    if ([...this.held.values()].some((fds) => fds.includes(sockfd))) {
+      throw new Error(`close(${sockfd}) while another call on it is still in the kernel`);
+    }
     return this.closeNow(sockfd);
   }
 

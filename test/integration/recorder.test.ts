@@ -1,0 +1,27 @@
+// The recorder against the real kernel: what it refuses to do while a call is still held.
+import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../../src/libc/xlat';
+import type { CallEvent } from '../../src/trace/event';
+import { Recorder } from '../../src/trace/recorder';
+
+const AF_INET = valueOf(ADDRESS_FAMILIES, 'AF_INET');
+const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
+
+describe('Recorder', () => {
+  it('refuses to close a descriptor an accept is still waiting on, and releaseAll wakes and closes it', async () => {
+    const events: CallEvent[] = [];
+    const calls = new Recorder((event) => events.push(event), 32);
+    const listener = calls.socket(AF_INET, SOCK_STREAM, 0).ret;
+    expect(calls.bind(listener, { family: AF_INET, address: '127.0.0.1', port: 0, flowinfo: 0, scopeId: 0 }).error).toBeNull();
+    expect(calls.listen(listener, 1).error).toBeNull();
+    const accepting = calls.accept(listener, AF_INET);
+
+    expect(() => calls.close(listener)).toThrow(`close(${listener}) while another call on it is still in the kernel`);
+    expect(events.map((event) => event.name)).toEqual(['socket', 'bind', 'listen']);
+
+    await calls.releaseAll();
+    await expect(accepting).rejects.toThrow();
+    expect(events.map((event) => `${event.name} ${event.error?.name ?? event.ret}`)).toEqual([
+      'socket ' + listener, 'bind 0', 'listen 0', 'shutdown 0', 'accept EINVAL', 'close 0',
+    ]);
+  });
+});
