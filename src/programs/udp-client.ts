@@ -2,7 +2,6 @@
 // → close. No connect: each sendto names the destination and each recvfrom reports who answered.
 // UDP does not retransmit and does not say when a datagram is lost: the receive timeout is how a
 // client finds out (recvfrom fails with EAGAIN).
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { endpointText } from '../libc/addresses';
 import { ADDRESS_FAMILIES, SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
@@ -10,6 +9,7 @@ import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
 import { resolveTargets, Target } from './client';
 import { DATAGRAM_BUFFER_SIZE, receiveDatagram, splitLines } from './datagrams';
+import { writeOut } from './stdout';
 import { CallFailed, expectSuccess } from './run';
 
 export interface UdpClientOptions {
@@ -42,11 +42,6 @@ async function* datagrams(input: Readable | string): AsyncGenerator<Buffer> {
     pending = Buffer.from(rest);
   }
   if (pending.length > 0) yield pending;
-}
-
-async function writeOut(data: Buffer): Promise<void> {
-  if (process.stdout.destroyed) return;
-  if (!process.stdout.write(data)) await once(process.stdout, 'drain');
 }
 
 function timeoutText(microseconds: number): string {
