@@ -301,9 +301,13 @@ describe('standard input and output', () => {
     expect(client.stderr).toMatch(/^recv\(\d+, "", 262144, 0\) += 0$/m);
   });
 
-  it('standard output closed by its reader: one line, the socket closed, exit 1 (nc would die of SIGPIPE)', async () => {
-    const { server, port } = await startServer(['-s', '0']);
-    const client = netsys(['client', '-s', '0', '127.0.0.1', String(port)], randomBytes(4 * 1024 * 1024));
+  it.each([
+    { transport: 'TCP', options: ['-s', '0'], input: randomBytes(4 * 1024 * 1024) },
+    { transport: 'UDP', options: ['-u'], input: Buffer.from('hello\n'.repeat(2000)) },
+  ])('standard output closed by its reader ($transport): one line, the socket closed, exit 1 (nc would die of SIGPIPE)', async ({ options, input }) => {
+    const server = netsys(['server', ...options, '0']);
+    const port = (await server.waitForStderr(/(?:listening|receiving datagrams) on 127\.0\.0\.1:(\d+)/))[1];
+    const client = netsys(['client', ...options, '127.0.0.1', port], input);
     await new Promise((resolve) => client.child.stdout!.once('data', resolve));
     client.child.stdout!.destroy(); // as `| head -c 1` does once it has its byte
     expect((await finish(client)).code).toBe(1);

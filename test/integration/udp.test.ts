@@ -155,22 +155,6 @@ describe('netsys server -u and netsys client -u', () => {
   });
 });
 
-describe('the UDP client\'s standard output', () => {
-  it('closed by its reader: one line, the socket closed, exit 1, as the TCP client does', async () => {
-    const server = netsys(['server', '-u', '0']);
-    const port = await udpPort(server);
-    const client = netsys(['client', '-u', '127.0.0.1', port], 'hello\n'.repeat(2000));
-    await new Promise((resolve) => client.child.stdout!.once('data', resolve));
-    client.child.stdout!.destroy(); // as `| head -c 1` does once it has its byte
-    expect((await finish(client)).code).toBe(1);
-    const fd = client.stderr.match(/^socket\(.*\) += (\d+)$/m)![1];
-    expect(client.stderr).toMatch(new RegExp(`^close\\(${fd}\\) += 0$`, 'm'));
-    expect(client.stderr.trim().split('\n').pop()).toBe('netsys: cannot write to standard output: EPIPE (Broken pipe); whoever read it has gone');
-    server.child.kill('SIGINT');
-    expect((await finish(server, 5000)).code).toBe(130);
-  });
-});
-
 describe('UDP usage errors', () => {
   it.each<[string[], RegExp]>([
     [['server', '-u', '--backlog', '5', '0'], /--backlog sets the queue of listen\(\), and a UDP server \(-u\) does not listen/],
