@@ -4,7 +4,7 @@ import type { CallEvent } from './event';
 
 export const WAITING_FOR: Readonly<Record<string, string>> = {
   accept: 'no connection is waiting in the accept queue yet',
-  connect: 'the handshake with the server is in progress',
+  connect: 'no SYN-ACK has come back yet: the server is far away, or its accept queue is full and its kernel drops the SYN, which this kernel sends again after 1 s, 2 s, 4 s, ...',
   recv: 'no data has arrived yet',
   recvfrom: 'no datagram has arrived yet',
   send: 'the send buffer is full until the peer reads',
