@@ -117,20 +117,24 @@ function endedByDestroy(error: unknown): void {
   if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
 }
 
-export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions): Promise<void> {
-  const targets = await resolveTargets(calls, options.host, options.port, options.family);
-  const { fd, target } = await connectToAny(calls, output, targets);
-  const local = calls.getsockname(fd, target.family);
-  if (local.addr) output.note(`connected: ${endpointText(local.addr)} (port picked by the kernel) -> ${endpointText(target.addr)}`);
+/** -m: the message, then the reply, in turn, as a simple C client does; the trace reads in that order. */
+async function converseOnce(calls: Recorder, output: TraceOutput, fd: number, message: string): Promise<void> {
+  await sendInput(calls, output, fd, message, () => false);
+  await receiveAll(calls, output, fd);
+}
 
+/**
+ * Standard input goes out as it comes while the reply comes back: receiving runs alongside sending,
+ * or a large input would fill both directions' buffers and each side would wait on the other.
+ */
+async function converseFromInput(calls: Recorder, output: TraceOutput, fd: number, input: Readable): Promise<void> {
   let serverDone = false;
   const receiving = receiveAll(calls, output, fd).then(() => {
     serverDone = true;
   });
-  const input = options.message ?? standardInput();
   const sending = sendInput(calls, output, fd, input, () => serverDone);
   await Promise.race([sending, receiving]);
-  if (serverDone && typeof input !== 'string') {
+  if (serverDone) {
     output.note('recv returned 0: the server closed the connection; the rest of the input is not sent');
     input.destroy();
     await sending.catch(endedByDestroy); // a send already in the kernel returns before the socket is closed
@@ -138,5 +142,15 @@ export async function runClient(calls: Recorder, output: TraceOutput, options: C
     await sending;
   }
   await receiving;
+}
+
+export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions): Promise<void> {
+  const targets = await resolveTargets(calls, options.host, options.port, options.family);
+  const { fd, target } = await connectToAny(calls, output, targets);
+  const local = calls.getsockname(fd, target.family);
+  if (local.addr) output.note(`connected: ${endpointText(local.addr)} (port picked by the kernel) -> ${endpointText(target.addr)}`);
+
+  if (options.message !== undefined) await converseOnce(calls, output, fd, options.message);
+  else await converseFromInput(calls, output, fd, standardInput());
   calls.close(fd);
 }
