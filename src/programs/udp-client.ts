@@ -91,6 +91,12 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
       }
       throw new CallFailed('recvfrom', received);
     }
+    if (received.addr && endpointText(received.addr) !== endpointText(target.addr)) {
+      output.note(
+        `this reply came from ${endpointText(received.addr)}, not ${endpointText(target.addr)} where the datagram went: ` +
+          'a socket with no connect takes datagrams from anyone, so a careful client compares the sender (or calls connect, and the kernel filters)',
+      );
+    }
     await writeOut(Buffer.from(buffer.subarray(0, received.ret)));
   }
   calls.close(fd);

@@ -47,6 +47,7 @@ describe('netsys server -u and netsys client -u', () => {
     expect(callNames(server.stderr)).toEqual(['socket', 'bind', 'getsockname', 'recvfrom', 'sendto', 'close']);
     expect(callNames(client.stderr)).toEqual(['socket', 'setsockopt', 'sendto', 'recvfrom', 'close']);
     expect(client.stderr).toMatch(/^# no connect: UDP has no connection/m);
+    expect(client.stderr).not.toContain('this reply came from'); // the server answered from the port written to
     expect(server.stderr).toMatch(/^# no listen, no accept: UDP has no connections/m);
 
     for (const [side, run] of [['server', server], ['client', client]] as const) {
@@ -86,6 +87,23 @@ describe('netsys server -u and netsys client -u', () => {
     expect(server.stderr).toMatch(new RegExp(`^# a datagram of 12 bytes from 127\\.0\\.0\\.1:${peerPort}`, 'm'));
     expect(notSeenByStrace(server.stderr, dir(), 'server')).toEqual([]);
     expect(linesOf(callLines(server.stderr), ['sendto', 'recvfrom'])).toEqual(linesOf(straceLines(dir(), 'server'), ['sendto', 'recvfrom']));
+  });
+
+  it('a reply from another port than the one written to is used, and the note says so', async () => {
+    const peer = python(`
+import socket, sys
+listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); listener.bind(("127.0.0.1", 0))
+other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); other.bind(("127.0.0.1", 0))
+print(listener.getsockname()[1], other.getsockname()[1], file=sys.stderr, flush=True)
+data, sender = listener.recvfrom(65536)
+other.sendto(data, sender)
+`);
+    const [, port, otherPort] = await peer.waitForStderr(/^(\d+) (\d+)$/m);
+    const client = netsys(['client', '-u', '-m', 'hi', '127.0.0.1', port]);
+    expect((await finish(client)).code).toBe(0);
+    expect(client.stdout.toString()).toBe('hi\n');
+    expect(client.stderr).toMatch(new RegExp(`^# this reply came from 127\\.0\\.0\\.1:${otherPort}, not 127\\.0\\.0\\.1:${port} where the datagram went: a socket with no connect takes datagrams from anyone`, 'm'));
+    await finish(peer);
   });
 
   it('a reply that never comes: recvfrom fails with EAGAIN after --timeout, explained, exit 1', async () => {
