@@ -18,7 +18,7 @@ interface WithErrno {
 /**
  * One libc function, described to ffi-rs once. ffi-rs's own `define` builds the description anew
  * (an object spread, an array type per Buffer argument) on every call; here only the values change,
- * which takes 5 to 13 µs off each call (bench/README). ffi-rs reads the description before `load`
+ * which takes 5 to 13 µs off each call (README, Performance). ffi-rs reads the description before `load`
  * returns, even for a call that then runs on the thread pool, so the next call may reuse it.
  */
 function libcFunction<Result>(funcName: string, retType: T, paramsType: readonly T[], options: { errno?: true; runInNewThread?: true } = {}): (values: unknown[]) => Result {
