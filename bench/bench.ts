@@ -6,8 +6,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as libc from '../src/libc/ffi';
 
-const ROOT = path.resolve(__dirname, '..');
+// Compiled to dist-bench/bench/bench.js (beside dist-bench/src/libc, the libc layer it times).
+const ROOT = path.resolve(__dirname, '..', '..');
 const NETSYS = path.join(ROOT, 'bin', 'netsys');
 const PEERS = path.join(ROOT, 'bench', 'peers.py');
 const TIME = '/usr/bin/time';
@@ -17,10 +19,12 @@ interface Sizes {
   readonly startups: number;
   readonly roundTrips: number;
   readonly bulkMiB: number;
+  /** Calls timed for the cost of one call through ffi-rs. */
+  readonly calls: number;
 }
 
-const FULL: Sizes = { repetitions: 5, startups: 15, roundTrips: 20000, bulkMiB: 256 };
-const TINY: Sizes = { repetitions: 1, startups: 2, roundTrips: 50, bulkMiB: 1 };
+const FULL: Sizes = { repetitions: 5, startups: 15, roundTrips: 20000, bulkMiB: 256, calls: 20000 };
+const TINY: Sizes = { repetitions: 1, startups: 2, roundTrips: 50, bulkMiB: 1, calls: 50 };
 
 interface Row {
   readonly figure: string;
@@ -39,12 +43,17 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function repeat(times: number, measure: () => Promise<number>): Promise<number> {
-  return (async () => {
-    const values: number[] = [];
-    for (let i = 0; i < times; i++) values.push(await measure());
-    return median(values);
-  })();
+/**
+ * Runs every measurement once per round, round after round, so that a slow spell of this noisy machine
+ * falls on a figure and its reference alike; resolves each measurement's median.
+ */
+async function interleaved<Name extends string>(times: number, measures: Record<Name, () => Promise<number>>): Promise<Record<Name, number>> {
+  const names = Object.keys(measures) as Name[];
+  const values = new Map<Name, number[]>(names.map((name) => [name, []]));
+  for (let round = 0; round < times; round++) {
+    for (const name of names) values.get(name)!.push(await measures[name]());
+  }
+  return Object.fromEntries(names.map((name) => [name, median(values.get(name)!)])) as Record<Name, number>;
 }
 
 /** A port the kernel picked and that nothing listens on now. */
@@ -110,9 +119,41 @@ async function startupSeconds(args: string[]): Promise<number> {
 
 async function startup(sizes: Sizes): Promise<Row> {
   const closed = await freePort();
-  const netsys = await repeat(sizes.startups, () => startupSeconds([NETSYS, 'client', '127.0.0.1', String(closed)]));
-  const node = await repeat(sizes.startups, () => startupSeconds(['-e', '0']));
+  const { netsys, node } = await interleaved(sizes.startups, {
+    netsys: () => startupSeconds([NETSYS, 'client', '127.0.0.1', String(closed)]),
+    node: () => startupSeconds(['-e', '0']),
+  });
   return { figure: 'start-up (client, refused)', netsys: netsys * 1000, reference: node * 1000, referenceName: 'node -e 0', unit: 'ms', budget: 1.5, higherIsBetter: false };
+}
+
+/** Microseconds per call, `calls` made one after another. */
+async function perCall(calls: number, call: () => unknown): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) await call();
+  return (seconds(started) / calls) * 1e6;
+}
+
+/**
+ * What one call through ffi-rs costs, made where netsys makes it: sendto(2) on a descriptor that is
+ * not open (EBADF at once, so only the call's own cost is left), on the main thread and on a
+ * thread-pool thread; against Node's own fstat(2) on the same thread pool, the hop with no ffi-rs.
+ */
+async function callCosts(sizes: Sizes): Promise<Row[]> {
+  const data = Buffer.from('x');
+  const address = Buffer.alloc(16);
+  const notOpen = -1;
+  const file = fs.openSync(__filename, 'r');
+  const { onMainThread, onPool, nodeOwn, nodeSync } = await interleaved(sizes.repetitions, {
+    onMainThread: () => perCall(sizes.calls, () => libc.sendtoNow(notOpen, data, 0, address)),
+    onPool: () => perCall(sizes.calls, () => libc.sendto(notOpen, data, 0, address)),
+    nodeOwn: () => perCall(sizes.calls, () => new Promise((resolve) => fs.fstat(file, resolve))),
+    nodeSync: () => perCall(sizes.calls, () => fs.fstatSync(file)),
+  });
+  fs.closeSync(file);
+  return [
+    { figure: 'one call via ffi-rs, main thread', netsys: onMainThread, reference: nodeSync, referenceName: 'fs.fstatSync', unit: 'µs', budget: Number.NaN, higherIsBetter: false },
+    { figure: 'one call via ffi-rs, thread pool', netsys: onPool, reference: nodeOwn, referenceName: 'fs.fstat on the same pool', unit: 'µs', budget: Number.NaN, higherIsBetter: false },
+  ];
 }
 
 /** N one-byte round trips: netsys client → netsys server, both tracing to files. */
@@ -128,17 +169,24 @@ async function netsysRoundTrips(count: number, dir: string): Promise<number> {
   return elapsed;
 }
 
+/**
+ * How the Python client makes its round trips: in a loop of its own (`loop`), or relaying the driver's
+ * bytes between its standard input and output and the socket, as `netsys client` must (`relay`).
+ */
+type PythonClient = 'loop' | 'relay';
+
 /** The same round trips between two Python programs, each under `strace -f -o FILE`, or untraced. */
-async function pythonRoundTrips(count: number, dir: string, traced: boolean): Promise<number> {
-  const run = (name: string, args: string[]) =>
-    traced
-      ? start('strace', ['-f', '-qq', '-o', path.join(dir, `${name}.strace`), PYTHON, PEERS, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-      : start(PYTHON, [PEERS, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const server = run('server', ['server']);
+async function pythonRoundTrips(count: number, dir: string, traced: boolean, shape: PythonClient): Promise<number> {
+  const command = (name: string, args: string[]) => (traced ? ['strace', '-f', '-qq', '-o', path.join(dir, `${name}.strace`), PYTHON, PEERS, ...args] : [PYTHON, PEERS, ...args]);
+  const run = (args: string[]) => start(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = run(command('server', ['server']));
   const port = await portFrom(server.child);
-  const client = run('client', ['client', String(port), String(count)]);
+  const client =
+    shape === 'loop'
+      ? run(command('client', ['client', String(port), String(count)]))
+      : run([PYTHON, PEERS, 'drive', String(count), ...command('client', ['relay', String(port)])]);
   const elapsed = Number(await output(client.child));
-  check('python client', await client.exit);
+  check(`python ${shape === 'loop' ? 'client' : 'driver'}`, await client.exit);
   check('python server', await server.exit);
   return elapsed;
 }
@@ -157,11 +205,15 @@ async function waitForListener(port: number): Promise<void> {
 
 async function roundTrips(sizes: Sizes, dir: string): Promise<Row[]> {
   const n = sizes.roundTrips;
-  const netsys = await repeat(sizes.repetitions, () => netsysRoundTrips(n, dir));
-  const straced = await repeat(sizes.repetitions, () => pythonRoundTrips(n, dir, true));
-  const floor = await repeat(sizes.repetitions, () => pythonRoundTrips(n, dir, false));
+  const { netsys, straced, relayed, floor } = await interleaved(sizes.repetitions, {
+    netsys: () => netsysRoundTrips(n, dir),
+    straced: () => pythonRoundTrips(n, dir, true, 'loop'),
+    relayed: () => pythonRoundTrips(n, dir, true, 'relay'),
+    floor: () => pythonRoundTrips(n, dir, false, 'loop'),
+  });
   return [
     { figure: `${n} round trips, traced to a file`, netsys, reference: straced, referenceName: 'Python under strace -f', unit: 's', budget: 1, higherIsBetter: false },
+    { figure: 'the same, Python relaying like netsys', netsys, reference: relayed, referenceName: 'Python relay under strace -f', unit: 's', budget: 1, higherIsBetter: false },
     { figure: 'time per round trip over the floor', netsys: ((netsys - floor) / n) * 1e6, reference: (floor / n) * 1e6, referenceName: 'untraced Python (floor)', unit: 'µs', budget: Number.NaN, higherIsBetter: false },
   ];
 }
@@ -219,13 +271,19 @@ async function bulkAndMemory(sizes: Sizes, dir: string): Promise<Row[]> {
   for (let i = 0; i < sizes.bulkMiB; i++) fs.writeSync(fd, chunk);
   fs.closeSync(fd);
 
-  const runs: Array<{ throughput: number; peakKiB: number }> = [];
-  for (let i = 0; i < sizes.repetitions; i++) runs.push(await netsysBulk(file, sizes.bulkMiB));
-  const socat = await repeat(sizes.repetitions, () => socatBulk(file, sizes.bulkMiB));
-  const node = await repeat(sizes.repetitions, async () => (await timed([process.execPath, '-e', '0']).result).peakKiB);
+  const serverPeaksKiB: number[] = [];
+  const { netsys, socat, nodePeakKiB } = await interleaved(sizes.repetitions, {
+    netsys: async () => {
+      const { throughput, peakKiB } = await netsysBulk(file, sizes.bulkMiB);
+      serverPeaksKiB.push(peakKiB);
+      return throughput;
+    },
+    socat: () => socatBulk(file, sizes.bulkMiB),
+    nodePeakKiB: async () => (await timed([process.execPath, '-e', '0']).result).peakKiB,
+  });
   return [
-    { figure: `bulk ${sizes.bulkMiB} MiB echoed, -c`, netsys: median(runs.map((r) => r.throughput)), reference: socat, referenceName: 'socat -u, one way', unit: 'MiB/s', budget: 0.5, higherIsBetter: true },
-    { figure: 'peak memory of the server (bulk)', netsys: median(runs.map((r) => r.peakKiB)) / 1024, reference: node / 1024, referenceName: 'node -e 0', unit: 'MiB', budget: 1.5, higherIsBetter: false },
+    { figure: `bulk ${sizes.bulkMiB} MiB echoed, -c`, netsys, reference: socat, referenceName: 'socat -u, one way', unit: 'MiB/s', budget: 0.5, higherIsBetter: true },
+    { figure: 'peak memory of the server (bulk)', netsys: median(serverPeaksKiB) / 1024, reference: nodePeakKiB / 1024, referenceName: 'node -e 0', unit: 'MiB', budget: 1.5, higherIsBetter: false },
   ];
 }
 
@@ -258,7 +316,7 @@ async function main(): Promise<void> {
   const sizes = process.argv.includes('--tiny') ? TINY : FULL;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-bench-'));
   try {
-    const rows = [await startup(sizes), ...(await roundTrips(sizes, dir)), ...(await bulkAndMemory(sizes, dir))];
+    const rows = [await startup(sizes), ...(await roundTrips(sizes, dir)), ...(await callCosts(sizes)), ...(await bulkAndMemory(sizes, dir))];
     process.stdout.write(`${formatTable(rows)}\n\nmedian of ${sizes.repetitions} runs (${sizes.startups} for start-up); ${os.cpus().length} CPUs, Node ${process.version}\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

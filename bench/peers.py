@@ -1,8 +1,10 @@
 # The reference programs for the round-trip figure: a one-byte echo server and a client that makes
-# N request/response round trips, as small as Python's socket module allows; and a driver that makes
-# the same round trips through `netsys client`'s standard input and output.
+# N request/response round trips, as small as Python's socket module allows; a client that relays its
+# standard input and output to the socket, as `netsys client` does; and a driver that makes the round
+# trips through such a relay's standard input and output.
 # Usage: peers.py server            (prints its port, echoes one connection)
 #        peers.py client PORT N     (prints the seconds N round trips took)
+#        peers.py relay PORT        (as netsys client: standard input to the socket, the echo to standard output)
 #        peers.py drive N CMD...    (runs CMD, N round trips through its stdin/stdout; prints seconds)
 # Each times its N round trips after one round trip made first, so that start-up and connect are not counted.
 import os, socket, subprocess, sys, time
@@ -31,6 +33,18 @@ elif mode == "client":
         if sock.recv(1) != b"x":
             raise SystemExit("lost the echo")
     print(time.perf_counter() - started, flush=True)
+    sock.close()
+elif mode == "relay":
+    sock = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+    while data := os.read(0, 65536):
+        sock.sendall(data)
+        pending = len(data)
+        while pending:
+            reply = sock.recv(65536)
+            if not reply:
+                raise SystemExit("the server closed early")
+            os.write(1, reply)
+            pending -= len(reply)
     sock.close()
 elif mode == "drive":
     count, command = int(sys.argv[2]), sys.argv[3:]
