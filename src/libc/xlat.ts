@@ -250,6 +250,7 @@ export const ADDRINFO_FLAGS = table('AI_???', [
  */
 export const SYSCALL_NUMBERS = table('SYS_???', [
   ['close', 3],
+  ['poll', 7],
   ['socket', 41],
   ['connect', 42],
   ['accept', 43],

@@ -1,6 +1,7 @@
 // strace's everyday options as netsys renders them: -T, -t/-tt/-ttt, -c, -e trace=. The expected
 // text is what strace 6.1 printed for a small C program (UDP calls, close), run with each option.
 import { parseTimeout, parseTraceExpression, UsageError } from '../../src/args';
+import { CALLS } from '../../src/reference/calls';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, MESSAGE_FLAGS } from '../../src/libc/xlat';
 import { CallCounter, CallCount, cFixed, formatSummary } from '../../src/trace/count';
 import type { Arg, CallEvent } from '../../src/trace/event';
@@ -213,6 +214,10 @@ describe('-e trace=', () => {
     expect(isSelected(close(3), byKernel)).toBe(false);
     expect(isSelected(recv, parseTraceExpression('recv'))).toBe(true);
     expect(isSelected(lookup, parseTraceExpression('trace=getaddrinfo,connect'))).toBe(true);
+  });
+
+  it.each(Object.keys(CALLS))('accepts trace=%s: every call netsys makes (and explains) can be selected', (name) => {
+    expect(isSelected({ ...close(3), name }, parseTraceExpression(`trace=${name}`))).toBe(true);
   });
 
   it('trace=!NAME shows everything else; trace=all shows everything', () => {
