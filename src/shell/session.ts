@@ -62,6 +62,9 @@ export function namesUsed(args: readonly ArgExpr[]): string[] {
   return args.flatMap((arg) => (arg.kind === 'name' ? [arg.name] : arg.kind === 'names' ? [...arg.names] : []));
 }
 
+/** How long a close waits, at a terminal, for a held call on its descriptor that a shutdown has just woken. */
+const CLOSE_GRACE_MS = 300;
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -143,6 +146,7 @@ export class ShellSession {
       throw error;
     }
     if (!(await this.heldNamesReturned(side, namesUsed(parsed.args)))) return { kind: 'refused' };
+    await this.heldOnClosedReturned(parsed);
     const refusal = this.refusal(parsed);
     if (refusal) {
       this.output.note(side, refusal);
@@ -200,6 +204,19 @@ export class ShellSession {
       }
     }
     return true;
+  }
+
+  /**
+   * A close right after the shutdown that wakes a held call on its descriptor: the woken call returns a
+   * moment later, so the close waits for it (a script as long as for a name, a terminal a moment).
+   */
+  private async heldOnClosedReturned(parsed: ParsedCall): Promise<void> {
+    if (parsed.call !== 'close') return;
+    const fd = this.fdOf(parsed.args[0]);
+    const waiting = [...this.held.values()].filter((held) => fd !== undefined && held.fds.includes(fd));
+    if (waiting.length === 0) return;
+    const grace = Math.max(this.options.waitForHeldMs, CLOSE_GRACE_MS);
+    await Promise.race([Promise.all(waiting.map((held) => held.done)), delay(grace)]);
   }
 
   /** Why a parsed line must not be made (a name that would lose an open descriptor, a close under a held call), or null. */
