@@ -269,7 +269,7 @@ function buildProgram(): Command {
       ]);
       try {
         if (id === undefined) listLessons(flags);
-        else await runLesson(id, { ...flags, ...(await import('./reference/for-lessons')).referenceForLessons() });
+        else await runLesson(id, { ...flags, reference: (await import('./reference/for-lessons')).referenceForLessons });
       } catch (error) {
         if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);
         throw error;
