@@ -91,9 +91,10 @@ function fail(message: string): never {
 }
 
 async function startTracing(flags: TraceFlags) {
-  const [{ Recorder }, { TraceOutput, OutputFileError }] = await Promise.all([
+  const [{ Recorder }, { TraceOutput, OutputFileError }, { nodeErrorText }] = await Promise.all([
     import('./trace/recorder'),
     import('./trace/output'),
+    import('./libc/errno'),
   ]);
   let output;
   try {
@@ -107,6 +108,7 @@ async function startTracing(flags: TraceFlags) {
       summary: Boolean(flags.summaryOnly),
       selection: flags.e,
       endpoints: Boolean(flags.decodeFds),
+      errorText: nodeErrorText,
     });
   } catch (error) {
     if (error instanceof OutputFileError) fail(error.message);
@@ -227,6 +229,7 @@ function buildProgram(): Command {
         message: flags.message,
         color: flags.color,
         mermaid: Boolean(flags.mermaid),
+        endpoints: Boolean(flags.decodeFds),
         traceArgs: [...(flags.decodeFds ? ['-y'] : []), ...(flags.state ? ['--state'] : [])],
       });
     });

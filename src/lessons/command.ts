@@ -7,7 +7,7 @@ import { terminalKeys } from './keys';
 import { markFinished, readProgress } from './progress';
 import { MadeCall, StepRunner } from './runner';
 import type { Lesson, Side } from './format';
-import type { CallRecord } from '../trace/conversation';
+import type { TraceItem } from '../trace/conversation';
 import { LessonView, paragraphs } from './view';
 
 export interface LessonOptions {
@@ -84,14 +84,8 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
 
 /** The calls a lesson made, as the demo draws two processes: a Mermaid sequenceDiagram (without the state notes). */
 async function mermaidOf(calls: readonly MadeCall[], stringLimit: number): Promise<string> {
-  const [{ formatJson }, { converse }, { renderMermaid }] = await Promise.all([
-    import('../trace/json'),
-    import('../trace/conversation'),
-    import('../trace/mermaid'),
-  ]);
-  const records = (side: Side): CallRecord[] =>
-    calls
-      .filter((call) => call.side === side)
-      .map((call) => JSON.parse(formatJson({ ...call.event, states: undefined }, { stringLimit })) as CallRecord);
-  return renderMermaid(converse(records('server'), records('client')), { server: 'server', client: 'client' });
+  const [{ converse }, { renderMermaid }] = await Promise.all([import('../trace/conversation'), import('../trace/mermaid')]);
+  const items = (side: Side): TraceItem[] =>
+    calls.filter((call) => call.side === side).map((call) => ({ type: 'call', event: { ...call.event, states: undefined } }));
+  return renderMermaid(converse(items('server'), items('client')), { server: 'server', client: 'client' }, { stringLimit });
 }

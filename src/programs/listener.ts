@@ -44,6 +44,6 @@ export function openListener(calls: Recorder, output: TraceOutput, options: List
     expectSuccess('getsockname', named);
     if (named.addr && isInet(named.addr)) local = named.addr;
   }
-  output.note(`listening on ${endpointText(local)}; try: netsys client ${options.address} ${local.port}`);
+  output.listening(`listening on ${endpointText(local)}; try: netsys client ${options.address} ${local.port}`, local);
   return listener;
 }
