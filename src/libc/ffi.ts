@@ -1,4 +1,5 @@
-// The one module that talks to ffi-rs. Every function is bound once, here.
+// The one module that talks to ffi-rs. The traced system calls are bound from their registry
+// signatures (syscallNow, syscallOnPool, called from trace/invoke.ts); the probes and helpers here.
 // Calls that can block in the kernel run on a libuv thread-pool thread
 // (runInNewThread) so the event loop stays free for signals, timers and input;
 // errno is read by ffi-rs on that same thread, right after the call returns.
