@@ -192,6 +192,7 @@ export function prepare(step: Step, values: ReadonlyMap<string, Value>, calls: R
   const name = step.call;
   if (!isLessonCall(name)) throw new Error(`no way to make ${name}`); // the loader accepts only these
   const resolved = resolveArgs(name, step, values);
+  // resolveArgs gave each of the call's parameters the value its kind takes (cValue), by its name.
   const planned = calls.plan(name, resolved.args as ArgsOf<typeof name>);
   return {
     name,
