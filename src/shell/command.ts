@@ -300,6 +300,7 @@ export async function runShell(options: ShellOptions): Promise<never> {
       output.note(null, text);
     },
     finish: () => output.finish(),
+    onWriteError: (handler: (message: string) => void) => screen.onWriteError(handler),
   };
   return runProgram(session, notes, () => shell.run());
 }

@@ -8,8 +8,23 @@ export class Screen {
   private prompting = false;
   private pending = '';
   private scheduled = false;
+  /** Why standard output cannot be written (a closed pipe), once it failed: nothing more is written. */
+  private failure: string | null = null;
+  private onFailure: (message: string) => void = () => undefined;
 
-  constructor(private readonly out: NodeJS.WriteStream) {}
+  constructor(private readonly out: NodeJS.WriteStream) {
+    out.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.failure) return;
+      this.failure = `cannot write to standard output: ${error.code ?? error.message}`;
+      this.onFailure(this.failure);
+    });
+  }
+
+  /** `handler` hears, once, that standard output cannot be written (the shell then leaves). */
+  onWriteError(handler: (message: string) => void): void {
+    this.onFailure = handler;
+    if (this.failure) handler(this.failure);
+  }
 
   /** From now on, text that arrives while `rl` shows its prompt is written above it. */
   attach(rl: readline.Interface): void {
@@ -17,6 +32,7 @@ export class Screen {
   }
 
   write(text: string): void {
+    if (this.failure) return;
     if (!this.rl || !this.prompting) {
       this.out.write(text);
       return;
@@ -56,6 +72,7 @@ export class Screen {
     if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
+    if (this.failure) return;
     if (this.prompting && this.rl) {
       readline.clearLine(this.out, 0);
       readline.cursorTo(this.out, 0);
