@@ -138,6 +138,7 @@ describe('netsys shell at a terminal', () => {
     const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [
       NETSYS,
       dir,
+      'shell --no-color',
       'line:s = socket(AF_INET, SOCK_STREAM)',
       'line:bind(s, 127.0.0.1:0)',
       'line:listen(s, 4)',
