@@ -40,14 +40,19 @@ function stringLimitOption(): Option {
     .argParser(arg(parseCount('-s', 0, 1048576)));
 }
 
-function withTraceOptions(command: Command): Command {
+/** How each call's line is written, for every command that makes calls: --json, -o, -s, --no-color, -T, -t. */
+function withLineOptions(command: Command, outputHelp: string): Command {
   return command
     .option('--json', 'print each call as one JSON object per line (see README)')
-    .option('-o, --output <file>', 'write the trace to FILE instead of standard error', arg(parseOutputFile))
+    .option('-o, --output <file>', outputHelp, arg(parseOutputFile))
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)')
     .option('-T, --syscall-times', 'show the time spent in each call at the end of its line, as strace -T: <0.000123>')
-    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', (_, count: number) => count + 1, 0)
+    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', (_, count: number) => count + 1, 0);
+}
+
+function withTraceOptions(command: Command): Command {
+  return withLineOptions(command, 'write the trace to FILE instead of standard error')
     .option('-c, --summary-only', 'no line per call: at exit, a table of calls, errors and time per system call, as strace -c')
     .addOption(
       new Option('-e <expr>', 'trace=NAME[,NAME...]: show only these calls (all are still made), as strace -e trace=; trace=!NAME shows all but these')
@@ -279,15 +284,12 @@ function buildProgram(): Command {
       }
     });
 
-  program
-    .command('shell')
-    .description('type calls, one per line, and watch each one made for real: both sides, held calls, Tab, save as a lesson')
-    .option('--json', 'print each call as one JSON object per line (see README)')
-    .option('-o, --output <file>', 'write the trace to FILE; the shell\'s words stay on the screen', arg(parseOutputFile))
-    .addOption(stringLimitOption())
-    .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)')
-    .option('-T, --syscall-times', 'show the time spent in each call at the end of its line, as strace -T: <0.000123>')
-    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', (_, count: number) => count + 1, 0)
+  withLineOptions(
+    program
+      .command('shell')
+      .description('type calls, one per line, and watch each one made for real: both sides, held calls, Tab, save as a lesson'),
+    "write the trace to FILE; the shell's words stay on the screen",
+  )
     .option('-y, --decode-fds', 'name each socket descriptor by its endpoints, as strace -yy does: 3<TCP:[127.0.0.1:8080]>')
     .option('--no-state', "do not show each TCP socket's state after each call (shown by default)")
     .action(async (flags: Pick<TraceFlags, 'json' | 'output' | 'stringLimit' | 'color' | 't' | 'syscallTimes' | 'decodeFds'> & { state: boolean }) => {

@@ -83,7 +83,8 @@ function splitArgs(text: string, start: number): Piece[] {
   return pieces;
 }
 
-function parseString(text: string): string | null {
+/** A quoted string with JSON escapes (`"hello\n"`), or null when it is not one. */
+export function parseString(text: string): string | null {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'string' ? value : null;

@@ -6,6 +6,7 @@ import { findInetSocket, socketIdentity } from '../libc/sockdiag';
 import { TCP_STATES } from '../libc/xlat';
 import { socketState } from '../trace/kernelview';
 import type { Value } from './calls';
+import { parseString } from './callline';
 import { isLessonCall, ResultKind } from './signatures';
 
 export type Goal =
@@ -36,15 +37,6 @@ const ACCEPTED =
   'a goal is one of: NAME is LISTEN (a TCP state), NAME is closed, NAME is bound to 127.0.0.1[:PORT], ' +
   'NAME has N waiting, NAME == 6, NAME == "text", returns N, fails with ERRNO, made CALL';
 
-function quoted(text: string): string | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Reads one goal: the grammar only; names are checked by checkGoalNames. Throws GoalError. */
 export function parseGoal(text: string): Goal {
   const t = text.trim();
@@ -67,7 +59,7 @@ export function parseGoal(text: string): Goal {
   if ((m = /^([A-Za-z_]\w*)\s+has\s+(\d+)\s+waiting$/.exec(t))) return { kind: 'waiting', name: m[1], count: Number(m[2]) };
   if ((m = /^([A-Za-z_]\w*)\s*==\s*(-?\d+)$/.exec(t))) return { kind: 'equals', name: m[1], value: Number(m[2]) };
   if ((m = /^([A-Za-z_]\w*)\s*==\s*(".*")$/.exec(t))) {
-    const value = quoted(m[2]);
+    const value = parseString(m[2]);
     if (value === null) throw new GoalError(`goal: ${m[2]} is not a well-formed quoted string (JSON escapes: \\n, \\t, \\")`);
     return { kind: 'equals', name: m[1], value };
   }

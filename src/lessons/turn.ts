@@ -119,8 +119,12 @@ class TurnTaker {
       view.block(this.ctx.explainCall(command.name) ?? [`(netsys explain has nothing on ${command.name})`], '  │ ');
       return null;
     }
+    if (command.kind === 'errno' && command.name) {
+      view.prose(`${command.name.toUpperCase()}: ${this.ctx.explainErrno(command.name.toUpperCase()) ?? 'netsys has no notes on it (netsys errno lists the errors it knows)'}`, '  ');
+      return null;
+    }
     if (command.kind !== 'call') {
-      view.prose('At this step: type the call; "?" for the hint, "solution" for the reference call, "explain CALL", "q" to quit.', '  ');
+      view.prose('At this step: type the call; "?" for the hint, "solution" for the reference call, "explain CALL", "errno NAME", "q" to quit.', '  ');
       return null;
     }
     const result = await this.attempt(command.source);

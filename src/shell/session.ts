@@ -174,9 +174,22 @@ export class ShellSession {
     return { kind: held ? 'held' : 'made' };
   }
 
-  /** `name  descriptor 3 (server), LISTEN, accept queue 0/4`: what each name stands for now. */
+  /**
+   * `name  descriptor 3 (server), LISTEN, accept queue 0/4`: what each name stands for now, then each
+   * open descriptor no name holds (an unnamed accept's), with its state from the kernel (`stateOf`).
+   */
   describeNames(stateOf: (fd: number) => string | null): string[] {
-    const width = Math.max(0, ...this.names.map((name) => name.length));
+    const named = new Set([...this.values.values()].flatMap((value) => (value.kind === 'fd' ? [value.fd] : [])));
+    const unnamed = SIDES.flatMap((side) => this.sides[side].openDescriptors.filter((fd) => !named.has(fd)).map((fd) => ({ side, fd })));
+    const width = Math.max(0, ...this.names.map((name) => name.length), unnamed.length > 0 ? '(no name)'.length : 0);
+    const others = unnamed.map(({ side, fd }) => {
+      const state = stateOf(fd);
+      return `${'(no name)'.padEnd(width)}  descriptor ${fd} (${side})${state ? `, ${state}` : ''}`;
+    });
+    return [...this.nameLines(width, stateOf), ...others];
+  }
+
+  private nameLines(width: number, stateOf: (fd: number) => string | null): string[] {
     return this.names.map((name) => {
       const held = this.held.get(name);
       const value = this.values.get(name);
