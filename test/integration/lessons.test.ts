@@ -51,6 +51,87 @@ describe('every lesson in lessons/', () => {
   });
 });
 
+/** Wide enough for every call a lesson can make, as the acceptance check traces it. */
+const LESSON_TRACE = '%network,read,write,close,poll';
+
+/** `netsys lesson ID --no-pause` under `strace -ff`, one file per thread under `dir`/lesson.*. */
+function lessonUnderStrace(dir: string, id: string): Running {
+  return new Running(
+    'strace',
+    ['-qq', '-ff', '-o', path.join(dir, 'lesson'), '-e', `trace=${LESSON_TRACE}`, NETSYS, 'lesson', '--no-color', id, '--no-pause'],
+    undefined,
+    { XDG_STATE_HOME: state, COLUMNS: '80' },
+  );
+}
+
+/** What each lesson is there to show, in its recap: the statements of the seed (lessons/README.md). */
+const SHOWS: Readonly<Record<string, ReadonlyArray<readonly [what: string, line: RegExp]>>> = {
+  errors: [
+    ['EADDRINUSE from bind', /^bind\(\d+, \{sa_family=AF_INET, sin_port=htons\([1-9]\d*\), .* = -1 EADDRINUSE \(Address already in use\)$/],
+    ['ECONNREFUSED from connect', /^connect\(.* = -1 ECONNREFUSED \(Connection refused\)$/],
+    ['EINVAL from accept', /^accept\(.* = -1 EINVAL \(Invalid argument\)$/],
+    ['EBADF from a second close', /^close\(\d+\) += -1 EBADF \(Bad file descriptor\)$/],
+    ['ENOTCONN from recv', /^recv\(\d+, .* = -1 ENOTCONN \(Transport endpoint is not connected\)$/],
+    ['EPIPE from send, without and with MSG_NOSIGNAL', /^send\(\d+, "hello", 5, MSG_NOSIGNAL\) += -1 EPIPE \(Broken pipe\)$/],
+    ['listen on an unbound socket', /^listen\(\d+, 4\) += 0$/],
+    ['the port it was given, on every address', /^getsockname\(\d+, \{sa_family=AF_INET, sin_port=htons\([1-9]\d*\), sin_addr=inet_addr\("0\.0\.0\.0"\)\}, \[16\]\) += 0$/],
+  ],
+  shutdown: [
+    ['shutdown(SHUT_WR)', /^shutdown\(\d+, SHUT_WR\) += 0$/],
+    ['a recv returning 0', /^recv\(\d+, "", 1024, 0\) += 0$/],
+    ['a send after SHUT_WR refused', /^send\(\d+, "one more thing\\n", 15, 0\) += -1 EPIPE \(Broken pipe\)$/],
+  ],
+  backlog: [
+    ['listen with a backlog of 1', /^listen\(\d+, 1\) += 0$/],
+    ['accept, with the address of the client it took', /^accept\(\d+, \{sa_family=AF_INET, .*\}, \[16\]\) += \d+$/],
+  ],
+};
+
+describe('the lessons of the seed', () => {
+  const dir = scratchDirPerTest('netsys-lesson-strace-');
+
+  it.each(LESSON_IDS)('%s: every call of its recap is in strace\'s record of the same run', async (id) => {
+    const run = lessonUnderStrace(dir(), id);
+    expect(await finish(run, 60000)).toEqual({ code: 0, signal: null });
+    const calls = recapCalls(run.stdout.toString());
+    expect(calls.length).toBeGreaterThan(3);
+    expect(unseenByStrace(calls, dir(), 'lesson')).toEqual([]);
+    for (const [what, line] of SHOWS[id] ?? []) expect({ what, shown: calls.some((call) => line.test(call)) }).toEqual({ what, shown: true });
+  }, 70000);
+
+  it('shutdown: after the peer\'s recv returned 0, data still crosses the other way, whichever side shut down', async () => {
+    const run = lesson(['shutdown', '--no-pause']);
+    expect((await finish(run)).code).toBe(0);
+    const calls = recapCalls(run.stdout.toString());
+    const at = (pattern: RegExp) => calls.findIndex((call) => pattern.test(call));
+    // the client shuts down: the server reads the end of the stream, then answers, and the client reads the answer
+    expect(at(/^recv\(\d+, "", 1024, 0\) += 0$/)).toBeGreaterThan(at(/^shutdown\(\d+, SHUT_WR\)/));
+    expect(at(/^send\(\d+, "answer\\n", 7, 0\) += 7$/)).toBeGreaterThan(at(/^recv\(\d+, "", 1024, 0\) += 0$/));
+    expect(at(/^recv\(\d+, "answer\\n", 1024, 0\) += 7$/)).toBeGreaterThan(at(/^send\(\d+, "answer\\n"/));
+    // the server shuts down: the client reads the end of the stream, then its line still reaches the server
+    const serverShutdown = calls.findIndex((call, i) => i > at(/^recv\(\d+, "answer/) && /^shutdown\(\d+, SHUT_WR\) += 0$/.test(call));
+    expect(serverShutdown).toBeGreaterThan(0);
+    expect(at(/^recv\(\d+, "thanks\\n", 1024, 0\) += 7$/)).toBeGreaterThan(serverShutdown);
+  });
+
+  it('backlog: the connect that finds the queue full is held, and completes after an accept, at its SYN\'s next try', async () => {
+    const run = lesson(['backlog', '--no-pause']);
+    expect((await finish(run)).code).toBe(0);
+    const output = run.stdout.toString();
+    expect(output).toMatch(/^server │ #   fd \d+: LISTEN, accept queue 2\/1$/m);
+    const held = output.search(/^client │ sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16 <unfinished \.\.\.>$/m);
+    const firstAccept = output.search(/^server │ accept\(\d+, \{sa_family=AF_INET, /m);
+    const completed = firstAccept + output.slice(firstAccept).search(/^client │ sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = 0$/m);
+    expect(held).toBeGreaterThan(0);
+    expect(output.slice(held)).toMatch(/^client │ # blocked in connect/m);
+    expect(firstAccept).toBeGreaterThan(held);
+    expect(completed).toBeGreaterThan(firstAccept + 1);
+    // it waited for a SYN sent again, about a second after the first, not for the accept
+    const waited = output.match(/^client │ # connect returned after (\d+(?:\.\d+)?) (ms|s) in the kernel$/m)!;
+    expect(Number(waited[1]) * (waited[2] === 's' ? 1000 : 1)).toBeGreaterThan(800);
+  });
+});
+
 describe('a lesson', () => {
   it('prints the same text when standard input is not a terminal, without --no-pause', async () => {
     const run = lesson(['tcp-server'], '');
