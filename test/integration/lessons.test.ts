@@ -270,6 +270,36 @@ describe('a new lesson file', () => {
     expect(run.stderr).toBe('netsys: bind failed with EADDRINUSE, which this lesson did not expect; it cannot go on\n');
   });
 
+  it('a side makes one call at a time: its next step waits for its call still in the kernel', async () => {
+    fs.writeFileSync(
+      path.join(dir(), 'one-at-a-time.lesson'),
+      [
+        'id: one-at-a-time\ntitle: O\nsummary: S\norder: 1',
+        'step server: l = socket(AF_INET, SOCK_STREAM)',
+        'step server: bind(l, 127.0.0.1:0)',
+        'step server: listen(l, 1)',
+        'step server: poll([l], 700)',
+        'step client: c = socket(AF_INET, SOCK_STREAM)',
+        'step server: here = getsockname(l)',
+        'step client: close(c)',
+        'step server: close(l)',
+      ].join('\n'),
+    );
+    const run = lesson(['one-at-a-time', '--no-pause', '--lessons-dir', dir()]);
+    expect((await finish(run)).code).toBe(0);
+    const output = run.stdout.toString();
+    const held = output.search(/^server │ poll\(\[\{fd=\d+, events=POLLIN\}\], 1, 700 <unfinished \.\.\.>$/m);
+    const otherSide = output.search(/^client │ socket\(/m);
+    const waits = output.search(/^server │ # the server is still in poll: a program makes one call at a time/m);
+    const returned = output.search(/^server │ poll\(\[\{fd=\d+, events=POLLIN\}\], 1, 700\) += 0 \(Timeout\)$/m);
+    const next = output.search(/^server │ getsockname\(/m);
+    expect(held).toBeGreaterThan(0);
+    expect(otherSide).toBeGreaterThan(held); // the other side goes on meanwhile
+    expect(waits).toBeGreaterThan(otherSide);
+    expect(returned).toBeGreaterThan(waits);
+    expect(next).toBeGreaterThan(returned);
+  });
+
   describe('with a call nothing in the lesson completes', () => {
     beforeEach(() => {
       fs.writeFileSync(
