@@ -91,9 +91,10 @@ function fail(message: string): never {
 }
 
 async function startTracing(flags: TraceFlags) {
-  const [{ Recorder }, { TraceOutput, OutputFileError }] = await Promise.all([
+  const [{ Recorder }, { TraceOutput, OutputFileError }, { nodeErrorText }] = await Promise.all([
     import('./trace/recorder'),
     import('./trace/output'),
+    import('./libc/errno'),
   ]);
   let output;
   try {
@@ -107,6 +108,7 @@ async function startTracing(flags: TraceFlags) {
       summary: Boolean(flags.summaryOnly),
       selection: flags.e,
       endpoints: Boolean(flags.decodeFds),
+      errorText: nodeErrorText,
     });
   } catch (error) {
     if (error instanceof OutputFileError) fail(error.message);
@@ -227,6 +229,7 @@ function buildProgram(): Command {
         message: flags.message,
         color: flags.color,
         mermaid: Boolean(flags.mermaid),
+        endpoints: Boolean(flags.decodeFds),
         traceArgs: [...(flags.decodeFds ? ['-y'] : []), ...(flags.state ? ['--state'] : [])],
       });
     });
@@ -269,7 +272,7 @@ function buildProgram(): Command {
       ]);
       try {
         if (id === undefined) listLessons(flags);
-        else await runLesson(id, { ...flags, ...(await import('./reference/for-lessons')).referenceForLessons() });
+        else await runLesson(id, { ...flags, reference: (await import('./reference/for-lessons')).referenceForLessons });
       } catch (error) {
         if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);
         throw error;

@@ -6,7 +6,7 @@ import { endpointText } from '../libc/addresses';
 import { KernelView } from '../trace/kernelview';
 import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../trace/recorder';
 import type { CallEvent } from '../trace/event';
-import { formatCall } from '../trace/strace';
+import { formatPlanned } from '../trace/strace';
 import { ProgramFailed } from '../programs/run';
 import { MissingValue, Prepared, prepare, Value } from './calls';
 import { Lesson, Side, SIDES, Step } from './format';
@@ -146,7 +146,7 @@ export class StepRunner {
       this.failure = `step ${index + 1} (${lesson.file}:${step.line}) needs ${error.message}, which an earlier step did not give`;
       return 'done';
     }
-    if (step.pause) view.plan(step.side, formatCall({ ...prepared, seq: 0, pid: process.pid, ret: 0, error: null, startedAt: 0, durationMs: 0 }, { stringLimit: this.run.stringLimit }));
+    if (step.pause) view.plan(step.side, formatPlanned(prepared, { stringLimit: this.run.stringLimit }));
     if (step.pause && (await this.waitForGo(step)) === 'quit') return 'quit';
 
     const making = this.make(step, prepared);
