@@ -81,6 +81,23 @@ const SHOWS: Readonly<Record<string, ReadonlyArray<readonly [what: string, line:
     ['a recv returning 0', /^recv\(\d+, "", 1024, 0\) += 0$/],
     ['a send after SHUT_WR refused', /^send\(\d+, "one more thing\\n", 15, 0\) += -1 EPIPE \(Broken pipe\)$/],
   ],
+  'read-write': [
+    ['write, as strace prints it', /^write\(\d+, "hello\\n", 6\) += 6$/],
+    ['read, as strace prints it', /^read\(\d+, "hello\\n", 1024\) += 6$/],
+    ['send with no flags', /^send\(\d+, "hello\\n", 6, 0\) += 6$/],
+    ['recv with no flags', /^recv\(\d+, "hello\\n", 1024, 0\) += 6$/],
+    ['MSG_PEEK', /^recv\(\d+, "look, don't take\\n", 1024, MSG_PEEK\) += 17$/],
+    ['the same bytes taken after the peek', /^recv\(\d+, "look, don't take\\n", 1024, 0\) += 17$/],
+    ['MSG_DONTWAIT with EAGAIN', /^recv\(\d+, 0x[0-9a-f]+, 1024, MSG_DONTWAIT\) += -1 EAGAIN \(Resource temporarily unavailable\)$/],
+    ['read at the end of the stream', /^read\(\d+, "", 1024\) += 0$/],
+  ],
+  timeouts: [
+    ['SO_RCVTIMEO of 1.5 s, as strace prints it', /^setsockopt\(\d+, SOL_SOCKET, SO_RCVTIMEO_OLD, "\\1\\0\\0\\0\\0\\0\\0\\0 \\241\\7\\0\\0\\0\\0\\0", 16\) += 0$/],
+    ['accept giving up', /^accept\(\d+, 0x[0-9a-f]+, \[16\]\) += -1 EAGAIN \(Resource temporarily unavailable\)$/],
+    ['no timeout any more', /^setsockopt\(\d+, SOL_SOCKET, SO_RCVTIMEO_OLD, "(\\0){16}", 16\) += 0$/],
+    ['recv giving up', /^recv\(\d+, 0x[0-9a-f]+, 1024, 0\) += -1 EAGAIN \(Resource temporarily unavailable\)$/],
+    ['data after the timeout', /^recv\(\d+, "yes\\n", 1024, 0\) += 4$/],
+  ],
   backlog: [
     ['listen with a backlog of 1', /^listen\(\d+, 1\) += 0$/],
     ['accept, with the address of the client it took', /^accept\(\d+, \{sa_family=AF_INET, .*\}, \[16\]\) += \d+$/],
@@ -112,6 +129,27 @@ describe('the lessons of the seed', () => {
     const serverShutdown = calls.findIndex((call, i) => i > at(/^recv\(\d+, "answer/) && /^shutdown\(\d+, SHUT_WR\) += 0$/.test(call));
     expect(serverShutdown).toBeGreaterThan(0);
     expect(at(/^recv\(\d+, "thanks\\n", 1024, 0\) += 7$/)).toBeGreaterThan(serverShutdown);
+  });
+
+  it('timeouts: accept gives up after SO_RCVTIMEO, not before; with no timeout it waits until a client connects', async () => {
+    const run = lesson(['timeouts', '--no-pause']);
+    expect((await finish(run)).code).toBe(0);
+    const output = run.stdout.toString();
+    const waited = [...output.matchAll(/^server │ # (accept|recv) returned after (\d+(?:\.\d+)?) (ms|s) in the kernel$/gm)].map(
+      ([, call, time, unit]) => [call, Number(time) * (unit === 's' ? 1000 : 1)] as const,
+    );
+    expect(waited[0][0]).toBe('accept');
+    expect(waited[0][1]).toBeGreaterThanOrEqual(1500);
+    expect(waited[0][1]).toBeLessThan(2500);
+    const timedOutRecv = waited.find(([call]) => call === 'recv')!;
+    expect(timedOutRecv[1]).toBeGreaterThanOrEqual(1000);
+    expect(timedOutRecv[1]).toBeLessThan(2000);
+    const blocked = [...output.matchAll(/^server │ # blocked in accept/gm)].map((match) => match.index!);
+    const connect = output.search(/^client │ connect\(/m);
+    const accepted = output.search(/^server │ accept\(\d+, \{sa_family=AF_INET, /m);
+    expect(blocked).toHaveLength(2); // the accept that timed out, then the one the client ends
+    expect(blocked[1]).toBeLessThan(connect);
+    expect(accepted).toBeGreaterThan(connect);
   });
 
   it('backlog: the connect that finds the queue full is held, and completes after an accept, at its SYN\'s next try', async () => {
@@ -268,6 +306,16 @@ describe('a new lesson file', () => {
     const [a, b] = [...output.matchAll(/socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)/g)].map((m) => m[1]);
     expect(output).toMatch(new RegExp(`close\\(${b}\\) += 0[\\s\\S]*close\\(${a}\\) += 0`));
     expect(run.stderr).toBe('netsys: bind failed with EADDRINUSE, which this lesson did not expect; it cannot go on\n');
+  });
+
+  it('a time in seconds for an option that takes an int gets the file, the line and why', async () => {
+    fs.writeFileSync(
+      path.join(dir(), 'seconds.lesson'),
+      'id: seconds\ntitle: S\nsummary: S\norder: 1\nstep server: s = socket(AF_INET, SOCK_STREAM)\nstep server: setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 1.5)\n',
+    );
+    const run = lesson(['--lessons-dir', dir()]);
+    expect((await finish(run)).code).toBe(2);
+    expect(run.stderr).toMatch(/^netsys: .*seconds\.lesson:6: optval: 1\.5 seconds is a value for SO_RCVTIMEO or SO_SNDTIMEO at SOL_SOCKET; this option takes a whole number\n$/);
   });
 
   it('a side makes one call at a time: its next step waits for its call still in the kernel', async () => {
