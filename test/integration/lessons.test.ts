@@ -170,6 +170,47 @@ describe('the lessons of the seed', () => {
   });
 });
 
+describe('the seed table in lessons/README.md', () => {
+  /** The calls of a lesson's steps, in order: step 1 is [0]. */
+  const stepCalls = (id: string): string[] => {
+    const file = fs.readdirSync(LESSONS_DIR).find((name) => name.endsWith('.lesson') && fs.readFileSync(path.join(LESSONS_DIR, name), 'utf8').match(/^id: (.+)$/m)?.[1] === id);
+    if (!file) return [];
+    const text = fs.readFileSync(path.join(LESSONS_DIR, file), 'utf8');
+    return [...text.matchAll(/^step \w+: (?:\w+ = )?(\w+)\(/gm)].map((match) => match[1]);
+  };
+  const readme = fs.readFileSync(path.join(LESSONS_DIR, 'README.md'), 'utf8');
+  const table = readme.slice(readme.search(/^## .*seed/im));
+  const rows = table
+    .split('\n')
+    .filter((line) => /^\| .* \| `[a-z0-9-]+` \| [\d–, ]+ \|/.test(line))
+    .map((line) => {
+      const [says, lesson, steps, sees] = line.split(' | ').map((cell) => cell.replace(/^\| |\s*\|$/g, ''));
+      const numbers = steps.split(',').flatMap((part) => {
+        const [from, to = from] = part.trim().split('–').map(Number);
+        return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      });
+      return { says, lesson: lesson.replace(/`/g, ''), numbers, call: sees.match(/^`(\w+)\(/)?.[1] };
+    });
+
+  it('has a row for each step of both patterns and for each of the nine calls', () => {
+    expect(rows.length).toBeGreaterThan(30);
+    for (const call of ['socket', 'bind', 'listen', 'accept', 'connect', 'send', 'recv', 'write', 'shutdown', 'close', 'getsockname']) {
+      expect({ call, rows: rows.some((row) => row.says.includes(`\`${call}\``)) }).toEqual({ call, rows: true });
+    }
+  });
+
+  it('points at steps that exist and make the call it shows', () => {
+    for (const row of rows) {
+      const calls = stepCalls(row.lesson);
+      expect({ row: row.says, lessonHasTheSteps: calls.length >= Math.max(...row.numbers) }).toEqual({ row: row.says, lessonHasTheSteps: true });
+      if (row.call) {
+        const made = row.numbers.map((n) => calls[n - 1]);
+        expect({ row: row.says, shows: row.call, made: made.includes(row.call) }).toEqual({ row: row.says, shows: row.call, made: true });
+      }
+    }
+  });
+});
+
 describe('a lesson', () => {
   it('prints the same text when standard input is not a terminal, without --no-pause', async () => {
     const run = lesson(['tcp-server'], '');
