@@ -116,6 +116,19 @@ describe('the lessons of the seed', () => {
     for (const [what, line] of SHOWS[id] ?? []) expect({ what, shown: calls.some((call) => line.test(call)) }).toEqual({ what, shown: true });
   }, 70000);
 
+  it.each(Object.keys(SHOWS))('%s, on a terminal: one key press makes one call, and the lesson ends with exit 0', async (id) => {
+    const file = fs.readdirSync(LESSONS_DIR).find((name) => name.endsWith('.lesson') && fs.readFileSync(path.join(LESSONS_DIR, name), 'utf8').includes(`\nid: ${id}\n`))!;
+    const steps = fs.readFileSync(path.join(LESSONS_DIR, file), 'utf8').split(/\n(?=step )/).slice(1);
+    const paused = steps.filter((step) => !/^pause: no$/m.test(step)).length;
+    const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_lesson.py'), 'utf8'), [NETSYS, id, ...Array<string>(paused).fill('enter')]);
+    expect((await finish(driver, 60000)).code).toBe(0);
+    const report = JSON.parse(driver.stdout.toString()) as { exit: number; output: string };
+    expect(report.exit).toBe(0);
+    expect(report.output.match(/\[Enter\] make this call/g)).toHaveLength(paused);
+    expect(report.output.match(/^(?:\w+ │ )?next: /gm)).toHaveLength(paused);
+    expect(report.output).toContain(`# lesson ${id} finished`);
+  }, 70000);
+
   it('shutdown: after the peer\'s recv returned 0, data still crosses the other way, whichever side shut down', async () => {
     const run = lesson(['shutdown', '--no-pause']);
     expect((await finish(run)).code).toBe(0);
