@@ -262,7 +262,7 @@ function buildProgram(): Command {
   program
     .command('lesson')
     .description('walk through a lesson one system call at a time; with no ID, list the lessons')
-    .argument('[id]', 'the lesson to walk, such as tcp-server')
+    .argument('[id]', 'the lesson to walk (netsys lesson lists them)')
     .option('--no-pause', 'make every call without waiting for a key (also when standard input is not a terminal)')
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour')

@@ -3,12 +3,15 @@
 // One grammar in one module: the lesson loader adds the file and line to a problem, the shell a caret
 // under the column. Pure: text in, a parsed call out, or a CallSyntaxError. Nothing is evaluated.
 import { isIP } from 'node:net';
+import { takesTimeval } from '../libc/marshal';
 import { valueOf } from '../libc/xlat';
 import { isLessonCall, LessonCall, Param, ResultKind, SIGNATURES } from './signatures';
 
 /** One argument as written. */
 export type ArgExpr =
   | { readonly kind: 'int'; readonly value: number }
+  /** A time in seconds with a fraction, `1.5`: for an option whose value is a struct timeval. */
+  | { readonly kind: 'seconds'; readonly value: number }
   | { readonly kind: 'constant'; readonly value: number; readonly text: string }
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'address'; readonly host: string; readonly port: number }
@@ -115,6 +118,7 @@ const FITS: Readonly<Record<Param['type']['kind'], readonly ResultKind[]>> = {
   data: ['data', 'datagram'],
   port: ['address', 'datagram'],
   int: ['count'],
+  optval: ['count'],
   constant: [],
   text: [],
   fds: [],
@@ -156,8 +160,9 @@ function parseName(text: string, param: Param, scope: CallScope, fail: Fail): Ar
 
 function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): ArgExpr {
   const want = param.type;
+  if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return { kind: 'seconds', value: Number(text) };
   if (/^-?\d+$/.test(text)) {
-    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port') return { kind: 'int', value: Number(text) };
+    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port' || want.kind === 'optval') return { kind: 'int', value: Number(text) };
     fail(`${param.name} cannot be a number here`);
   }
   if (text.startsWith('"')) {
@@ -179,6 +184,27 @@ function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): Arg
   if (want.kind === 'constant' && /^[A-Z][A-Z0-9_]*(\s*\|\s*[A-Z][A-Z0-9_]*)*$/.test(text)) return parseConstants(text, param, fail);
   if (NAME.test(text)) return parseName(text, param, scope, fail);
   fail(`${param.name}: cannot read "${text}"`);
+}
+
+/**
+ * An option value in seconds with a fraction (`1.5`) only for an option that takes a struct timeval
+ * (SO_RCVTIMEO, SO_SNDTIMEO); a whole number is seconds for those, and the int value for the others.
+ */
+function checkOptionValues(params: readonly Param[], args: readonly ArgExpr[], pieces: readonly Piece[]): void {
+  params.forEach((param, index) => {
+    const want = param.type;
+    const value = args[index];
+    if (want.kind !== 'optval' || value?.kind !== 'seconds') return;
+    const numberFor = (name: string): number | undefined => {
+      const expr = args[params.findIndex((other) => other.name === name)];
+      return expr?.kind === 'int' || expr?.kind === 'constant' ? expr.value : undefined;
+    };
+    const [level, optname] = [numberFor(want.level), numberFor(want.optname)];
+    if (level === undefined || optname === undefined || !takesTimeval(level, optname)) {
+      const problem = `${param.name}: ${value.value} seconds is a value for SO_RCVTIMEO or SO_SNDTIMEO at SOL_SOCKET; this option takes a whole number`;
+      throw new CallSyntaxError(problem, pieces[index].column);
+    }
+  });
 }
 
 /** `socket(domain, type, [protocol])`: a call's arguments as the learner writes them, optional ones in brackets. */
@@ -233,6 +259,7 @@ export function parseCallLine(source: string, scope: CallScope): ParsedCall {
     };
     return parseArg(piece.text, signature.params[index], scope, fail);
   });
+  checkOptionValues(signature.params, parsed, pieces);
   if (binds && signature.result === 'status') {
     throw new CallSyntaxError(`${call.text} returns only 0 or -1: there is nothing to name "${binds}"`, source.indexOf(binds));
   }

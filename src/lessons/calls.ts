@@ -2,6 +2,7 @@
 // returned, planned once (the call as it is about to be made, for the learner to read first), and
 // then made from that same plan, on that side's recorder. Generic over the call registry.
 import { AF_INET, AF_INET6, InetSockAddr, isInet } from '../libc/addresses';
+import { takesTimeval } from '../libc/marshal';
 import type { PollRequest } from '../libc/pollfd';
 import { POLL_EVENTS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { Arg, CallKind } from '../trace/event';
@@ -62,6 +63,13 @@ class Resolver {
     return value;
   }
 
+  /** A time in seconds: `1.5`, or a whole number. */
+  seconds(param: string): number {
+    const expr = this.given.get(param);
+    if (expr?.kind === 'seconds') return expr.value;
+    return this.int(param);
+  }
+
   int(param: string): number {
     const expr = this.given.get(param);
     if (!expr) return this.defaults.get(param) ?? 0;
@@ -112,7 +120,7 @@ class Resolver {
 }
 
 /** The value a C parameter is given, from the lesson's argument for it. `family`: the call's socket's family. */
-function cValue(param: ParamSpec, r: Resolver, family: () => number): unknown {
+function cValue(param: ParamSpec, r: Resolver, family: () => number, params: readonly ParamSpec[]): unknown {
   switch (param.kind) {
     case 'fd':
       return r.fd(param.name).fd;
@@ -133,8 +141,12 @@ function cValue(param: ParamSpec, r: Resolver, family: () => number): unknown {
       return Buffer.alloc(Math.min(r.int(param.length), RECEIVE_LIMIT));
     case 'pollfds':
       return r.fds(param.name).map((fd): PollRequest => ({ fd, events: POLLIN }));
-    case 'optval':
-      return { int: r.int(param.name) };
+    case 'optval': {
+      const option = params.find((other) => other.kind === 'sockopt');
+      return option?.kind === 'sockopt' && takesTimeval(r.int(option.level), r.int(option.name))
+        ? { timevalMicroseconds: Math.round(r.seconds(param.name) * 1e6) }
+        : { int: r.int(param.name) };
+    }
     case 'text':
       return r.text(param.name);
     case 'service':
@@ -157,7 +169,7 @@ function resolveArgs(name: CallName, step: Step, values: ReadonlyMap<string, Val
   // A C program leaves room for an address of its socket's family: sizeof its sockaddr_in or sockaddr_in6.
   const family = () => (firstFd ? r.fd(firstFd.name).family : AF_INET);
   const args: Record<string, unknown> = {};
-  for (const param of params) if (lessonParam(param) !== null || param.kind === 'sockaddrOut') args[param.name] = cValue(param, r, family);
+  for (const param of params) if (lessonParam(param) !== null || param.kind === 'sockaddrOut') args[param.name] = cValue(param, r, family, params);
   return { args, family: typeof args.domain === 'number' ? args.domain : family() };
 }
 

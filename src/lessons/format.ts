@@ -206,7 +206,7 @@ export function parseLesson(file: string, text: string): Lesson {
   };
   const id = required('id');
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id.value)) {
-    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as tcp-server, not "${id.value}"`);
+    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as my-first-server, not "${id.value}"`);
   }
   const order = required('order');
   if (!/^\d+$/.test(order.value)) throw new LessonFormatError(file, order.line, `order must be a whole number, not "${order.value}"`);

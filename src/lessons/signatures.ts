@@ -11,6 +11,7 @@ import {
   SOCKET_TYPE_FLAGS,
   SOCKET_TYPES,
   TCP_OPTIONS,
+  valueOf,
   Xlat,
 } from '../libc/xlat';
 import { CALL_NAMES, CallName, isCallName, ParamSpec, specOf } from '../trace/registry';
@@ -34,7 +35,12 @@ export type ParamKind =
   /** a port number, or a name bound to an address (its port) */
   | { readonly kind: 'port' }
   /** names bound to descriptors, in brackets: `[listener, conn]` (for poll, each waited on for POLLIN) */
-  | { readonly kind: 'fds' };
+  | { readonly kind: 'fds' }
+  /**
+   * setsockopt()'s value: a whole number, or a time in seconds (`1.5`) for an option that takes a
+   * struct timeval; which one is decided by the arguments for the parameters `level` and `optname`.
+   */
+  | { readonly kind: 'optval'; readonly level: string; readonly optname: string };
 
 export interface Param {
   readonly name: string;
@@ -50,7 +56,19 @@ export interface Signature {
 
 export type LessonCall = CallName;
 
-const ANY_OPTION = [SOCKET_OPTIONS, TCP_OPTIONS, IP_OPTIONS, IPV6_OPTIONS];
+/**
+ * The names a C program gives the options that strace names otherwise: with glibc on x86_64,
+ * SO_RCVTIMEO and SO_SNDTIMEO are SO_RCVTIMEO_OLD and SO_SNDTIMEO_OLD. For reading lessons only.
+ */
+const C_OPTION_NAMES: Xlat = {
+  unknown: 'SO_???',
+  entries: [
+    ['SO_RCVTIMEO', valueOf(SOCKET_OPTIONS, 'SO_RCVTIMEO_OLD')],
+    ['SO_SNDTIMEO', valueOf(SOCKET_OPTIONS, 'SO_SNDTIMEO_OLD')],
+  ],
+};
+
+const ANY_OPTION = [SOCKET_OPTIONS, C_OPTION_NAMES, TCP_OPTIONS, IP_OPTIONS, IPV6_OPTIONS];
 
 function constant(name: string, tables: readonly Xlat[], fallback?: number): Param {
   return { name, type: { kind: 'constant', tables }, ...(fallback === undefined ? {} : { default: fallback }) };
@@ -60,7 +78,7 @@ function constant(name: string, tables: readonly Xlat[], fallback?: number): Par
  * What a lesson writes for one of the call's parameters; null for one it does not write (room for an
  * address, getaddrinfo's list: the kernel fills them).
  */
-export function lessonParam(param: ParamSpec): Param | null {
+export function lessonParam(param: ParamSpec, siblings: readonly ParamSpec[] = []): Param | null {
   switch (param.kind) {
     case 'fd':
     case 'int':
@@ -85,8 +103,12 @@ export function lessonParam(param: ParamSpec): Param | null {
       return { name: param.length, type: { kind: 'int' } };
     case 'pollfds':
       return { name: param.name, type: { kind: 'fds' } };
-    case 'optval':
-      return { name: param.name, type: { kind: 'int' } };
+    case 'optval': {
+      const option = siblings.find((sibling) => sibling.kind === 'sockopt');
+      return option?.kind === 'sockopt'
+        ? { name: param.name, type: { kind: 'optval', level: option.level, optname: option.name } }
+        : { name: param.name, type: { kind: 'int' } };
+    }
     case 'service':
       return { name: param.name, type: { kind: 'port' } };
     case 'hints':
@@ -111,7 +133,8 @@ function resultOf(name: CallName): ResultKind {
 
 /** A call's signature in a lesson: the parameters it writes, those with a default last. */
 function signatureOf(name: CallName): Signature {
-  const params = specOf(name).params.flatMap((param) => lessonParam(param) ?? []);
+  const spec = specOf(name);
+  const params = spec.params.flatMap((param) => lessonParam(param, spec.params) ?? []);
   return {
     params: [...params.filter((param) => param.default === undefined), ...params.filter((param) => param.default !== undefined)],
     result: resultOf(name),

@@ -168,7 +168,7 @@ const SOCKETS = {
     params: [sockfd, addressIn('addr')],
     returns: 'int',
     waits:
-      'no SYN-ACK has come back yet: the server is far away, or its accept queue is full and its kernel drops the SYN, which this kernel sends again after 1 s, 2 s, 4 s, ...',
+      'no SYN-ACK has come back yet: the server is far away, or its accept queue is full and its kernel drops the SYN, which this kernel sends again 1 s after the first, then again, waiting longer each time',
   },
   send: {
     kind: 'syscall',
