@@ -133,6 +133,20 @@ describe('netsys shell, scripted', () => {
   });
 });
 
+describe('netsys shell, leaving', () => {
+  it('SIGTERM with an accept held: the accept is woken by shutdown, every socket closed, each call shown, exit 143', async () => {
+    const run = netsys(['shell'], undefined, { XDG_STATE_HOME: dir });
+    run.child.stdin!.write('s = socket(AF_INET, SOCK_STREAM)\nbind(s, 127.0.0.1:0)\nlisten(s, 1)\na = accept(s)\nclient: c = socket(AF_INET, SOCK_STREAM)\n');
+    await run.waitForStdout(/^client │ socket\(/m);
+    run.child.kill('SIGTERM');
+    expect(await finish(run)).toEqual({ code: 143, signal: null });
+    const calls = callLines(run.stdout.toString()).map((line) => line.slice(0, line.indexOf('(')));
+    expect(calls.slice(-4).sort()).toEqual(['accept', 'close', 'close', 'shutdown']);
+    expect(run.stdout.toString()).toContain('# SIGTERM: closing every socket netsys opened');
+    expect(run.stdout.toString()).toContain('because the shutdown(SHUT_RDWR) above woke it');
+  });
+});
+
 describe('netsys shell at a terminal', () => {
   it('completes with Tab, completes a held accept when the client connects, keeps history, and exit closes everything', async () => {
     const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [
