@@ -240,11 +240,12 @@ export class ShellSession {
     if (name && old?.kind === 'fd' && this.ownerOf(old.fd)) {
       return `"${name}" holds descriptor ${old.fd}, which is still open: close(${name}) first, or choose another name`;
     }
-    if (parsed.call !== 'close') return null;
-    const fd = this.fdOf(parsed.args[0]);
+    const target = parsed.call === 'close' ? parsed.args[0] : undefined;
+    if (target?.kind !== 'name') return null;
+    const fd = this.fdOf(target);
     const waiting = [...this.held.values()].find((held) => fd !== undefined && held.fds.includes(fd));
     if (!waiting) return null;
-    return `${waiting.call} is waiting on descriptor ${fd} in the kernel, and on Linux close would not wake it: shutdown(${(parsed.args[0] as { name: string }).name}, SHUT_RDWR) does; then close it`;
+    return `${waiting.call} is waiting on descriptor ${fd} in the kernel, and on Linux close would not wake it: shutdown(${target.name}, SHUT_RDWR) does; then close it`;
   }
 
   private fdOf(arg: ArgExpr | undefined): number | undefined {
