@@ -46,6 +46,8 @@ export type TurnOutcome =
 
 /** How long a try the kernel holds may take before it counts as a miss (it goes on waiting in the kernel). */
 const HELD_TRY_MS = 3000;
+/** How long a close waits for a held try that a shutdown has just woken (it returns a moment later). */
+const CLOSE_GRACE_MS = 300;
 
 /** The kinds of the names bound so far, for the grammar. */
 function scopeOf(values: ReadonlyMap<string, Value>): Map<string, ResultKind> {
@@ -65,6 +67,8 @@ type TryResult =
 class TurnTaker {
   private misses = 0;
   private shown = false;
+  /** The learner's tries the kernel still holds: a close right after the shutdown that wakes one waits for it. */
+  private readonly heldTries = new Set<Promise<unknown>>();
 
   constructor(private readonly ctx: TurnContext) {}
 
@@ -159,6 +163,9 @@ class TurnTaker {
     }
     const refusal = this.refusal(parsed);
     if (refusal) return { kind: 'not made', why: refusal };
+    if (parsed.call === 'close' && this.heldTries.size > 0) {
+      await Promise.race([Promise.allSettled([...this.heldTries]), delay(CLOSE_GRACE_MS)]);
+    }
     const tried: Step = { ...this.step, source: source.trim(), ...parsed };
     let making: Promise<Made>;
     try {
@@ -167,9 +174,18 @@ class TurnTaker {
       if (!(error instanceof MissingValue)) throw error;
       return { kind: 'not made', why: `"${error.message}" stands for nothing yet` };
     }
-    const made = await Promise.race([making, delay(HELD_TRY_MS + BLOCKED_AFTER_MS).then(() => null)]);
+    let made: Made | null;
+    try {
+      made = await Promise.race([making, delay(HELD_TRY_MS + BLOCKED_AFTER_MS).then(() => null)]);
+    } catch (error) {
+      if (error instanceof Interrupted || !(error instanceof Error)) throw error;
+      // The recorder refuses a close under a call the kernel holds on the same descriptor (Linux would not wake it).
+      return { kind: 'not made', why: `netsys did not make it: ${error.message}; shutdown(..., SHUT_RDWR) wakes that call` };
+    }
     if (!made) {
-      void making.then((late) => this.bind(parsed, late), ignoreInterrupted);
+      const late = making.then((value) => this.bind(parsed, value), ignoreInterrupted);
+      this.heldTries.add(late);
+      void late.finally(() => this.heldTries.delete(late));
       return { kind: 'held' };
     }
     this.bind(parsed, made);

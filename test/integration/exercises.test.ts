@@ -78,6 +78,16 @@ describe('build-server from piped answers', () => {
     expect(output.match(/server │ socket\(/g)).toHaveLength(1);
   });
 
+  it('a try the kernel holds is a miss; the shutdown that wakes it, then close, meet the goal', async () => {
+    const lines = [...BUILD_SERVER('4').slice(0, 6), 'x = recv(conn, 10)', 'close(conn)', 'shutdown(conn, SHUT_RDWR)', 'close(conn)', 'close(listener)'];
+    const run = lesson(['build-server'], lines);
+    expect((await finish(run, 30000)).code).toBe(0);
+    const output = flat(run.stdout.toString());
+    expect(output).toContain('Not yet: your call is still waiting in the kernel, so it cannot meet the goal now.');
+    expect(output).toContain('close(21) while another call on it is still in the kernel'.replace('21', output.match(/recv\((\d+), <unfinished/)![1]));
+    expect(output).toMatch(/recv\(\d+, "", 10, 0\) += 0 .*close\(\d+\) += 0 server │ # goal met: conn is closed/);
+  }, 40000);
+
   it('--no-pause makes the reference solution, which meets every goal; not solved', async () => {
     const run = lesson(['build-server', '--no-pause'], []);
     expect((await finish(run)).code).toBe(0);
@@ -113,6 +123,13 @@ describe('a goal the kernel checks', () => {
     } finally {
       holder.close();
     }
+  });
+
+  it('--no-pause: a reference call that misses its own goal fails the lesson, naming the step', async () => {
+    const lessons = writeLesson('step server: s = socket(AF_INET, SOCK_STREAM)\ntask: Make a listening socket.\ngoal: s is LISTEN\n');
+    const run = lesson(['--lessons-dir', lessons, 'try', '--no-pause'], []);
+    expect((await finish(run)).code).toBe(1);
+    expect(run.stderr).toBe("netsys: step 1 (lessons/try.lesson:5): the reference call does not meet the step's goal: the kernel says s is CLOSE, not LISTEN\n".replace('lessons/try', path.relative(process.cwd(), path.join(lessons, 'try'))));
   });
 
   it('fails with ERRNO: provoking EADDRINUSE yourself is the goal', async () => {
