@@ -31,7 +31,9 @@ export function lessonText(id: string, calls: readonly SessionCall[], when = new
     'order: 1000',
   ];
   for (const call of calls) {
-    lines.push('', `step ${call.side}: ${call.source}`);
+    lines.push('');
+    if (!call.returned) lines.push('# Still in the kernel when the session was saved: a later step must complete it, or the lesson ends waiting.');
+    lines.push(`step ${call.side}: ${call.source}`);
     if (call.error) lines.push(`expect: ${call.error}`);
     lines.push('before:');
   }

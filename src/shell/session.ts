@@ -42,6 +42,8 @@ export interface SessionCall {
   readonly side: Side;
   readonly source: string;
   error?: string;
+  /** False while the kernel still holds the call. */
+  returned: boolean;
 }
 
 /** A call the kernel is holding: on which side, which call, the descriptors it waits on. */
@@ -163,7 +165,7 @@ export class ShellSession {
       return { kind: 'refused' };
     }
     if (parsed.binds) this.kinds.set(parsed.binds, parsed.result);
-    const record: SessionCall = { side, source: text };
+    const record: SessionCall = { side, source: text, returned: false };
     this.made.push(record);
     this.speaking = side;
     const started = prepared.make();
@@ -285,6 +287,7 @@ export class ShellSession {
       this.output.note(step.side, `netsys could not make this call: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
+    record.returned = true;
     if (step.binds) {
       if (made.value) this.values.set(step.binds, made.value);
       else this.values.delete(step.binds);

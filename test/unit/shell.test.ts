@@ -70,8 +70,8 @@ describe('save', () => {
     expect(lessonFile('dir/my-session')).toEqual({ file: 'dir/my-session.lesson', id: 'my-session' });
     expect(() => lessonFile('My Session.lesson')).toThrow('lower-case words');
     const text = lessonText('my-session', [
-      { side: 'server', source: 's = socket(AF_INET, SOCK_STREAM)' },
-      { side: 'server', source: 'accept(s)', error: 'EINVAL' },
+      { side: 'server', source: 's = socket(AF_INET, SOCK_STREAM)', returned: true },
+      { side: 'server', source: 'accept(s)', error: 'EINVAL', returned: true },
     ]);
     const lesson = parseLesson('my-session.lesson', text);
     expect(lesson.steps.map((step) => [step.side, step.call, step.expect])).toEqual([
