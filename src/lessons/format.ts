@@ -1,7 +1,7 @@
 // Reading a lesson file (format: lessons/README.md). Pure: text in, Lesson out, or a LessonFormatError
 // naming the file, the line and what is wrong. Lesson files are data; nothing in them is evaluated.
 import { ArgExpr, CallSyntaxError, parseCallLine } from './callline';
-import { checkGoalNames, Goal, GoalError, parseGoal } from './goals';
+import { addToTurn, GoalError, Turn, turnProblem } from './goals';
 import type { ResultKind } from './signatures';
 
 export type Side = 'server' | 'client';
@@ -32,12 +32,6 @@ export interface Step {
   readonly turn?: Turn;
 }
 
-/** What a your-turn step asks (task), offers after a miss (hint), and checks (goals, all of them). */
-export interface Turn {
-  readonly task: string;
-  readonly hint: string;
-  readonly goals: readonly Goal[];
-}
 
 export interface Lesson {
   readonly file: string;
@@ -119,29 +113,6 @@ function parseStepCall(source: string, scope: Scope, fail: (problem: string) => 
   }
 }
 
-/** A your-turn step's task, hint or one more goal (checked against the names bound so far). */
-function addToTurn(turn: Turn | undefined, key: 'task' | 'hint' | 'goal', value: string, scope: Scope, fail: (problem: string) => never): Turn {
-  const current = turn ?? { task: '', hint: '', goals: [] };
-  if (key !== 'goal') return { ...current, [key]: value };
-  try {
-    const goal = parseGoal(value);
-    checkGoalNames(goal, scope.bound);
-    return { ...current, goals: [...current.goals, goal] };
-  } catch (error) {
-    if (error instanceof GoalError) fail(error.message);
-    throw error;
-  }
-}
-
-/** A step with `hint:` or `goal:` is a your-turn step, and needs a task and at least one goal. */
-function finishTurn(file: string, step: Step): Pick<Step, 'turn'> {
-  const turn = step.turn;
-  if (!turn) return {};
-  if (turn.task === '') throw new LessonFormatError(file, step.line, 'a your-turn step (with hint: or goal:) needs "task:", the task in words');
-  if (turn.goals.length === 0) throw new LessonFormatError(file, step.line, 'a your-turn step needs at least one "goal:" the kernel can check, such as "goal: listener is LISTEN"');
-  return { turn };
-}
-
 function isErrnoName(name: string): boolean {
   return /^E[A-Z0-9_]+$/.test(name);
 }
@@ -153,7 +124,9 @@ export function parseLesson(file: string, text: string): Lesson {
   let step: { -readonly [K in keyof Step]: Step[K] } | null = null;
 
   const finishStep = () => {
-    if (step) steps.push({ ...step, onError: { ...step.onError }, ...finishTurn(file, step) });
+    const problem = step?.turn ? turnProblem(step.turn) : null;
+    if (problem) throw new LessonFormatError(file, step!.line, problem);
+    if (step) steps.push({ ...step, onError: { ...step.onError } });
   };
 
   for (const field of fields(file, text)) {
@@ -188,7 +161,12 @@ export function parseLesson(file: string, text: string): Lesson {
       if (field.value !== 'yes' && field.value !== 'no') fail(`pause: must be "yes" or "no", not "${field.value}"`);
       step.pause = field.value === 'yes';
     } else if (field.key === 'task' || field.key === 'hint' || field.key === 'goal') {
-      step.turn = addToTurn(step.turn, field.key, field.value, scope, fail);
+      try {
+        step.turn = addToTurn(step.turn, field.key, field.value, scope.bound);
+      } catch (error) {
+        if (error instanceof GoalError) fail(error.message);
+        throw error;
+      }
     } else if (field.key.startsWith('on ')) {
       const errno = field.key.slice(3);
       if (!isErrnoName(errno)) fail(`"on ${errno}:" must name an errno such as ECONNREFUSED`);

@@ -66,6 +66,29 @@ export function parseGoal(text: string): Goal {
   throw new GoalError(`cannot read the goal "${t}": ${ACCEPTED}`);
 }
 
+/** What a your-turn step asks (task), offers after a miss (hint), and checks (goals, all of them). */
+export interface Turn {
+  readonly task: string;
+  readonly hint: string;
+  readonly goals: readonly Goal[];
+}
+
+/** A your-turn step's task, hint, or one more goal (checked against the names bound so far); throws GoalError. */
+export function addToTurn(turn: Turn | undefined, key: 'task' | 'hint' | 'goal', value: string, bound: ReadonlyMap<string, ResultKind>): Turn {
+  const current = turn ?? { task: '', hint: '', goals: [] };
+  if (key !== 'goal') return { ...current, [key]: value };
+  const goal = parseGoal(value);
+  checkGoalNames(goal, bound);
+  return { ...current, goals: [...current.goals, goal] };
+}
+
+/** What a your-turn step lacks (a task, a goal), or null. */
+export function turnProblem(turn: Turn): string | null {
+  if (turn.task === '') return 'a your-turn step (with hint: or goal:) needs "task:", the task in words';
+  if (turn.goals.length === 0) return 'a your-turn step needs at least one "goal:" the kernel can check, such as "goal: listener is LISTEN"';
+  return null;
+}
+
 /** The name a goal is about, if any. */
 export function goalName(goal: Goal): string | undefined {
   return 'name' in goal ? goal.name : undefined;
