@@ -4,9 +4,8 @@
 // a lesson met without it is marked solved.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, Running } from './helpers';
+import { finish, netsys, NETSYS, python, Running, scratchDirPerTest } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
 
 const BUILD_SERVER = (backlog: string) => [
@@ -20,18 +19,14 @@ const BUILD_SERVER = (backlog: string) => [
   'close(listener)',
 ];
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-exercise-'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const scratch = scratchDirPerTest('netsys-exercise-');
 
 function lesson(args: readonly string[], lines: readonly string[]): Running {
-  return netsys(['lesson', '--no-color', ...args], lines.map((line) => line + '\n').join(''), { XDG_STATE_HOME: dir, COLUMNS: '80' });
+  return netsys(['lesson', '--no-color', ...args], lines.map((line) => line + '\n').join(''), { XDG_STATE_HOME: scratch(), COLUMNS: '80' });
 }
 
 function progress(): { finished: Record<string, string>; solved?: Record<string, string> } {
-  return JSON.parse(fs.readFileSync(path.join(dir, 'netsys', 'progress.json'), 'utf8'));
+  return JSON.parse(fs.readFileSync(path.join(scratch(), 'netsys', 'progress.json'), 'utf8'));
 }
 
 /** The output with every run of white space one space: prose wraps at the terminal's width. */
@@ -49,12 +44,12 @@ function recapCalls(output: string): string[] {
 
 describe('build-server from piped answers', () => {
   it.each(['4', 'SOMAXCONN'])('passes with listen backlog %s, marks the lesson solved, and agrees with strace', async (backlog) => {
-    const run = underStrace(dir, 'lesson', ['lesson', 'build-server', '--no-color'], [...BUILD_SERVER(backlog), 'lines after the last step are ignored'].join('\n') + '\n');
+    const run = underStrace(scratch(), 'lesson', ['lesson', 'build-server', '--no-color'], [...BUILD_SERVER(backlog), 'lines after the last step are ignored'].join('\n') + '\n');
     expect(await finish(run)).toEqual({ code: 0, signal: null });
     const output = run.stdout.toString();
     expect(output.match(/# goal met: /g)).toHaveLength(8);
     expect(output).toMatch(new RegExp(`listen\\(\\d+, ${backlog === '4' ? 4 : 4096}\\)`));
-    expect(unseenByStrace(recapCalls(output), dir, 'lesson')).toEqual([]);
+    expect(unseenByStrace(recapCalls(output), scratch(), 'lesson')).toEqual([]);
     expect(recapCalls(output)).toHaveLength(15);
   });
 
@@ -99,7 +94,7 @@ describe('build-server from piped answers', () => {
 describe('a goal the kernel checks', () => {
   /** A lesson with one your-turn step after a setup, in a lessons folder of its own. */
   function writeLesson(steps: string): string {
-    const lessons = path.join(dir, 'lessons');
+    const lessons = path.join(scratch(), 'lessons');
     fs.mkdirSync(lessons, { recursive: true });
     fs.writeFileSync(path.join(lessons, 'try.lesson'), `id: try\ntitle: t\nsummary: s\norder: 1\n${steps}`);
     return lessons;
@@ -162,7 +157,7 @@ describe('a your-turn step at a terminal', () => {
   it('shows the hint after a wrong try, the reference on solution, and marks a lesson met without it solved', async () => {
     const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [
       NETSYS,
-      dir,
+      scratch(),
       'lesson build-client --no-color',
       'line:sock = socket(AF_INET, SOCK_DGRAM)',
       'line:close(sock)',
@@ -189,7 +184,7 @@ describe('a your-turn step at a terminal', () => {
 
     const again = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [
       NETSYS,
-      dir,
+      scratch(),
       'lesson build-client --no-color',
       'line:sock = socket(AF_INET, SOCK_STREAM)',
       'line:connect(sock, server)',
@@ -200,7 +195,7 @@ describe('a your-turn step at a terminal', () => {
     ]);
     expect((await finish(again)).code).toBe(0);
     expect(progress().solved?.['build-client']).toEqual(expect.any(String));
-    const list = netsys(['lesson', '--no-color'], '', { XDG_STATE_HOME: dir });
+    const list = netsys(['lesson', '--no-color'], '', { XDG_STATE_HOME: scratch() });
     await finish(list);
     expect(flat(list.stdout.toString())).toMatch(/✓ build-client Your turn: build the TCP client yourself ★ solved/);
   });

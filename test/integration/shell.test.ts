@@ -2,9 +2,8 @@
 // accept completed by the client's connect; mistakes get one line; save writes a lesson that runs;
 // on a real terminal, Tab completes and exit closes everything.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, Running } from './helpers';
+import { finish, netsys, NETSYS, python, Running, scratchDirPerTest } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
 
 const SESSION = [
@@ -25,14 +24,10 @@ const SESSION = [
   'server: close(s)',
 ];
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-shell-'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const scratch = scratchDirPerTest('netsys-shell-');
 
 function shell(lines: readonly string[], args: readonly string[] = []): Running {
-  return netsys(['shell', ...args], lines.join('\n') + '\n', { XDG_STATE_HOME: dir });
+  return netsys(['shell', ...args], lines.join('\n') + '\n', { XDG_STATE_HOME: scratch() });
 }
 
 /** The completed call lines of a shell's output, without their side's label. */
@@ -45,7 +40,7 @@ function callLines(output: string): string[] {
 
 describe('netsys shell, scripted', () => {
   it('makes each call for real, both sides, and every line is one strace printed', async () => {
-    const run = underStrace(dir, 'shell', ['shell'], SESSION.join('\n') + '\n');
+    const run = underStrace(scratch(), 'shell', ['shell'], SESSION.join('\n') + '\n');
     expect(await finish(run)).toEqual({ code: 0, signal: null });
     const output = run.stdout.toString();
     const calls = callLines(output);
@@ -53,7 +48,7 @@ describe('netsys shell, scripted', () => {
       'socket', 'bind', 'listen', 'getsockname', 'socket', expect.stringMatching(/^(accept|connect)$/), expect.stringMatching(/^(accept|connect)$/),
       'send', 'recv', 'send', 'recv', 'accept', 'close', 'close', 'close',
     ]);
-    expect(unseenByStrace(calls, dir, 'shell')).toEqual([]);
+    expect(unseenByStrace(calls, scratch(), 'shell')).toEqual([]);
     expect(output).toMatch(/^server │ accept\(\d+,  <unfinished \.\.\.>$/m);
     expect(output).toMatch(/^server │ accept\(\d+, 0x[0-9a-f]+, \[16\]\) += -1 EINVAL \(Invalid argument\)$/m);
     expect(output).toContain('accept failed with EINVAL (Invalid argument)');
@@ -107,13 +102,13 @@ describe('netsys shell, scripted', () => {
   });
 
   it('save writes a lesson that netsys lesson runs to its end', async () => {
-    const run = shell([...SESSION, `save ${path.join(dir, 'my-session')}`]);
+    const run = shell([...SESSION, `save ${path.join(scratch(), 'my-session')}`]);
     expect((await finish(run)).code).toBe(0);
-    const file = path.join(dir, 'my-session.lesson');
+    const file = path.join(scratch(), 'my-session.lesson');
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toContain('id: my-session\n');
     expect(text).toContain('step server: accept(c)\nexpect: EINVAL\nbefore:\n');
-    const lesson = netsys(['lesson', '--lessons-dir', dir, 'my-session', '--no-pause', '--no-color'], '', { XDG_STATE_HOME: dir });
+    const lesson = netsys(['lesson', '--lessons-dir', scratch(), 'my-session', '--no-pause', '--no-color'], '', { XDG_STATE_HOME: scratch() });
     expect((await finish(lesson)).code).toBe(0);
     expect(lesson.stdout.toString()).toContain('# lesson my-session finished');
   });
@@ -125,7 +120,7 @@ describe('netsys shell, scripted', () => {
     const records = json.stdout.toString().trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; call?: string });
     expect(records.filter((record) => record.type === 'call').map((record) => record.call)).toEqual(['socket', 'listen', 'close']);
 
-    const file = path.join(dir, 'trace.txt');
+    const file = path.join(scratch(), 'trace.txt');
     const traced = shell(lines, ['-o', file, '-T']);
     expect((await finish(traced)).code).toBe(0);
     expect(callLines(traced.stdout.toString())).toEqual([]);
@@ -135,7 +130,7 @@ describe('netsys shell, scripted', () => {
 
 describe('netsys shell, leaving', () => {
   it('SIGTERM with an accept held: the accept is woken by shutdown, every socket closed, each call shown, exit 143', async () => {
-    const run = netsys(['shell'], undefined, { XDG_STATE_HOME: dir });
+    const run = netsys(['shell'], undefined, { XDG_STATE_HOME: scratch() });
     run.child.stdin!.write('s = socket(AF_INET, SOCK_STREAM)\nbind(s, 127.0.0.1:0)\nlisten(s, 1)\na = accept(s)\nclient: c = socket(AF_INET, SOCK_STREAM)\n');
     await run.waitForStdout(/^client │ socket\(/m);
     run.child.kill('SIGTERM');
@@ -151,7 +146,7 @@ describe('netsys shell at a terminal', () => {
   it('completes with Tab, completes a held accept when the client connects, keeps history, and exit closes everything', async () => {
     const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [
       NETSYS,
-      dir,
+      scratch(),
       'shell --no-color',
       'line:s = socket(AF_INET, SOCK_STREAM)',
       'line:bind(s, 127.0.0.1:0)',
@@ -177,7 +172,7 @@ describe('netsys shell at a terminal', () => {
     expect(output).toMatch(/client │ connect\(\d+, .*\) += 0/);
     expect(output).toContain('half a line^C');
     expect(output.match(/close\(\d+\) += 0/g)).toHaveLength(3);
-    const history = fs.readFileSync(path.join(dir, 'netsys', 'shell_history'), 'utf8');
+    const history = fs.readFileSync(path.join(scratch(), 'netsys', 'shell_history'), 'utf8');
     expect(history).toContain('a = accept(s)\n');
   });
 });
