@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, Running, scratchDirPerTest } from './helpers';
+import { atTerminal, finish, netsys, Running, scratchDirPerTest } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
 
 const BUILD_SERVER = (backlog: string) => [
@@ -155,10 +155,7 @@ describe('a goal the kernel checks', () => {
 
 describe('a your-turn step at a terminal', () => {
   it('shows the hint after a wrong try, the reference on solution, and marks a lesson met without it solved', async () => {
-    const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [
-      NETSYS,
-      scratch(),
-      'lesson build-client --no-color',
+    const report = await atTerminal(scratch(), 'lesson build-client --no-color', [
       'line:sock = socket(AF_INET, SOCK_DGRAM)',
       'line:close(sock)',
       'tab:sock = sock',
@@ -171,8 +168,6 @@ describe('a your-turn step at a terminal', () => {
       'raw:close(sock)\r',
       'wait:# lesson build-client finished',
     ]);
-    expect((await finish(driver)).code).toBe(0);
-    const report = JSON.parse(driver.stdout.toString()) as { exit: number; output: string };
     const output = flat(report.output);
     expect(report.exit).toBe(0);
     expect(output).toContain('Not yet: the kernel says sock is not a TCP socket, not CLOSE.');
@@ -182,10 +177,7 @@ describe('a your-turn step at a terminal', () => {
     expect(output).toContain('# lesson build-client finished ');
     expect(progress().solved?.['build-client']).toBeUndefined();
 
-    const again = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [
-      NETSYS,
-      scratch(),
-      'lesson build-client --no-color',
+    await atTerminal(scratch(), 'lesson build-client --no-color', [
       'line:sock = socket(AF_INET, SOCK_STREAM)',
       'line:connect(sock, server)',
       'line:send(sock, "hello\\n")',
@@ -193,7 +185,6 @@ describe('a your-turn step at a terminal', () => {
       'raw:close(sock)\r',
       'wait:# lesson build-client finished',
     ]);
-    expect((await finish(again)).code).toBe(0);
     expect(progress().solved?.['build-client']).toEqual(expect.any(String));
     const list = netsys(['lesson', '--no-color'], '', { XDG_STATE_HOME: scratch() });
     await finish(list);

@@ -3,7 +3,7 @@
 // on a real terminal, Tab completes and exit closes everything.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, Running, scratchDirPerTest } from './helpers';
+import { atTerminal, finish, netsys, Running, scratchDirPerTest } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
 
 const SESSION = [
@@ -144,10 +144,7 @@ describe('netsys shell, leaving', () => {
 
 describe('netsys shell at a terminal', () => {
   it('completes with Tab, completes a held accept when the client connects, keeps history, and exit closes everything', async () => {
-    const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [
-      NETSYS,
-      scratch(),
-      'shell --no-color',
+    const report = await atTerminal(scratch(), 'shell --no-color', [
       'line:s = socket(AF_INET, SOCK_STREAM)',
       'line:bind(s, 127.0.0.1:0)',
       'line:listen(s, 4)',
@@ -162,8 +159,6 @@ describe('netsys shell at a terminal', () => {
       'raw:half a line^C',
       'line:exit',
     ]);
-    expect((await finish(driver)).code).toBe(0);
-    const report = JSON.parse(driver.stdout.toString()) as { exit: number; output: string };
     const output = report.output.replace(/\r/g, '');
     expect(report.exit).toBe(0);
     expect(output).toContain('c = socket(');
