@@ -40,14 +40,19 @@ function stringLimitOption(): Option {
     .argParser(arg(parseCount('-s', 0, 1048576)));
 }
 
-function withTraceOptions(command: Command): Command {
+/** How each call's line is written, for every command that makes calls: --json, -o, -s, --no-color, -T, -t. */
+function withLineOptions(command: Command, outputHelp: string): Command {
   return command
     .option('--json', 'print each call as one JSON object per line (see README)')
-    .option('-o, --output <file>', 'write the trace to FILE instead of standard error', arg(parseOutputFile))
+    .option('-o, --output <file>', outputHelp, arg(parseOutputFile))
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)')
     .option('-T, --syscall-times', 'show the time spent in each call at the end of its line, as strace -T: <0.000123>')
-    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', (_, count: number) => count + 1, 0)
+    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', (_, count: number) => count + 1, 0);
+}
+
+function withTraceOptions(command: Command): Command {
+  return withLineOptions(command, 'write the trace to FILE instead of standard error')
     .option('-c, --summary-only', 'no line per call: at exit, a table of calls, errors and time per system call, as strace -c')
     .addOption(
       new Option('-e <expr>', 'trace=NAME[,NAME...]: show only these calls (all are still made), as strace -e trace=; trace=!NAME shows all but these')
@@ -131,7 +136,7 @@ function buildProgram(): Command {
     .version(require('../package.json').version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, 'commands: server, client, demo, lesson, errno, explain (netsys --help)')) });
+    .configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, 'commands: server, client, demo, lesson, shell, errno, explain (netsys --help)')) });
 
   withTraceOptions(
     program
@@ -279,6 +284,33 @@ function buildProgram(): Command {
       }
     });
 
+  withLineOptions(
+    program
+      .command('shell')
+      .description('type calls, one per line, and watch each one made for real: both sides, held calls, Tab, save as a lesson'),
+    "write the trace to FILE; the shell's words stay on the screen",
+  )
+    .option('-y, --decode-fds', 'name each socket descriptor by its endpoints, as strace -yy does: 3<TCP:[127.0.0.1:8080]>')
+    .option('--no-state', "do not show each TCP socket's state after each call (shown by default)")
+    .action(async (flags: Pick<TraceFlags, 'json' | 'output' | 'stringLimit' | 'color' | 't' | 'syscallTimes' | 'decodeFds'> & { state: boolean }) => {
+      const { runShell, ShellUsageError } = await import('./shell/command');
+      try {
+        await runShell({
+          stringLimit: flags.stringLimit,
+          color: flags.color,
+          state: flags.state,
+          endpoints: Boolean(flags.decodeFds),
+          durations: Boolean(flags.syscallTimes),
+          timestamps: Math.min(flags.t, 3) as 0 | 1 | 2 | 3,
+          json: Boolean(flags.json),
+          file: flags.output,
+        });
+      } catch (error) {
+        if (error instanceof ShellUsageError) fail(error.message);
+        throw error;
+      }
+    });
+
   for (const command of program.commands) {
     const usage = `usage: netsys ${command.name()} ${command.usage()} (netsys ${command.name()} --help)`;
     command.configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, usage)) });
@@ -317,7 +349,7 @@ async function reference(text: () => Promise<string> | string): Promise<string> 
 }
 
 export async function main(argv: string[]): Promise<void> {
-  if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys errno or netsys explain (netsys --help)');
+  if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys shell, netsys errno or netsys explain (netsys --help)');
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -17,8 +17,15 @@ export interface Notes {
   onWriteError?(handler: (message: string) => void): void;
 }
 
-/** The program cannot go on: it ends with exit status 1 and this one-line message. */
-export class ProgramFailed extends Error {}
+/** The program cannot go on: it ends with `exitCode` (1 unless given) and this one-line message (none when empty). */
+export class ProgramFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
 
 /** A system call failed and the program cannot go on; the call itself is already in the trace. */
 export class CallFailed extends ProgramFailed {
@@ -70,7 +77,7 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
     await body();
   } catch (error) {
     if (error instanceof Interrupted) return new Promise<never>(() => undefined); // the signal handler leaves
-    if (error instanceof ProgramFailed) return leave(1, error.message);
+    if (error instanceof ProgramFailed) return leave(error.exitCode, error.message);
     throw error;
   }
   return leave(0);

@@ -18,8 +18,10 @@ export interface OutputOptions extends StraceOptions, StampOptions {
   readonly format: TraceFormat;
   /** False for --no-color; colour is also off under NO_COLOR, in a file, and off a terminal. */
   readonly color: boolean;
-  /** -o FILE; standard error when absent. */
+  /** -o FILE; standard error when absent (standard output with `stdout`). */
   readonly file?: string;
+  /** Without a file, write to standard output rather than standard error (netsys shell's trace). */
+  readonly stdout?: boolean;
   /** -c: no line per call; a table of the calls at the end (see finish). */
   readonly summary?: boolean;
   /** -e trace=: only these calls are shown (and counted). */
@@ -55,11 +57,11 @@ function fileSink(fd: number, failed: (error: unknown) => void): Sink {
   };
 }
 
-function stderrSink(failed: (error: unknown) => void): Sink {
-  process.stderr.on('error', failed);
+function streamSink(stream: NodeJS.WriteStream, failed: (error: unknown) => void): Sink {
+  stream.on('error', failed);
   return {
-    write: (text) => process.stderr.write(text),
-    drained: () => new Promise((resolve) => process.stderr.write('', () => resolve())),
+    write: (text) => stream.write(text),
+    drained: () => new Promise((resolve) => stream.write('', () => resolve())),
   };
 }
 
@@ -87,10 +89,14 @@ export class TraceOutput {
       }
       this.sink = fileSink(fd, (error) => this.failed(error));
     } else {
-      this.sink = stderrSink((error) => this.failed(error));
+      this.sink = streamSink(this.stream, (error) => this.failed(error));
     }
-    this.paint = paintFor(!options.file && wantsColor(options.color, process.stderr));
+    this.paint = paintFor(!options.file && wantsColor(options.color, this.stream));
     this.counter = options.summary ? new CallCounter() : null;
+  }
+
+  private get stream(): NodeJS.WriteStream {
+    return this.options.stdout ? process.stdout : process.stderr;
   }
 
   /** `handler` hears, once, that the trace cannot be written: the program ends (exit 1) rather than go on unseen. */
@@ -168,7 +174,7 @@ export class TraceOutput {
 
   private failed(error: unknown): void {
     if (this.writeError) return;
-    const where = this.options.file ?? 'standard error';
+    const where = this.options.file ?? (this.options.stdout ? 'standard output' : 'standard error');
     this.writeError = `cannot write the trace to ${where}: ${this.errorText(error)}`;
     this.writeErrorHandler(this.writeError);
   }
