@@ -18,7 +18,12 @@ interface TraceFlags {
   summaryOnly?: boolean;
   /** -e trace=...; absent for all calls. */
   e?: CallSelection;
-  decodeFds?: boolean;
+  /** -y, -yy: how many times -y was given. */
+  y: number;
+  /** -x, -xx: how many times -x was given. */
+  x: number;
+  /** -r */
+  relativeTimestamps?: boolean;
   state?: boolean;
 }
 
@@ -40,6 +45,11 @@ function stringLimitOption(): Option {
     .argParser(arg(parseCount('-s', 0, 1048576)));
 }
 
+/** A flag that may be repeated, as strace's -t, -x and -y: `-yy` is counted twice. */
+function count(_: string, times: number): number {
+  return times + 1;
+}
+
 function withTraceOptions(command: Command): Command {
   return command
     .option('--json', 'print each call as one JSON object per line (see README)')
@@ -47,13 +57,15 @@ function withTraceOptions(command: Command): Command {
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)')
     .option('-T, --syscall-times', 'show the time spent in each call at the end of its line, as strace -T: <0.000123>')
-    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', (_, count: number) => count + 1, 0)
+    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', count, 0)
     .option('-c, --summary-only', 'no line per call: at exit, a table of calls, errors and time per system call, as strace -c')
     .addOption(
       new Option('-e <expr>', 'trace=NAME[,NAME...]: show only these calls (all are still made), as strace -e trace=; trace=!NAME shows all but these')
         .argParser(arg(parseTraceExpression)),
     )
-    .option('-y, --decode-fds', "name each socket descriptor by its endpoints, as strace -yy does: 3<TCP:[127.0.0.1:8080]>")
+    .option('-r, --relative-timestamps', 'show the time since the previous line started each line, as strace -r')
+    .option('-x', 'print a string holding any non-printable byte in hex, as strace -x; -xx prints every string in hex', count, 0)
+    .option('-y', 'name each socket descriptor, as strace -y does: 3<socket:[74061]>; -yy names its endpoints, as strace -yy: 3<TCP:[127.0.0.1:8080]>', count, 0)
     .option('--state', "after each call, each TCP socket's state as the kernel reports it, and its queues");
 }
 
@@ -103,10 +115,12 @@ async function startTracing(flags: TraceFlags) {
       file: flags.output,
       stringLimit: flags.stringLimit,
       timestamps: Math.min(flags.t, 3) as 0 | 1 | 2 | 3,
+      relative: Boolean(flags.relativeTimestamps),
       durations: Boolean(flags.syscallTimes),
       summary: Boolean(flags.summaryOnly),
       selection: flags.e,
-      endpoints: Boolean(flags.decodeFds),
+      decodeFds: Math.min(flags.y, 2) as 0 | 1 | 2,
+      hex: Math.min(flags.x, 2) as 0 | 1 | 2,
     });
   } catch (error) {
     if (error instanceof OutputFileError) fail(error.message);
@@ -116,8 +130,8 @@ async function startTracing(flags: TraceFlags) {
     (event) => output.call(event),
     flags.stringLimit,
     (call) => output.blocked(call),
-    flags.decodeFds || flags.state
-      ? new (await import('./trace/kernelview')).KernelView({ endpoints: Boolean(flags.decodeFds), state: Boolean(flags.state) })
+    flags.y > 0 || flags.state
+      ? new (await import('./trace/kernelview')).KernelView({ endpoints: flags.y > 0, state: Boolean(flags.state) })
       : undefined,
   );
   return { calls, output };
@@ -159,10 +173,11 @@ function buildProgram(): Command {
       import('./programs/udp-server'),
       import('./programs/poll-server'),
     ]);
-    if (local.address === '0.0.0.0' || local.address === '::') output.note(`${local.address} accepts ${flags.udp ? 'datagrams' : 'connections'} from the network, not only from this machine`);
+    if (local.address === '0.0.0.0' || local.address === '::') output.aside(`${local.address} accepts ${flags.udp ? 'datagrams' : 'connections'} from the network, not only from this machine`);
     const options = {
       family: local.family,
       address: local.address,
+      scopeId: local.scopeId,
       port,
       backlog: flags.backlog,
       reuseaddr: Boolean(flags.reuseaddr),
@@ -218,16 +233,16 @@ function buildProgram(): Command {
     .option('-m, --message <text>', 'the line the client sends', 'hello')
     .option('--no-color', 'plain text, no colour')
     .option('--mermaid', 'write the conversation as a Mermaid sequence diagram instead')
-    .option('-y, --decode-fds', 'name each socket descriptor by its endpoints, as strace -yy does')
+    .option('-y', 'name each socket descriptor, as strace -y does (socket:[74061]); -yy by its endpoints, as strace -yy', count, 0)
     .option('--state', "after each call, each TCP socket's state as the kernel reports it")
-    .action(async (flags: { port: number; message: string; color: boolean; mermaid?: boolean; decodeFds?: boolean; state?: boolean }) => {
+    .action(async (flags: { port: number; message: string; color: boolean; mermaid?: boolean; y: number; state?: boolean }) => {
       const { runDemo } = await import('./programs/demo');
       process.exitCode = await runDemo({
         port: flags.port,
         message: flags.message,
         color: flags.color,
         mermaid: Boolean(flags.mermaid),
-        traceArgs: [...(flags.decodeFds ? ['-y'] : []), ...(flags.state ? ['--state'] : [])],
+        traceArgs: [...(flags.y > 0 ? ['-' + 'y'.repeat(Math.min(flags.y, 2))] : []), ...(flags.state ? ['--state'] : [])],
       });
     });
 

@@ -60,7 +60,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
     explainErrno: options.explainErrno ?? (() => undefined),
     explainCall: options.explainCall ?? (() => undefined),
   });
-  const notes = { note: (text: string) => view.note(null, text), finish: async () => undefined };
+  const notes = { aside: (text: string) => view.note(null, text), finish: async () => undefined };
   return runProgram(runner, notes, async () => {
     const ending = await runner.walk();
     keys?.close();

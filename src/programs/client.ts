@@ -43,7 +43,7 @@ export async function resolveTargets(
   socktype = SOCK_STREAM,
 ): Promise<Target[]> {
   const literal = parseInetAddress(host);
-  if (literal) return [{ family: literal.family, protocol: 0, addr: { ...literal, port, flowinfo: 0, scopeId: 0 } }];
+  if (literal) return [{ family: literal.family, protocol: 0, addr: { ...literal, port, flowinfo: 0 } }];
   const resolved = await calls.getaddrinfo(host, String(port), {
     flags: 0,
     family,

@@ -1,6 +1,6 @@
 // The listening socket every TCP server starts with: socket → (setsockopt SO_REUSEADDR) → bind →
 // listen → (getsockname, when the kernel chose the port).
-import { endpointText, InetSockAddr, isInet } from '../libc/addresses';
+import { endpointText, hostText, InetSockAddr, isInet } from '../libc/addresses';
 import { SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
@@ -10,6 +10,8 @@ import { expectSuccess } from './run';
 export interface ListenerOptions {
   readonly family: number;
   readonly address: string;
+  /** The IPv6 scope id typed after `%` in --host (`fe80::1%eth0`), 0 when none. */
+  readonly scopeId?: number;
   readonly port: number;
   readonly backlog: number;
   readonly reuseaddr: boolean;
@@ -32,7 +34,7 @@ export function openListener(calls: Recorder, output: TraceOutput, options: List
     expectSuccess('setsockopt SO_REUSEADDR', calls.setsockoptInt(listener, SOL_SOCKET, SO_REUSEADDR, 1));
   }
   chooseDualStack(calls, output, listener, options, Boolean(options.v6only));
-  const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: 0 };
+  const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: options.scopeId ?? 0 };
   const bound = calls.bind(listener, requested);
   if (bound.error?.name === 'EADDRINUSE') output.note(ADDRESS_IN_USE);
   expectSuccess(`bind to ${endpointText(requested)}`, bound);
@@ -44,6 +46,6 @@ export function openListener(calls: Recorder, output: TraceOutput, options: List
     expectSuccess('getsockname', named);
     if (named.addr && isInet(named.addr)) local = named.addr;
   }
-  output.note(`listening on ${endpointText(local)}; try: netsys client ${options.address} ${local.port}`);
+  output.note(`listening on ${endpointText(local)}; try: netsys client ${hostText(local)} ${local.port}`);
   return listener;
 }

@@ -11,6 +11,8 @@ import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
 export interface ServerOptions {
   readonly family: number;
   readonly address: string;
+  /** The IPv6 scope id typed after `%` in --host (`fe80::1%eth0`), 0 when none. */
+  readonly scopeId?: number;
   readonly port: number;
   readonly backlog: number;
   readonly reuseaddr: boolean;

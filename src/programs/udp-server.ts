@@ -1,7 +1,7 @@
 // The UDP echo server: socket(SOCK_DGRAM) → bind → for each datagram: recvfrom → sendto back to the
 // address recvfrom reported. No listen, no accept: UDP has no connections, so the datagrams of every
 // sender arrive on this one socket, each with its sender's address.
-import { endpointText, InetSockAddr, isInet } from '../libc/addresses';
+import { endpointText, hostText, InetSockAddr, isInet } from '../libc/addresses';
 import { SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
@@ -12,6 +12,8 @@ import { CallFailed, expectSuccess } from './run';
 export interface UdpServerOptions {
   readonly family: number;
   readonly address: string;
+  /** The IPv6 scope id typed after `%` in --host (`fe80::1%eth0`), 0 when none. */
+  readonly scopeId?: number;
   readonly port: number;
   readonly reuseaddr: boolean;
   readonly v6only: boolean;
@@ -48,7 +50,7 @@ export async function runUdpServer(calls: Recorder, output: TraceOutput, options
     expectSuccess('setsockopt SO_REUSEADDR', calls.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1));
   }
   chooseDualStack(calls, output, fd, options, options.v6only);
-  const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: 0 };
+  const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: options.scopeId ?? 0 };
   expectSuccess(`bind to ${endpointText(requested)}`, calls.bind(fd, requested));
 
   let local: InetSockAddr = requested;
@@ -57,7 +59,7 @@ export async function runUdpServer(calls: Recorder, output: TraceOutput, options
     expectSuccess('getsockname', named);
     if (named.addr && isInet(named.addr)) local = named.addr;
   }
-  output.note(`receiving datagrams on ${endpointText(local)}; try: netsys client -u ${options.address} ${local.port}`);
+  output.note(`receiving datagrams on ${endpointText(local)}; try: netsys client -u ${hostText(local)} ${local.port}`);
   output.note('no listen, no accept: UDP has no connections; every sender\'s datagrams arrive on this one socket');
 
   const buffer = Buffer.alloc(DATAGRAM_BUFFER_SIZE);

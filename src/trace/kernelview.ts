@@ -9,7 +9,7 @@ import type { Arg, SocketState } from './event';
 import { formatSocketState } from './state';
 
 export interface KernelViewOptions {
-  /** -y: name each descriptor by its socket's endpoints. */
+  /** -y or -yy: name each descriptor by its socket (its inode and its endpoints). */
   readonly endpoints?: boolean;
   /** --state: each TCP socket's state after each call. */
   readonly state?: boolean;
@@ -19,12 +19,20 @@ export interface KernelViewOptions {
 export interface Observation {
   readonly args: Arg[];
   readonly retEndpoint?: string;
+  readonly retInode?: number;
   readonly states?: SocketState[];
 }
 
 /** Calls whose return value is a new descriptor, and calls after which a descriptor is gone. */
 const RETURNS_FD: ReadonlySet<string> = new Set(['socket', 'accept']);
 const CLOSES_FD: ReadonlySet<string> = new Set(['close']);
+
+/** An argument with each descriptor in it named by its socket: an fd, or every fd in poll's array. */
+function named(arg: Arg, names: EndpointNames): Arg {
+  if (arg.type === 'fd') return { ...arg, ...names.describe(arg.value) };
+  if (arg.type === 'pollfds') return { ...arg, fds: arg.fds.map((entry) => (entry.fd < 0 ? entry : { ...entry, ...names.describe(entry.fd) })) };
+  return arg;
+}
 
 /** The state of a TCP socket now; null when `fd` is not an open TCP socket. */
 export function socketState(fd: number): SocketState | null {
@@ -50,7 +58,7 @@ export class KernelView {
   /** The arguments of a call still in the kernel, with -y each socket named as it is now. */
   annotate(args: readonly Arg[]): readonly Arg[] {
     const names = this.names;
-    return names ? args.map((arg) => (arg.type === 'fd' ? { ...arg, endpoint: names.describe(arg.value) } : arg)) : args;
+    return names ? args.map((arg) => named(arg, names)) : args;
   }
 
   /** Called once per call, just after it returned, before its event is emitted. */
@@ -58,13 +66,17 @@ export class KernelView {
     const touched = args.flatMap((arg) => (arg.type === 'fd' ? [arg.value] : []));
     const closed = CLOSES_FD.has(name) ? touched : [];
     const returned = RETURNS_FD.has(name) && ret >= 0 ? [ret] : [];
-    const observation: { args: Arg[]; retEndpoint?: string; states?: SocketState[] } = { args };
+    const observation: { -readonly [K in keyof Observation]: Observation[K] } = { args };
 
     if (this.names) {
       const names = this.names;
-      observation.args = args.map((arg) => (arg.type === 'fd' ? { ...arg, endpoint: names.describe(arg.value) } : arg));
+      observation.args = args.map((arg) => named(arg, names));
       for (const fd of returned) names.settle(fd);
-      if (returned.length > 0) observation.retEndpoint = names.describe(ret);
+      if (returned.length > 0) {
+        const { endpoint, inode } = names.describe(ret);
+        observation.retEndpoint = endpoint;
+        observation.retInode = inode;
+      }
       for (const fd of touched) if (!closed.includes(fd)) names.settle(fd);
       for (const fd of closed) names.forget(fd);
     }
