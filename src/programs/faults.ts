@@ -11,6 +11,11 @@ const MEANING: Readonly<Record<string, string>> = {
     'action kills a C program right here; Node.js sets SIGPIPE to SIG_IGN at start-up, so netsys lives ' +
     'and sees EPIPE. A C program passes MSG_NOSIGNAL to send (or ignores SIGPIPE) to do the same',
   ETIMEDOUT: 'the peer stopped answering: the kernel gave up retransmitting',
+  ECONNREFUSED:
+    'nothing listens on that address and port: the kernel there answered the SYN with RST ' +
+    '(a firewall rule can answer the same way)',
+  ENETUNREACH: 'this machine has no route to that network (ip route shows the routes; for a link-local address, the interface after % has none)',
+  EHOSTUNREACH: 'the host could not be reached: no answer to ARP or neighbour discovery, or a router said so (ICMP host unreachable)',
   EINTR: 'a signal handler ran while the call waited, and this call is not restarted after one',
 };
 

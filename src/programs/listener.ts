@@ -4,6 +4,7 @@ import { endpointText, hostText, InetSockAddr, isInet } from '../libc/addresses'
 import { SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
+import { tcpAddressInUseNote, tcpSocketsOnPort } from './address-in-use';
 import { chooseDualStack } from './dualstack';
 import { expectSuccess } from './run';
 
@@ -23,10 +24,6 @@ const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
 const SOL_SOCKET = valueOf(SOCKET_LEVELS, 'SOL_SOCKET');
 const SO_REUSEADDR = valueOf(SOCKET_OPTIONS, 'SO_REUSEADDR');
 
-const ADDRESS_IN_USE =
-  'another socket holds this port: a server listening on it, or a connection closed first from this side ' +
-  'and now in TIME_WAIT (for 60 s on Linux); --reuseaddr lets bind take a port that only TIME_WAIT connections hold';
-
 /** Opens the listening socket and says where it listens; returns its descriptor. */
 export function openListener(calls: Recorder, output: TraceOutput, options: ListenerOptions): number {
   const listener = expectSuccess('socket', calls.socket(options.family, SOCK_STREAM, 0));
@@ -36,7 +33,7 @@ export function openListener(calls: Recorder, output: TraceOutput, options: List
   chooseDualStack(calls, output, listener, options, Boolean(options.v6only));
   const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: options.scopeId ?? 0 };
   const bound = calls.bind(listener, requested);
-  if (bound.error?.name === 'EADDRINUSE') output.note(ADDRESS_IN_USE);
+  if (bound.error?.name === 'EADDRINUSE') output.note(tcpAddressInUseNote(requested, tcpSocketsOnPort(requested.port), options.reuseaddr));
   expectSuccess(`bind to ${endpointText(requested)}`, bound);
   expectSuccess('listen', calls.listen(listener, options.backlog));
 

@@ -6,6 +6,7 @@ import { SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xl
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
 import { DATAGRAM_BUFFER_SIZE, receiveDatagram } from './datagrams';
+import { udpAddressInUseNote } from './address-in-use';
 import { chooseDualStack } from './dualstack';
 import { CallFailed, expectSuccess } from './run';
 
@@ -51,7 +52,9 @@ export async function runUdpServer(calls: Recorder, output: TraceOutput, options
   }
   chooseDualStack(calls, output, fd, options, options.v6only);
   const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: options.scopeId ?? 0 };
-  expectSuccess(`bind to ${endpointText(requested)}`, calls.bind(fd, requested));
+  const bound = calls.bind(fd, requested);
+  if (bound.error?.name === 'EADDRINUSE') output.note(udpAddressInUseNote(requested.port, options.reuseaddr));
+  expectSuccess(`bind to ${endpointText(requested)}`, bound);
 
   let local: InetSockAddr = requested;
   if (options.port === 0) {

@@ -24,6 +24,10 @@ export interface CallReference {
   readonly trace?: string;
   /** Its common errors: the name, and why it happens with this call. */
   readonly errors: ReadonlyArray<readonly [name: string, why: string]>;
+  /**
+   * Calls to read next. Only those `netsys explain` knows are shown (read and write once they join the
+   * reference), so the learner is never sent to a call it cannot explain.
+   */
   readonly related: readonly string[];
   /** The lessons that make this call, the one that teaches it first. */
   readonly lessons: readonly LessonId[];
@@ -63,7 +67,7 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EAI_FAMILY', 'hints.ai_family is not AF_INET, AF_INET6 or AF_UNSPEC'],
       ['EAI_SYSTEM', 'a system call inside it failed; errno says which'],
     ],
-    related: ['socket', 'connect', 'bind', 'freeaddrinfo', 'gai_strerror', 'getnameinfo'],
+    related: ['socket', 'connect', 'bind'],
     lessons: ['tcp-client'],
   },
   socket: {
@@ -183,7 +187,7 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EMFILE', 'this process has all the descriptors its limit allows'],
       ['EINTR', 'a signal handler ran while it waited'],
     ],
-    related: ['accept', 'listen', 'socket', 'fcntl'],
+    related: ['accept', 'listen', 'socket'],
     lessons: [],
   },
   connect: {
@@ -475,7 +479,7 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EFAULT', 'fds points outside the process memory'],
       ['ENOMEM', 'no memory for the kernel\'s tables'],
     ],
-    related: ['accept', 'recv', 'send', 'connect', 'select', 'epoll'],
+    related: ['accept', 'recv', 'send', 'connect'],
     lessons: ['poll'],
   },
 };

@@ -175,7 +175,7 @@ export function renderCall(name: string, call: CallReference, style: Style = PLA
     style.heading('Common errors'),
     ...call.errors.flatMap(([error, why]) => labelled(error, why, ERROR_NAME_WIDTH, style)),
     '',
-    ...wrap(`Related: ${call.related.join(', ')}`),
+    ...wrap(`Related: ${call.related.filter((name) => findCall(name) !== undefined).join(', ')}`),
     ...wrap(lessonLine(call)),
   ];
   return lines.join('\n') + '\n';
