@@ -9,7 +9,7 @@ import { formatJson } from '../../src/trace/json';
 import { formatSocketState, formatStateLine } from '../../src/trace/state';
 import { formatLine } from '../../src/trace/strace';
 
-const yy = { stringLimit: 32, endpoints: true };
+const yy = { stringLimit: 32, decodeFds: 2 as const };
 const plain = { stringLimit: 32 };
 
 function call(name: string, args: Arg[], ret: number, extra: Partial<CallEvent> = {}): CallEvent {
@@ -27,7 +27,33 @@ const socketArgs = (family: number): Arg[] => [
   { name: 'protocol', type: 'enum', table: IP_PROTOCOLS, value: 0 },
 ];
 
-describe('-y: descriptors named as strace -yy names them', () => {
+describe('-y: descriptors named as strace -y names them, by inode', () => {
+  const y = { stringLimit: 32, decodeFds: 1 as const };
+  const named = (value: number, inode: number): Arg => ({ name: 'fd', type: 'fd', value, inode, endpoint: 'TCP:[127.0.0.1:8080]' });
+
+  // Printed by strace 6.1 -y (and -y -xx) for a Python client's calls.
+  it.each<[string, CallEvent, object]>([
+    ['close(3<socket:[24131]>)                = 0', call('close', [named(3, 24131)], 0), y],
+    ['socket(AF_INET6, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 6<socket:[24134]>', call('socket', socketArgs(10), 6, { retEndpoint: 'TCPv6:[24134]', retInode: 24134 }), y],
+    [
+      'close(3<\\x73\\x6f\\x63\\x6b\\x65\\x74\\x3a\\x5b\\x32\\x33\\x34\\x39\\x32\\x5d>) = 0',
+      call('close', [named(3, 23492)], 0),
+      { ...y, hex: 2 },
+    ],
+    ['close(3<TCP:[127.0.0.1:8080]>)          = 0', call('close', [named(3, 23492)], 0), { ...y, decodeFds: 2, hex: 2 }],
+  ])('%s', (line, event, options) => {
+    expect(formatLine(event, options as typeof y)).toBe(line);
+  });
+
+  it('names the descriptors inside poll\'s array, not those of its result, as strace -yy does', () => {
+    const entry = { fd: 17, events: 1, revents: 1, endpoint: 'TCP:[127.0.0.1:41673]', inode: 5 };
+    const event = call('poll', [{ name: 'fds', type: 'pollfds', fds: [entry] }, int('nfds', 1), int('timeout', -1)], 1, { ready: [{ fd: 17, events: 1, revents: 1 }] });
+    expect(formatLine(event, yy)).toBe('poll([{fd=17<TCP:[127.0.0.1:41673]>, events=POLLIN}], 1, -1) = 1 ([{fd=17, revents=POLLIN}])');
+    expect(formatLine(event, y)).toBe('poll([{fd=17<socket:[5]>, events=POLLIN}], 1, -1) = 1 ([{fd=17, revents=POLLIN}])');
+  });
+});
+
+describe('-yy: descriptors named as strace -yy names them', () => {
   it.each<[string, CallEvent]>([
     [
       'socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3<TCP:[74061]>',
