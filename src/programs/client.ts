@@ -103,7 +103,7 @@ async function receiveAll(calls: Recorder, output: TraceOutput, fd: number, stil
       output.note(endOfStreamNote(stillSending()));
       return;
     }
-    await writeOut(Buffer.from(buffer.subarray(0, received.ret)));
+    await writeOut(Buffer.from(buffer.subarray(0, received.ret)), output);
   }
 }
 

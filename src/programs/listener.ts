@@ -43,6 +43,6 @@ export function openListener(calls: Recorder, output: TraceOutput, options: List
     expectSuccess('getsockname', named);
     if (named.addr && isInet(named.addr)) local = named.addr;
   }
-  output.note(`listening on ${endpointText(local)}; try: netsys client ${hostText(local)} ${local.port}`);
+  output.aside(`listening on ${endpointText(local)}; try: netsys client ${hostText(local)} ${local.port}`);
   return listener;
 }

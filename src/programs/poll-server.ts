@@ -43,7 +43,7 @@ class PollServer {
 
   async run(): Promise<void> {
     this.listener = openListener(this.calls, this.output, this.options);
-    this.output.aside('--poll: one poll() waits on the listener and every client; recv and accept only when poll says ready, send with MSG_DONTWAIT');
+    this.output.note('--poll: one poll() waits on the listener and every client; recv and accept only when poll says ready, send with MSG_DONTWAIT');
     while (this.listener !== null || this.clients.size > 0) {
       const polled = await this.calls.poll(this.pollSet(), NO_TIMEOUT);
       if (polled.error?.name === 'EINTR') {

@@ -140,9 +140,11 @@ export class TraceOutput {
     if (this.lastCallShown) this.aside(text);
   }
 
-  /** A note about the run itself, not about a call (a signal, an address open to the network); left out only with -c. */
+  /**
+   * A note about the run itself, not about one call: where a server listens (the one way to learn a
+   * port the kernel chose, so shown with -c too, as strace prints its own messages), a signal.
+   */
   aside(text: string): void {
-    if (this.counter) return;
     this.push(this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`));
   }
 
@@ -157,6 +159,11 @@ export class TraceOutput {
   finish(): Promise<void> {
     if (this.counter) this.summarize(this.counter);
     return this.flush();
+  }
+
+  /** Writes the lines queued so far now, rather than at the end of this turn of the event loop. */
+  writeQueued(): void {
+    this.writePending();
   }
 
   /** Resolves once every line so far has been handed to the operating system. */

@@ -139,6 +139,20 @@ describe('notes go with their lines', () => {
   });
 });
 
+describe('data after the call that read it', () => {
+  it('where the trace and standard output reach one place (2>&1), recv\'s line comes before the bytes it read', async () => {
+    const server = pythonEcho('AF_INET', '127.0.0.1');
+    const port = await portOf(server);
+    const client = new Running('sh', ['-c', 'exec "$@" 2>&1', 'sh', NETSYS, 'client', '--no-color', '-m', 'hi', '127.0.0.1', port]);
+    expect((await finish(client)).code).toBe(0);
+    await finish(server);
+    const lines = client.stdout.toString().split('\n');
+    const read = lines.findIndex((line) => /^recv\(\d+, "hi\\n", 262144, 0\) += 3$/.test(line));
+    expect(read).toBeGreaterThanOrEqual(0);
+    expect(lines.indexOf('hi')).toBe(read + 1);
+  });
+});
+
 describe('a half-close is not a full close', () => {
   it('after the server shuts down its sending side, the client still sends its input, then shuts down its own', async () => {
     const server = python(`
