@@ -65,6 +65,11 @@ export interface SocketState {
   readonly unacked?: number;
   /** This side's FIN is sent and not yet acknowledged (FIN_WAIT1, CLOSING, LAST_ACK). */
   readonly finUnacked?: boolean;
+  /**
+   * For a socket in CLOSE that had a connection: its endpoints (`127.0.0.1:8080`), and its state in
+   * the kernel's tables now (TIME_WAIT: held by no descriptor), absent once it is gone from them.
+   */
+  readonly connection?: { readonly local: string; readonly peer: string; readonly state?: string };
 }
 
 export interface CallEvent {

@@ -63,6 +63,7 @@ function stateJson(state: SocketState): { [key: string]: JsonValue } {
   if (state.unread !== undefined) record.unread = state.unread;
   if (state.unacked !== undefined) record.unacked = state.unacked;
   if (state.finUnacked) record.fin_unacked = true;
+  if (state.connection) record.connection = { ...state.connection };
   record.text = formatSocketState(state);
   return record;
 }
