@@ -152,7 +152,7 @@ function buildProgram(): Command {
       .argument('<port>', 'port to listen on, 0 to let the kernel choose', arg(parsePort))
       .option('--host <address>', 'address to bind (default 127.0.0.1, or ::1 with -6); 0.0.0.0 or :: opens the server to the network')
       .option('--backlog <n>', 'listen() backlog: connections the kernel may queue', arg(parseCount('--backlog', 0, 65535)), 16)
-      .option('--reuseaddr', 'set SO_REUSEADDR before bind (rebind a port whose connections are in TIME_WAIT)')
+      .option('--reuseaddr', 'set SO_REUSEADDR before bind: take a port held by connections in TIME_WAIT, when the server that left them had set it too')
       .option('--once', 'serve one connection (with -u: one datagram), then close the socket and exit')
       .option('--poll', 'serve many clients at once from one process, with poll()')
       .option('-u, --udp', 'UDP: socket(SOCK_DGRAM), bind, then recvfrom and sendto back for each datagram; no listen, no accept')

@@ -233,8 +233,9 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
     blocks:
       'Until all len bytes have been copied into the socket\'s send buffer, which is full when the peer ' +
       'reads more slowly than this side sends; it does not wait for the peer to receive or acknowledge ' +
-      'them. On a nonblocking socket ' +
-      'it takes what fits and returns, or fails with EAGAIN when nothing fits.',
+      'them. It returns fewer than len only when that wait is cut short after some bytes went in: by a ' +
+      'signal, by SO_SNDTIMEO\'s timeout, or by the connection failing (its error comes from the next ' +
+      'call). On a nonblocking socket it takes what fits and returns, or fails with EAGAIN when nothing fits.',
     trace:
       'glibc makes the sendto system call: strace shows sendto(fd, buf, len, flags, NULL, 0). ' +
       'netsys keeps the name the program called.',
