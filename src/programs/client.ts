@@ -84,10 +84,10 @@ async function connectToAny(calls: Recorder, output: TraceOutput, targets: Targe
  * shutdown(SHUT_WR), or close), which says nothing about whether it still reads.
  */
 function endOfStreamNote(stillSending: boolean): string {
-  const meaning = 'recv returned 0: the server will send no more (it shut down its sending side, or closed its socket)';
   return stillSending
-    ? `${meaning}; it may still be reading, so the client goes on sending its input, then shuts down its own side`
-    : `${meaning}, and the client has shut down its own: both directions are done, so the client closes its socket`;
+    ? 'recv returned 0: the server will send no more (it shut down its sending side, or closed its socket); ' +
+        'it may still be reading, so the client goes on sending its input, then shuts down its own side'
+    : 'recv returned 0: the server will send no more, and the client has shut down its side: both are done';
 }
 
 /** recv until the server will send no more (0) or a call fails; each byte goes to standard output. */

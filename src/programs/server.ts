@@ -31,7 +31,7 @@ async function echo(calls: Recorder, output: TraceOutput, fd: number, then: stri
       break;
     }
     if (received.ret === 0) {
-      output.note('recv returned 0: the client will send no more (it shut down its sending side, or closed its socket); every byte it sent is echoed, so the server closes this connection');
+      output.note('recv returned 0: the client sends no more, and all it sent is echoed: the server closes it');
       break;
     }
     const failed = await sendAll(calls, fd, buffer.subarray(0, received.ret), output);

@@ -137,7 +137,7 @@ describe('--state', () => {
     }
     expect(await finish(client)).toEqual({ code: 0, signal: null });
     // After the last FIN the descriptor's socket is CLOSE: the connection's TIME_WAIT has no descriptor.
-    expect(client.stderr).toMatch(/^recv\((\d+), "", 262144, 0\) += 0\n# {3}fd \1: CLOSE$/m);
+    expect(client.stderr).toMatch(/^recv\((\d+), "", 262144, 0\) += 0\n# {3}fd \1: CLOSE, no connection any more: 127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ now in TIME_WAIT, held by no descriptor \(ss -tan\)$/m);
   });
 
   it('adds the states to --json as a field of the call, and never as a call', async () => {
