@@ -60,7 +60,7 @@ function withTraceOptions(command: Command): Command {
     .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', count, 0)
     .option('-c, --summary-only', 'no line per call: at exit, a table of calls, errors and time per system call, as strace -c')
     .addOption(
-      new Option('-e <expr>', 'trace=NAME[,NAME...]: show only these calls (all are still made), as strace -e trace=; trace=!NAME shows all but these')
+      new Option('-e <expr>', 'trace=NAME[,NAME...] or a class such as %network or %desc: show only these calls and their notes (all are still made), as strace -e trace=; trace=!NAME shows all but these')
         .argParser(arg(parseTraceExpression)),
     )
     .option('-r, --relative-timestamps', 'show the time since the previous line started each line, as strace -r')
