@@ -6,6 +6,7 @@ import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
 import { tcpAddressInUseNote, tcpSocketsOnPort } from './address-in-use';
 import { chooseDualStack } from './dualstack';
+import { failureNote } from './faults';
 import { expectSuccess } from './run';
 
 export interface ListenerOptions {
@@ -33,7 +34,11 @@ export function openListener(calls: Recorder, output: TraceOutput, options: List
   chooseDualStack(calls, output, listener, options, Boolean(options.v6only));
   const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: options.scopeId ?? 0 };
   const bound = calls.bind(listener, requested);
-  if (bound.error?.name === 'EADDRINUSE') output.note(tcpAddressInUseNote(requested, tcpSocketsOnPort(requested.port), options.reuseaddr));
+  if (bound.error) {
+    output.note(
+      bound.error.name === 'EADDRINUSE' ? tcpAddressInUseNote(requested, tcpSocketsOnPort(requested.port), options.reuseaddr) : failureNote('bind', bound.error),
+    );
+  }
   expectSuccess(`bind to ${endpointText(requested)}`, bound);
   expectSuccess('listen', calls.listen(listener, options.backlog));
 

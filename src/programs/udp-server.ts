@@ -8,6 +8,7 @@ import type { Recorder } from '../trace/recorder';
 import { DATAGRAM_BUFFER_SIZE, receiveDatagram } from './datagrams';
 import { udpAddressInUseNote } from './address-in-use';
 import { chooseDualStack } from './dualstack';
+import { failureNote } from './faults';
 import { CallFailed, expectSuccess } from './run';
 
 export interface UdpServerOptions {
@@ -53,7 +54,7 @@ export async function runUdpServer(calls: Recorder, output: TraceOutput, options
   chooseDualStack(calls, output, fd, options, options.v6only);
   const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: options.scopeId ?? 0 };
   const bound = calls.bind(fd, requested);
-  if (bound.error?.name === 'EADDRINUSE') output.note(udpAddressInUseNote(requested.port, options.reuseaddr));
+  if (bound.error) output.note(bound.error.name === 'EADDRINUSE' ? udpAddressInUseNote(requested.port, options.reuseaddr) : failureNote('bind', bound.error));
   expectSuccess(`bind to ${endpointText(requested)}`, bound);
 
   let local: InetSockAddr = requested;

@@ -132,6 +132,17 @@ describe('notes go with their lines', () => {
     expect(selected.stderr).not.toMatch(/^# recv returned 0/m);
   });
 
+  it.each([
+    [['server', '--host', '192.0.2.1', '0'], /^bind\(.* = -1 EADDRNOTAVAIL .*\n# bind failed with EADDRNOTAVAIL: no interface of this machine has that address/m],
+    [['server', '-u', '--host', '192.0.2.1', '0'], /^bind\(.* = -1 EADDRNOTAVAIL .*\n# bind failed with EADDRNOTAVAIL: /m],
+    [['client', '-u', '-m', 'hi', 'fe80::1%lo', '9'], /^sendto\(.* = -1 ENETUNREACH .*\n# sendto failed with ENETUNREACH: this machine has no route/m],
+    [['client', '-m', 'hi', 'fe80::1%lo', '9'], /^connect\(.* = -1 ENETUNREACH .*\n# connect failed with ENETUNREACH: /m],
+  ])('a failed call is explained under its line: %j', async (args, note) => {
+    const run = netsys(args);
+    expect((await finish(run)).code).toBe(1);
+    expect(run.stderr).toMatch(note);
+  });
+
   it('a refused connect is explained under its line', async () => {
     const client = netsys(['client', '-m', 'hi', '127.0.0.1', String(await unusedPort())]);
     expect((await finish(client)).code).toBe(1);
