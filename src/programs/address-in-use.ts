@@ -16,14 +16,20 @@ function overlaps(wanted: string, other: string): boolean {
   return wanted === other || WILDCARDS.has(wanted) || WILDCARDS.has(other);
 }
 
-/** `2 in TIME_WAIT, 1 in FIN_WAIT2`: the connections' states, counted. */
+/** How a socket on the port is described: its state, or for CLOSE (bound, neither listening nor connected) what that means. */
+function holding(state: number): string {
+  const name = nameOf(TCP_STATES, state) ?? `state ${state}`;
+  return name === 'CLOSE' ? 'only bound (CLOSE), which older ss versions do not list' : `in ${name}`;
+}
+
+/** `2 in TIME_WAIT, 1 in FIN_WAIT2`: the sockets' states, counted. */
 function stateCounts(sockets: readonly DiagSocket[]): string {
   const counts = new Map<string, number>();
   for (const socket of sockets) {
-    const name = nameOf(TCP_STATES, socket.state) ?? `state ${socket.state}`;
+    const name = holding(socket.state);
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
-  return [...counts].map(([name, count]) => `${count} in ${name}`).join(', ');
+  return [...counts].map(([name, count]) => `${count} ${name}`).join(', ');
 }
 
 /**
@@ -38,12 +44,13 @@ export function tcpAddressInUseNote(requested: InetSockAddr, found: readonly Dia
     return `a socket is listening on port ${port} (${ss} names its process): stop that server or choose another port; SO_REUSEADDR never lets a socket bind where another listens`;
   }
   if (inTheWay.length === 0) {
-    return `no listening socket or connection on port ${port} is in the kernel's tables: a socket bound to it and not listening holds it (the tables list neither those nor their processes)`;
+    return `no socket on port ${port} is in the kernel's tables now: the one that held it has gone since, and bind may succeed if tried again`;
   }
-  const left = `port ${port} is held only by connections (${stateCounts(inTheWay)}; ${ss}), left by a socket that has closed; TIME_WAIT lasts 60 s on Linux`;
+  const timeWait = inTheWay.some((socket) => nameOf(TCP_STATES, socket.state) === 'TIME_WAIT') ? '; TIME_WAIT lasts 60 s on Linux' : '';
+  const left = `no socket listens on port ${port}, but sockets that do not listen hold it (${stateCounts(inTheWay)}; ${ss})${timeWait}`;
   return reuseaddr
-    ? `${left}. This socket set SO_REUSEADDR, but Linux binds over them only when the socket that made them had set it too, and it had not: wait for them to go, or start that server with --reuseaddr as well next time`
-    : `${left}. --reuseaddr would bind over them only if the socket that made them had set SO_REUSEADDR too (a server started with --reuseaddr)`;
+    ? `${left}. This socket set SO_REUSEADDR, but Linux binds over them only when the socket each came from had set it too, and one had not: wait for them to go, or give that one SO_REUSEADDR as well next time (a server started with --reuseaddr)`
+    : `${left}. --reuseaddr would bind over them only if the socket each came from had set SO_REUSEADDR too (a server started with --reuseaddr)`;
 }
 
 /** The note under a UDP bind that failed with EADDRINUSE; UDP has no connections left behind. */

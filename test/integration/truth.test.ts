@@ -213,7 +213,7 @@ time.sleep(0.2); c.close()`);
     const again = netsys(['server', '--reuseaddr', '--once', String(port)]);
     expect((await finish(again)).code).toBe(1);
     expect(again.stderr).toMatch(/^bind\(.* = -1 EADDRINUSE/m);
-    expect(again.stderr).toMatch(/^# port \d+ is held only by connections \(1 in TIME_WAIT; .*This socket set SO_REUSEADDR, but Linux binds over them only when the socket that made them had set it too/m);
+    expect(again.stderr).toMatch(/^# no socket listens on port \d+, but sockets that do not listen hold it \(1 in TIME_WAIT; .*This socket set SO_REUSEADDR, but Linux binds over them only when the socket each came from had set it too/m);
   });
 
   it('with --reuseaddr on both servers, the restart binds at once', async () => {
@@ -222,6 +222,27 @@ time.sleep(0.2); c.close()`);
     await again.waitForStderr(/listening on/);
     again.child.kill('SIGTERM');
     expect((await finish(again)).code).toBe(143);
+  });
+
+  it.each([
+    [false, 1],
+    [true, 143],
+  ])('against a socket only bound (SO_REUSEADDR %s on it): --reuseaddr binds only when both set it', async (itsReuse, code) => {
+    const holder = python(`
+import socket, sys
+s = socket.socket()
+if ${itsReuse ? 'True' : 'False'}: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', 0)); print(s.getsockname()[1], flush=True); sys.stdin.read()`);
+    const port = await portOf(holder);
+    const server = netsys(['server', '--reuseaddr', port]);
+    if (code === 143) {
+      await server.waitForStderr(/listening on/);
+      server.child.kill('SIGTERM');
+    }
+    expect((await finish(server)).code).toBe(code);
+    holder.child.stdin!.end();
+    await finish(holder);
+    if (code === 1) expect(server.stderr).toMatch(/^# no socket listens on port \d+, but sockets that do not listen hold it \(1 only bound \(CLOSE\)/m);
   });
 
   it('against a listening socket, says so, whatever --reuseaddr says', async () => {
