@@ -36,7 +36,7 @@ function argDetails(arg: Arg): { [key: string]: JsonValue } {
         })),
       };
     case 'pollfds':
-      return { fds: arg.fds.map((entry) => ({ fd: entry.fd, events: entry.events })) };
+      return { fds: arg.fds.map((entry) => ({ fd: entry.fd, events: entry.events, ...(entry.endpoint === undefined ? {} : { endpoint: entry.endpoint }) })) };
     case 'output':
       return {};
     case 'fd':

@@ -265,3 +265,17 @@ describe('renderCallList', () => {
     expect(text).toMatch(/^ {2}getaddrinfo +network address and service translation \(a library call\)$/m);
   });
 });
+
+describe('Related: only calls netsys explain knows', () => {
+  it.each(Object.keys(CALLS))('explain %s names no call it cannot explain', (name) => {
+    const related = renderCall(name, CALLS[name]).split('\n').filter((line) => line.startsWith('Related:') || /^\s/.test(line)).join(' ');
+    const named = related.slice(related.indexOf('Related:') + 'Related:'.length).split(/[\s,]+/).filter((word) => /^[a-z_0-9]+$/.test(word));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((call) => !CALL_NAMES.includes(call))).toEqual([]);
+  });
+
+  it('names no call that is not in the reference at all (select, epoll, fcntl were)', () => {
+    const unknown = Object.values(CALLS).flatMap((call) => call.related).filter((name) => !CALL_NAMES.includes(name) && !['read', 'write'].includes(name));
+    expect(unknown).toEqual([]);
+  });
+});
