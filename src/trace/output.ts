@@ -9,7 +9,7 @@ import type { BlockedCall, CallEvent } from './event';
 import { CallCounter, formatSummary } from './count';
 import { formatJson, formatJsonBlocked, formatJsonNote, formatJsonSummary } from './json';
 import { CallSelection, isSelected } from './select';
-import { formatStamps, lineParts, relativeInstant, StampOptions } from './stamps';
+import { formatStamps, lineParts, stampInstant, StampOptions } from './stamps';
 import { formatUnfinished, StraceOptions } from './strace';
 import { Paint, paintFor, wantsColor } from './paint';
 import { formatStateLine } from './state';
@@ -110,7 +110,7 @@ export class TraceOutput {
       this.push(formatJson(event, this.options));
       return;
     }
-    const { head, padding, result, elapsed } = lineParts(event, this.options, this.sinceLastStamp(relativeInstant(event)));
+    const { head, padding, result, elapsed } = lineParts(event, this.options, this.sinceLastStamp(stampInstant(event)));
     const name = event.name;
     const mark = head.slice(0, head.indexOf(name + '('));
     const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);

@@ -47,10 +47,11 @@ export function formatStamps(epochMs: number, sinceMs: number, options: StampOpt
 }
 
 /**
- * The instant -r measures a line from, in ms since the epoch: when the call started, as strace stamps a
- * call on entry; for a call first shown unfinished, when it returned, as strace stamps `<... resumed>`.
+ * The instant a line is stamped with (-t, -r), in ms since the epoch: when the call started, as strace
+ * stamps a call on entry; for a call first shown unfinished (whose unfinished line carried its start),
+ * when it returned, as strace stamps `<... resumed>`.
  */
-export function relativeInstant(event: CallEvent): number {
+export function stampInstant(event: CallEvent): number {
   return event.blocked ? event.startedAt + event.durationMs : event.startedAt;
 }
 
@@ -72,7 +73,7 @@ export interface LineParts {
 
 /** `sinceMs`: for -r, the time since the previous line's stamp, in ms. */
 export function lineParts(event: CallEvent, options: StraceOptions & StampOptions, sinceMs = 0): LineParts {
-  const head = formatStamps(event.startedAt, sinceMs, options) + formatCall(event, options);
+  const head = formatStamps(stampInstant(event), sinceMs, options) + formatCall(event, options);
   return {
     head,
     padding: padToResult(head).slice(head.length),

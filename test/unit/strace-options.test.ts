@@ -95,6 +95,11 @@ describe('-r', () => {
   it('no option, no stamp', () => {
     expect(formatRelative(5, {})).toBe('');
   });
+
+  it('stamps the full line of a call first shown unfinished when it returned, as strace stamps <... resumed>', () => {
+    const held = { ...close(3, { startedAt: localTime(9, 0, 0, 0), durationMs: 300.147 }), blocked: true };
+    expect(formatStampedLine(held, { ...options, timestamps: 2 }, 0.279)).toBe('09:00:00.300147 (+     0.000279) close(3) = 0');
+  });
 });
 
 describe('-x and -xx', () => {
