@@ -103,9 +103,10 @@ function fail(message: string): never {
 }
 
 async function startTracing(flags: TraceFlags) {
-  const [{ Recorder }, { TraceOutput, OutputFileError }] = await Promise.all([
+  const [{ Recorder }, { TraceOutput, OutputFileError }, { nodeErrorText }] = await Promise.all([
     import('./trace/recorder'),
     import('./trace/output'),
+    import('./libc/errno'),
   ]);
   let output;
   try {
@@ -121,6 +122,7 @@ async function startTracing(flags: TraceFlags) {
       selection: flags.e,
       decodeFds: Math.min(flags.y, 2) as 0 | 1 | 2,
       hex: Math.min(flags.x, 2) as 0 | 1 | 2,
+      errorText: nodeErrorText,
     });
   } catch (error) {
     if (error instanceof OutputFileError) fail(error.message);
@@ -242,6 +244,7 @@ function buildProgram(): Command {
         message: flags.message,
         color: flags.color,
         mermaid: Boolean(flags.mermaid),
+        decodeFds: Math.min(flags.y, 2) as 0 | 1 | 2,
         traceArgs: [...(flags.y > 0 ? ['-' + 'y'.repeat(Math.min(flags.y, 2))] : []), ...(flags.state ? ['--state'] : [])],
       });
     });
@@ -269,7 +272,7 @@ function buildProgram(): Command {
   program
     .command('lesson')
     .description('walk through a lesson one system call at a time; with no ID, list the lessons')
-    .argument('[id]', 'the lesson to walk, such as tcp-server')
+    .argument('[id]', 'the lesson to walk (netsys lesson lists them)')
     .option('--no-pause', 'make every call without waiting for a key (also when standard input is not a terminal)')
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour')
@@ -284,7 +287,7 @@ function buildProgram(): Command {
       ]);
       try {
         if (id === undefined) listLessons(flags);
-        else await runLesson(id, { ...flags, ...(await import('./reference/for-lessons')).referenceForLessons() });
+        else await runLesson(id, { ...flags, reference: (await import('./reference/for-lessons')).referenceForLessons });
       } catch (error) {
         if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);
         throw error;

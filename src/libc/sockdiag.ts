@@ -149,7 +149,7 @@ function readDump(netlink: number, visit: (socket: DiagSocket) => boolean): void
 
 /** Dumps the kernel's table of `family`/`protocol` sockets (every state) to `visit`; false when it could not be asked. */
 function dumpInetSockets(family: number, protocol: number, visit: (socket: DiagSocket) => boolean): boolean {
-  const netlink = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG).value;
+  const netlink = libc.socketNow(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG).value;
   if (netlink < 0) return false;
   try {
     const kernel = Buffer.alloc(SOCKADDR_NL_SIZE);
@@ -159,7 +159,7 @@ function dumpInetSockets(family: number, protocol: number, visit: (socket: DiagS
     readDump(netlink, visit);
     return true;
   } finally {
-    libc.close(netlink);
+    libc.closeNow(netlink);
   }
 }
 

@@ -1,12 +1,17 @@
 // `--json`: one object per call, one call per line. Documented in the README.
 import { ADDRESS_FAMILIES, formatEnum } from '../libc/xlat';
-import { isInet } from '../libc/addresses';
+import { InetSockAddr, isInet } from '../libc/addresses';
 import type { CallCount } from './count';
-import type { Arg, BlockedCall, CallEvent, SocketState } from './event';
+import type { Arg, BlockedCall, CallEvent, SocketName, SocketState } from './event';
 import { formatSocketState } from './state';
 import { formatArg, formatLine, formatUnfinished, StraceOptions } from './strace';
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A descriptor's socket, when -y or -yy read it: `endpoint` (strace -yy's name) and `inode` (strace -y's). */
+function socketName(name: SocketName): { [key: string]: JsonValue } {
+  return { ...(name.endpoint === undefined ? {} : { endpoint: name.endpoint }), ...(name.inode === undefined ? {} : { inode: name.inode }) };
+}
 
 function argDetails(arg: Arg): { [key: string]: JsonValue } {
   switch (arg.type) {
@@ -36,11 +41,11 @@ function argDetails(arg: Arg): { [key: string]: JsonValue } {
         })),
       };
     case 'pollfds':
-      return { fds: arg.fds.map((entry) => ({ fd: entry.fd, events: entry.events, ...(entry.endpoint === undefined ? {} : { endpoint: entry.endpoint }) })) };
+      return { fds: arg.fds.map((entry) => ({ fd: entry.fd, events: entry.events, ...socketName(entry) })) };
     case 'output':
       return {};
     case 'fd':
-      return arg.endpoint === undefined ? { value: arg.value } : { value: arg.value, endpoint: arg.endpoint };
+      return { value: arg.value, ...socketName(arg) };
     default:
       return { value: arg.value };
   }
@@ -85,6 +90,7 @@ export function formatJson(event: CallEvent, options: StraceOptions): string {
     text: formatLine(event, options),
   };
   if (event.retEndpoint !== undefined) record.ret_endpoint = event.retEndpoint;
+  if (event.retInode !== undefined) record.ret_inode = event.retInode;
   if (event.states) record.state = event.states.map(stateJson);
   return JSON.stringify(record);
 }
@@ -103,6 +109,11 @@ export function formatJsonBlocked(call: BlockedCall, options: StraceOptions): st
 
 export function formatJsonNote(text: string): string {
   return JSON.stringify({ type: 'note', text });
+}
+
+/** The note a server gives once it listens, with where as fields: `listening: {address, port}`. */
+export function formatJsonListening(text: string, addr: InetSockAddr): string {
+  return JSON.stringify({ type: 'note', text, listening: { family: formatEnum(ADDRESS_FAMILIES, addr.family), address: addr.address, port: addr.port } });
 }
 
 /** -c with --json: the counts as one object, times in seconds. */

@@ -2,12 +2,12 @@
 // Lines are gathered and written once per turn of the event loop; flush() waits until all are out.
 // A note belongs to the call whose line it follows: when that line is not printed (-e trace=, -c),
 // neither is the note, as strace prints nothing of a call it does not show.
-import { nodeErrorText } from '../libc/errno';
 import * as fs from 'node:fs';
+import type { InetSockAddr } from '../libc/addresses';
 import { blockedNote, returnedNote } from './blocking';
 import type { BlockedCall, CallEvent } from './event';
 import { CallCounter, formatSummary } from './count';
-import { formatJson, formatJsonBlocked, formatJsonNote, formatJsonSummary } from './json';
+import { formatJson, formatJsonBlocked, formatJsonListening, formatJsonNote, formatJsonSummary } from './json';
 import { CallSelection, isSelected } from './select';
 import { formatStamps, lineParts, stampInstant, StampOptions } from './stamps';
 import { formatUnfinished, StraceOptions } from './strace';
@@ -26,6 +26,11 @@ export interface OutputOptions extends StraceOptions, StampOptions {
   readonly summary?: boolean;
   /** -e trace=: only these calls are shown (and counted). */
   readonly selection?: CallSelection;
+  /**
+   * Words for a failed write of the trace: `EPIPE (Broken pipe)` (libc's, from libc/errno.ts, given
+   * by the caller so that this renderer never loads the native binding); Node's message if not given.
+   */
+  readonly errorText?: (error: unknown) => string;
 }
 
 /** The trace file could not be opened: a usage error, reported before any call is made. */
@@ -69,19 +74,21 @@ export class TraceOutput {
   /** Set once the stream has failed: later lines have nowhere to go. */
   private writeError: string | null = null;
   private writeErrorHandler: (message: string) => void = () => undefined;
+  private readonly errorText: (error: unknown) => string;
   /** Whether the last call (or unfinished call) was printed: its notes follow it only if it was. */
   private lastCallShown = true;
   /** -r: the stamp of the last line printed, in ms since the epoch; null before the first. */
   private lastStamp: number | null = null;
 
   constructor(private readonly options: OutputOptions) {
+    this.errorText = options.errorText ?? String;
     if (options.file) {
       let fd: number;
       try {
         fd = fs.openSync(options.file, 'w');
       } catch (error) {
         throw new OutputFileError(
-          `cannot write the trace to ${options.file}: ${nodeErrorText(error)}; -o needs a file netsys can create or overwrite`,
+          `cannot write the trace to ${options.file}: ${this.errorText(error)}; -o needs a file netsys can create or overwrite`,
         );
       }
       this.sink = fileSink(fd, (error) => this.failed(error));
@@ -155,6 +162,15 @@ export class TraceOutput {
     return since;
   }
 
+  /**
+   * The note a server gives once it listens on `addr`; with --json, `addr` is in the record as fields.
+   * A note about the run (the one way to learn a port the kernel chose), so shown with -c and -e too.
+   */
+  listening(text: string, addr: InetSockAddr): void {
+    if (this.options.format === 'json') this.push(formatJsonListening(text, addr));
+    else this.aside(text);
+  }
+
   /** Ends the trace, whatever the way out: with -c, the table of calls; then every line is written. */
   finish(): Promise<void> {
     if (this.counter) this.summarize(this.counter);
@@ -185,7 +201,7 @@ export class TraceOutput {
   private failed(error: unknown): void {
     if (this.writeError) return;
     const where = this.options.file ?? 'standard error';
-    this.writeError = `cannot write the trace to ${where}: ${nodeErrorText(error)}`;
+    this.writeError = `cannot write the trace to ${where}: ${this.errorText(error)}`;
     this.writeErrorHandler(this.writeError);
   }
 

@@ -13,7 +13,7 @@ import {
   SOCKET_TYPES,
 } from '../libc/xlat';
 import { interfaceName } from '../libc/interfaces';
-import type { Arg, BlockedCall, CallEvent, PollFd, SocketName } from './event';
+import type { Arg, BlockedCall, CallEvent, CallShape, PollFd, SocketName } from './event';
 import { HexLevel, quoteBytes, quoteString } from './quote';
 
 /** strace's -y level: 0 none, 1 (-y) `3<socket:[74061]>`, 2 (-yy) `3<TCP:[127.0.0.1:8080]>`. */
@@ -134,9 +134,17 @@ export function formatArg(arg: Arg, options: StraceOptions): string {
 }
 
 /** The call with its arguments: `listen(3, 4)`, marked when it is a library call. */
-export function formatCall(event: CallEvent, options: StraceOptions): string {
-  const mark = event.kind === 'libc' ? LIBRARY_CALL_MARK : '';
-  return `${mark}${event.name}(${event.args.map((arg) => formatArg(arg, options)).join(', ')})`;
+export function formatCall(call: CallShape, options: StraceOptions): string {
+  const mark = call.kind === 'libc' ? LIBRARY_CALL_MARK : '';
+  return `${mark}${call.name}(${call.args.map((arg) => formatArg(arg, options)).join(', ')})`;
+}
+
+/**
+ * A call about to be made, as a lesson shows it before the learner makes it: `accept(3, addr, addrlen)`,
+ * each argument the kernel will fill in by its name.
+ */
+export function formatPlanned(call: CallShape, options: StraceOptions): string {
+  return formatCall(call, options);
 }
 
 /**
