@@ -23,10 +23,7 @@ export interface CallReference {
   readonly trace?: string;
   /** Its common errors: the name, and why it happens with this call. */
   readonly errors: ReadonlyArray<readonly [name: string, why: string]>;
-  /**
-   * Calls to read next. Only those `netsys explain` knows are shown (read and write once they join the
-   * reference), so the learner is never sent to a call it cannot explain.
-   */
+  /** Calls to read next: only calls this reference explains (a test holds every entry to it). */
   readonly related: readonly string[];
 }
 

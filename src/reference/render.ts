@@ -176,7 +176,7 @@ export function renderCall(name: string, call: CallReference, style: Style = PLA
     style.heading('Common errors'),
     ...call.errors.flatMap(([error, why]) => labelled(error, why, ERROR_NAME_WIDTH, style)),
     '',
-    ...wrap(`Related: ${call.related.filter((name) => findCall(name) !== undefined).join(', ')}`),
+    ...wrap(`Related: ${call.related.join(', ')}`),
     ...wrap(lessonLine(lessons)),
   ];
   return lines.join('\n') + '\n';
