@@ -28,8 +28,8 @@ async function portOf(server: Running): Promise<string> {
 describe('the trace, against strace', () => {
   const dir = scratchDirPerTest('netsys-truth-');
 
-  it('-yy names the descriptors inside poll\'s array as strace -yy does', async () => {
-    const server = underStrace(dir(), 'poll', ['-yy', '-e', 'trace=poll'], ['server', '--poll', '-yy', '0']);
+  it.each([['-yy'], ['-y']])('%s names the descriptors inside poll\'s array as strace does', async (decode) => {
+    const server = underStrace(dir(), 'poll', [decode, '-e', 'trace=poll'], ['server', '--poll', decode, '0']);
     const port = (await server.waitForStderr(/listening on \S+:(\d+)/))[1];
     const client = python(`
 import socket
@@ -40,7 +40,8 @@ c = socket.create_connection(('127.0.0.1', ${port})); c.sendall(b'x'); c.recv(1)
     expect((await finish(server)).code).toBe(130);
     const polls = traceLines(server.stderr).filter((line) => line.startsWith('poll('));
     expect(polls.length).toBeGreaterThanOrEqual(3);
-    expect(polls[0]).toMatch(/^poll\(\[\{fd=\d+<TCP:\[127\.0\.0\.1:\d+\]>, events=POLLIN\}\], 1, -1\) += 1 \(\[\{fd=\d+, revents=POLLIN\}\]\)$/);
+    const name = decode === '-yy' ? 'TCP:\\[127\\.0\\.0\\.1:\\d+\\]' : 'socket:\\[\\d+\\]';
+    expect(polls[0]).toMatch(new RegExp(`^poll\\(\\[\\{fd=\\d+<${name}>, events=POLLIN\\}\\], 1, -1\\) += 1 \\(\\[\\{fd=\\d+, revents=POLLIN\\}\\]\\)$`));
     const seen = new Set(straceLines(dir(), 'poll'));
     expect(polls.map(foldPadding).filter((line) => !seen.has(line))).toEqual([]);
   });
@@ -65,6 +66,20 @@ c = socket.create_connection(('127.0.0.1', ${port})); c.sendall(b'x'); c.recv(1)
     const seen = new Set(straceLines(dir(), 'x'));
     const asKernel = (line: string) => foldPadding(line).replace(/^send\((.*)\) =/, 'sendto($1, NULL, 0) =').replace(/^recv\((.*)\) =/, 'recvfrom($1, NULL, NULL) =');
     expect(traceLines(client.stderr).filter((line) => /^(send|recv)\(/.test(line)).filter((line) => !seen.has(asKernel(line)))).toEqual([]);
+  });
+
+  it('-xx writes every string in hex, addresses too, as strace -xx does', async () => {
+    const server = pythonEcho('AF_INET', '127.0.0.1');
+    const port = await portOf(server);
+    const client = underStrace(dir(), 'xx', ['-xx', '-e', 'trace=connect,sendto,recvfrom,getsockname'], ['client', '-xx', '-m', 'hi', '127.0.0.1', port]);
+    expect((await finish(client)).code).toBe(0);
+    await finish(server);
+    const lines = traceLines(client.stderr).filter((line) => /^(connect|getsockname|send|recv)\(/.test(line));
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toContain('inet_addr("\\x31\\x32\\x37\\x2e\\x30\\x2e\\x30\\x2e\\x31")');
+    const seen = new Set(straceLines(dir(), 'xx'));
+    const asKernel = (line: string) => foldPadding(line).replace(/^send\((.*)\) =/, 'sendto($1, NULL, 0) =').replace(/^recv\((.*)\) =/, 'recvfrom($1, NULL, NULL) =');
+    expect(lines.filter((line) => !seen.has(asKernel(line)))).toEqual([]);
   });
 
   it('-x leaves text as text; -xx writes every string in hex, addresses too', async () => {
