@@ -63,7 +63,7 @@ export async function runUdpServer(calls: Recorder, output: TraceOutput, options
     expectSuccess('getsockname', named);
     if (named.addr && isInet(named.addr)) local = named.addr;
   }
-  output.aside(`receiving datagrams on ${endpointText(local)}; try: netsys client -u ${hostText(local)} ${local.port}`);
+  output.listening(`receiving datagrams on ${endpointText(local)}; try: netsys client -u ${hostText(local)} ${local.port}`, local);
   output.note('no listen, no accept: UDP has no connections; every sender\'s datagrams arrive on this one socket');
 
   const buffer = Buffer.alloc(DATAGRAM_BUFFER_SIZE);

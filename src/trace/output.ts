@@ -147,12 +147,13 @@ export class TraceOutput {
     if (this.lastCallShown) this.aside(text);
   }
 
-  /**
-   * A note about the run itself, not about one call: where a server listens (the one way to learn a
-   * port the kernel chose, so shown with -c too, as strace prints its own messages), a signal.
-   */
+  /** A note about the run itself, not about one call (a signal, an address open to the network): left out only with -c. */
   aside(text: string): void {
-    this.push(this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`));
+    if (!this.counter) this.push(this.noteLine(text));
+  }
+
+  private noteLine(text: string): string {
+    return this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`);
   }
 
   /** -r: the time from the last line's stamp to `instant` (ms), which becomes the last stamp. */
@@ -164,11 +165,10 @@ export class TraceOutput {
 
   /**
    * The note a server gives once it listens on `addr`; with --json, `addr` is in the record as fields.
-   * A note about the run (the one way to learn a port the kernel chose), so shown with -c and -e too.
+   * The one way to learn a port the kernel chose, so shown whatever -c and -e leave out.
    */
   listening(text: string, addr: InetSockAddr): void {
-    if (this.options.format === 'json') this.push(formatJsonListening(text, addr));
-    else this.aside(text);
+    this.push(this.options.format === 'json' ? formatJsonListening(text, addr) : this.noteLine(text));
   }
 
   /** Ends the trace, whatever the way out: with -c, the table of calls; then every line is written. */
