@@ -158,6 +158,15 @@ describe('notes go with their lines', () => {
     expect(run.stderr).toMatch(note);
   });
 
+  it.each([[[]], [['-u']]])('-c %j: a server says only where it listens, even when a signal stops it', async (udp) => {
+    const server = netsys(['server', '-c', ...udp, '0']);
+    await server.waitForStderr(/^# (listening on|receiving datagrams on) /m);
+    server.child.kill('SIGINT');
+    expect((await finish(server)).code).toBe(130);
+    expect(server.stderr.split('\n').filter((line) => line.startsWith('#'))).toEqual([expect.stringMatching(/^# (listening on|receiving datagrams on) 127\.0\.0\.1:\d+; try: /)]);
+    expect(server.stderr).toMatch(/^% time/m);
+  });
+
   it('a refused connect is explained under its line', async () => {
     const client = netsys(['client', '-m', 'hi', '127.0.0.1', String(await unusedPort())]);
     expect((await finish(client)).code).toBe(1);
