@@ -6,6 +6,7 @@ import { ADDRESS_FAMILIES, IP_PROTOCOLS, SHUTDOWN_MODES } from '../../src/libc/x
 import { formatEndpoint } from '../../src/trace/endpoints';
 import type { Arg, CallEvent, SocketState } from '../../src/trace/event';
 import { formatJson } from '../../src/trace/json';
+import { decodeTraceLine } from '../../src/trace/json-read';
 import { formatSocketState, formatStateLine } from '../../src/trace/state';
 import { formatLine } from '../../src/trace/strace';
 
@@ -145,5 +146,26 @@ describe('--state: the kernel view of a socket, set apart from the call', () => 
       { fd: 18, state: 'LISTEN', accept_queue: 1, backlog: 16, text: 'fd 18: LISTEN, accept queue 1/16' },
       { fd: 19, state: 'ESTABLISHED', unread: 6, unacked: 0, text: 'fd 19: ESTABLISHED, 6 bytes waiting to be read' },
     ]);
+  });
+});
+
+describe('-y and -yy through --json and back (the demo draws its children from it)', () => {
+  it('keeps inode, endpoint, poll\'s names and a CLOSE socket\'s connection, so each line prints as traced', () => {
+    const named = (value: number): Arg => ({ name: 'sockfd', type: 'fd', value, inode: 74061, endpoint: 'TCP:[127.0.0.1:8080]' });
+    const states: SocketState[] = [{ fd: 3, state: 'CLOSE', connection: { local: '127.0.0.1:5', peer: '127.0.0.1:8080', state: 'TIME_WAIT' } }];
+    const events: CallEvent[] = [
+      call('accept', [named(3), addr(v4('127.0.0.1', 5)), len(16)], 4, { retEndpoint: 'TCP:[127.0.0.1:8080->127.0.0.1:5]', retInode: 74062 }),
+      call('poll', [{ name: 'fds', type: 'pollfds', fds: [{ fd: 3, events: 1, revents: 0, inode: 74061, endpoint: 'TCP:[127.0.0.1:8080]' }] }, int('nfds', 1), int('timeout', -1)], 0, { ready: [] }),
+      call('close', [named(3)], 0, { states }),
+    ];
+    for (const decodeFds of [1, 2] as const) {
+      for (const event of events) {
+        const item = decodeTraceLine(formatJson(event, { stringLimit: 32, decodeFds }));
+        expect(item.type).toBe('call');
+        if (item.type !== 'call') continue;
+        expect(formatLine(item.event, { stringLimit: 32, decodeFds })).toBe(formatLine(event, { stringLimit: 32, decodeFds }));
+        expect(item.event.states).toEqual(event.states);
+      }
+    }
   });
 });
