@@ -73,7 +73,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
     ...(options.reference?.(lessons) ?? NO_REFERENCE),
     answers,
   });
-  const notes = { note: (text: string) => view.note(null, text), finish: async () => undefined };
+  const notes = { aside: (text: string) => view.note(null, text), finish: async () => undefined };
   return runProgram(runner, notes, async () => {
     const ending = await runner.walk();
     keys?.close();

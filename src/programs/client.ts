@@ -43,7 +43,7 @@ export async function resolveTargets(
   socktype = SOCK_STREAM,
 ): Promise<Target[]> {
   const literal = parseInetAddress(host);
-  if (literal) return [{ family: literal.family, protocol: 0, addr: { ...literal, port, flowinfo: 0, scopeId: 0 } }];
+  if (literal) return [{ family: literal.family, protocol: 0, addr: { ...literal, port, flowinfo: 0 } }];
   const resolved = await calls.call('getaddrinfo', {
     node: host,
     service: String(port),
@@ -71,14 +71,26 @@ async function connectToAny(calls: Recorder, output: TraceOutput, targets: Targe
     const connected = await calls.call('connect', { sockfd: created.ret, addr: target.addr });
     if (!connected.error) return { fd: created.ret, target };
     failure = connected;
+    const next = target !== targets[targets.length - 1] ? '; netsys closes this socket and tries the next address' : '';
+    if (connected.error) output.note(`${failureNote('connect', connected.error)}${next}`);
     calls.call('close', { fd: created.ret });
-    if (target !== targets[targets.length - 1]) output.note(`connect to ${endpointText(target.addr)} failed; trying the next address`);
   }
   throw new CallFailed(`cannot connect to ${targets.map((t) => endpointText(t.addr)).join(' or ')}`, failure ?? { ret: -1, error: null });
 }
 
-/** recv until the server closes its side (0) or a call fails; each byte goes to standard output. */
-async function receiveAll(calls: Recorder, output: TraceOutput, fd: number): Promise<void> {
+/**
+ * What recv returning 0 means, and what the client does next: the peer will send no more (it called
+ * shutdown(SHUT_WR), or close), which says nothing about whether it still reads.
+ */
+function endOfStreamNote(stillSending: boolean): string {
+  return stillSending
+    ? 'recv returned 0: the server will send no more (it shut down its sending side, or closed its socket); ' +
+        'it may still be reading, so the client goes on sending its input, then shuts down its own side'
+    : 'recv returned 0: the server will send no more, and the client has shut down its side: both are done';
+}
+
+/** recv until the server will send no more (0) or a call fails; each byte goes to standard output. */
+async function receiveAll(calls: Recorder, output: TraceOutput, fd: number, stillSending: () => boolean): Promise<void> {
   const buffer = Buffer.alloc(RECEIVE_BUFFER_SIZE);
   for (;;) {
     const received = await calls.call('recv', { sockfd: fd, buf: buffer, flags: 0 });
@@ -86,22 +98,18 @@ async function receiveAll(calls: Recorder, output: TraceOutput, fd: number): Pro
       output.note(`${failureNote('recv', received.error)}; the conversation is over`);
       throw new CallFailed('recv', received);
     }
-    if (received.ret === 0) return;
-    await writeOut(Buffer.from(buffer.subarray(0, received.ret)));
+    if (received.ret === 0) {
+      output.note(endOfStreamNote(stillSending()));
+      return;
+    }
+    await writeOut(Buffer.from(buffer.subarray(0, received.ret)), output);
   }
 }
 
 /** Sends the message, or standard input chunk by chunk as it arrives, then shutdown(SHUT_WR). */
-async function sendInput(
-  calls: Recorder,
-  output: TraceOutput,
-  fd: number,
-  input: Readable | string,
-  serverDone: () => boolean,
-): Promise<void> {
+async function sendInput(calls: Recorder, output: TraceOutput, fd: number, input: Readable | string): Promise<void> {
   const chunks: AsyncIterable<Buffer> | Buffer[] = typeof input === 'string' ? [Buffer.from(`${input}\n`)] : input;
   for await (const chunk of chunks) {
-    if (serverDone()) return;
     const failed = await sendAll(calls, fd, chunk, output);
     if (failed) {
       if (failed.error) output.note(`${failureNote('send', failed.error)}; the conversation is over`);
@@ -111,36 +119,24 @@ async function sendInput(
   expectSuccess('shutdown', calls.call('shutdown', { sockfd: fd, how: SHUT_WR }));
 }
 
-/** Reading a destroyed stream ends with ERR_STREAM_PREMATURE_CLOSE: expected once the client stops reading it. */
-function endedByDestroy(error: unknown): void {
-  if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-}
-
 /** -m: the message, then the reply, in turn, as a simple C client does; the trace reads in that order. */
 async function converseOnce(calls: Recorder, output: TraceOutput, fd: number, message: string): Promise<void> {
-  await sendInput(calls, output, fd, message, () => false);
-  await receiveAll(calls, output, fd);
+  await sendInput(calls, output, fd, message);
+  await receiveAll(calls, output, fd, () => false);
 }
 
 /**
  * Standard input goes out as it comes while the reply comes back: receiving runs alongside sending,
- * or a large input would fill both directions' buffers and each side would wait on the other.
+ * or a large input would fill both directions' buffers and each side would wait on the other. Each
+ * direction ends on its own (the input's end, shutdown(SHUT_WR); recv returning 0), as nc -N does:
+ * a server that shuts down its sending side may still read.
  */
 async function converseFromInput(calls: Recorder, output: TraceOutput, fd: number, input: Readable): Promise<void> {
-  let serverDone = false;
-  const receiving = receiveAll(calls, output, fd).then(() => {
-    serverDone = true;
+  let sending = true;
+  const sent = sendInput(calls, output, fd, input).then(() => {
+    sending = false;
   });
-  const sending = sendInput(calls, output, fd, input, () => serverDone);
-  await Promise.race([sending, receiving]);
-  if (serverDone) {
-    output.note('recv returned 0: the server closed the connection; the rest of the input is not sent');
-    input.destroy();
-    await sending.catch(endedByDestroy); // a send already in the kernel returns before the socket is closed
-  } else {
-    await sending;
-  }
-  await receiving;
+  await Promise.all([sent, receiveAll(calls, output, fd, () => sending)]);
 }
 
 export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions): Promise<void> {

@@ -9,9 +9,9 @@ export interface Releasable {
   releaseAll(): Promise<void>;
 }
 
-/** What the way out needs of the output: a note, and the end of the trace, all written (TraceOutput). */
+/** What the way out needs of the output: a note about the run, and the end of the trace, all written (TraceOutput). */
 export interface Notes {
-  note(text: string): void;
+  aside(text: string): void;
   finish(): Promise<void>;
   /** Calls `handler` once if the trace cannot be written (a full disk, a closed pipe). */
   onWriteError?(handler: (message: string) => void): void;
@@ -68,7 +68,7 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
     process.on(signal, () => {
       if (leaving) process.exit(code); // a second signal while closing: leave at once
-      output.note(`${signal}: closing every socket netsys opened`);
+      output.aside(`${signal}: closing every socket netsys opened`);
       void leave(code);
     });
   }

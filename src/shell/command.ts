@@ -18,6 +18,7 @@ import { explainErrno } from '../reference/lookup';
 import { socketState } from '../trace/kernelview';
 import { WIDE } from '../trace/lanes';
 import { OutputFileError, TraceOutput } from '../trace/output';
+import type { DecodeFdsLevel } from '../trace/strace';
 import { wantsColor } from '../trace/paint';
 import type { TimestampLevel } from '../trace/stamps';
 import { formatSocketState } from '../trace/state';
@@ -34,8 +35,8 @@ export interface ShellOptions {
   readonly color: boolean;
   /** Each TCP socket's state after each call; on unless --no-state. */
   readonly state: boolean;
-  /** -y */
-  readonly endpoints: boolean;
+  /** -y, -yy: each descriptor named by its socket's inode, or by its endpoints, as strace names them. */
+  readonly decodeFds: DecodeFdsLevel;
   /** -T */
   readonly durations: boolean;
   /** -t, -tt, -ttt */
@@ -263,7 +264,7 @@ function traceFileFor(options: ShellOptions): TraceOutput | null {
       stringLimit: options.stringLimit,
       timestamps: options.timestamps,
       durations: options.durations,
-      endpoints: options.endpoints,
+      decodeFds: options.decodeFds,
     });
   } catch (error) {
     if (error instanceof OutputFileError) throw new ShellUsageError(error.message);
@@ -287,7 +288,7 @@ export async function runShell(options: ShellOptions): Promise<never> {
     {
       stringLimit: options.stringLimit,
       state: options.state,
-      endpoints: options.endpoints,
+      decodeFds: options.decodeFds,
       explainErrno,
       waitForHeldMs: interactive ? 0 : SCRIPT_WAITS_FOR_HELD_MS,
     },
@@ -295,7 +296,7 @@ export async function runShell(options: ShellOptions): Promise<never> {
   );
   const shell = new Shell(session, output, screen, color);
   const notes = {
-    note: (text: string) => {
+    aside: (text: string) => {
       screen.leave();
       output.note(null, text);
     },

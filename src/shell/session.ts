@@ -9,6 +9,7 @@ import type { ResultKind } from '../lessons/signatures';
 import { endpointText } from '../libc/addresses';
 import type { BlockedCall, CallEvent } from '../trace/event';
 import { KernelView } from '../trace/kernelview';
+import type { DecodeFdsLevel } from '../trace/strace';
 import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../trace/recorder';
 
 /** Where a session's calls and words go (the shell's screen, or a trace file). */
@@ -26,8 +27,8 @@ export interface SessionOptions {
   readonly stringLimit: number;
   /** Each TCP socket's state after each call (--state). */
   readonly state: boolean;
-  /** -y: descriptors named by their endpoints. */
-  readonly endpoints: boolean;
+  /** -y, -yy: descriptors named by their socket's inode, or by its endpoints. */
+  readonly decodeFds: DecodeFdsLevel;
   /** A sentence on what usually causes an errno. */
   readonly explainErrno: (name: string) => string | undefined;
   /**
@@ -103,7 +104,7 @@ export class ShellSession {
     private readonly options: SessionOptions,
     private readonly output: SessionOutput,
   ) {
-    const kernel = new KernelView({ state: options.state, endpoints: options.endpoints });
+    const kernel = new KernelView({ state: options.state, endpoints: options.decodeFds > 0 });
     const recorder = (side: Side) =>
       new Recorder(
         (event) => output.trace(this.speaking ?? side, event, (fd) => this.ownerOf(fd) ?? side),

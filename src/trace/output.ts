@@ -1,5 +1,7 @@
 // Where trace lines go: standard error or a file, as strace text (coloured on a terminal) or JSON.
 // Lines are gathered and written once per turn of the event loop; flush() waits until all are out.
+// A note belongs to the call whose line it follows: when that line is not printed (-e trace=, -c),
+// neither is the note, as strace prints nothing of a call it does not show.
 import * as fs from 'node:fs';
 import type { InetSockAddr } from '../libc/addresses';
 import { blockedNote, returnedNote } from './blocking';
@@ -7,7 +9,7 @@ import type { BlockedCall, CallEvent } from './event';
 import { CallCounter, formatSummary } from './count';
 import { formatJson, formatJsonBlocked, formatJsonListening, formatJsonNote, formatJsonSummary } from './json';
 import { CallSelection, isSelected } from './select';
-import { lineParts, StampOptions } from './stamps';
+import { formatStamps, lineParts, stampInstant, StampOptions } from './stamps';
 import { formatUnfinished, StraceOptions } from './strace';
 import { Paint, paintFor, wantsColor } from './paint';
 import { formatStateLine } from './state';
@@ -75,6 +77,10 @@ export class TraceOutput {
   private writeError: string | null = null;
   private writeErrorHandler: (message: string) => void = () => undefined;
   private readonly errorText: (error: unknown) => string;
+  /** Whether the last call (or unfinished call) was printed: its notes follow it only if it was. */
+  private lastCallShown = true;
+  /** -r: the stamp of the last line printed, in ms since the epoch; null before the first. */
+  private lastStamp: number | null = null;
 
   constructor(private readonly options: OutputOptions) {
     this.errorText = options.errorText ?? String;
@@ -106,7 +112,9 @@ export class TraceOutput {
   }
 
   call(event: CallEvent): void {
-    if (!isSelected(event, this.options.selection)) return;
+    const selected = isSelected(event, this.options.selection);
+    this.lastCallShown = selected && !this.counter;
+    if (!selected) return;
     if (this.counter) {
       this.counter.add(event);
       return;
@@ -115,7 +123,7 @@ export class TraceOutput {
       this.push(formatJson(event, this.options));
       return;
     }
-    const { head, padding, result, elapsed } = lineParts(event, this.options);
+    const { head, padding, result, elapsed } = lineParts(event, this.options, this.sinceLastStamp(stampInstant(event)));
     const name = event.name;
     const mark = head.slice(0, head.indexOf(name + '('));
     const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);
@@ -126,30 +134,58 @@ export class TraceOutput {
 
   /** A call the kernel is holding: strace's unfinished line, and why it waits (not with -c). */
   blocked(call: BlockedCall): void {
-    if (this.counter || !isSelected(call, this.options.selection)) return;
+    this.lastCallShown = !this.counter && isSelected(call, this.options.selection);
+    if (!this.lastCallShown) return;
     if (this.options.format === 'json') {
       this.push(formatJsonBlocked(call, this.options));
       return;
     }
-    this.push(this.paint.yellow(formatUnfinished(call, this.options)));
+    const stamps = formatStamps(call.startedAt, this.sinceLastStamp(call.startedAt), this.options);
+    this.push(this.paint.dim(stamps) + this.paint.yellow(formatUnfinished(call, this.options)));
     this.note(blockedNote(call.name));
   }
 
-  /** A line for the person reading, set apart from the trace: `# listening on 127.0.0.1:8080`. */
+  /**
+   * A line for the person reading about the call just printed, set apart from the trace:
+   * `# listening on 127.0.0.1:8080`. Left out with that call's line (-e trace=) and with -c.
+   */
   note(text: string): void {
-    this.push(this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`));
+    if (this.lastCallShown) this.aside(text);
   }
 
-  /** The note a server gives once it listens on `addr`; with --json, `addr` is in the record as fields. */
+  /** A note about the run itself, not about one call (a signal, an address open to the network): left out only with -c. */
+  aside(text: string): void {
+    if (!this.counter) this.push(this.noteLine(text));
+  }
+
+  private noteLine(text: string): string {
+    return this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`);
+  }
+
+  /** -r: the time from the last line's stamp to `instant` (ms), which becomes the last stamp. */
+  private sinceLastStamp(instant: number): number {
+    const since = this.lastStamp === null ? 0 : instant - this.lastStamp;
+    this.lastStamp = instant;
+    return since;
+  }
+
+  /**
+   * The note a server gives once it listens on `addr`; with --json, `addr` is in the record as fields.
+   * The one way to learn a port the kernel chose, so shown whatever -c and -e leave out.
+   */
   listening(text: string, addr: InetSockAddr): void {
-    if (this.options.format === 'json') this.push(formatJsonListening(text, addr));
-    else this.note(text);
+    this.push(this.options.format === 'json' ? formatJsonListening(text, addr) : this.noteLine(text));
   }
 
   /** Ends the trace, whatever the way out: with -c, the table of calls; then every line is written. */
   finish(): Promise<void> {
     if (this.counter) this.summarize(this.counter);
     return this.flush();
+  }
+
+  /** Writes the lines queued so far now, rather than at the end of this turn of the event loop. */
+  writeQueued(): void {
+    this.writePending();
   }
 
   /** Resolves once every line so far has been handed to the operating system. */
@@ -165,10 +201,6 @@ export class TraceOutput {
       this.push(formatJsonSummary(rows));
     } else {
       for (const line of formatSummary(rows)) this.push(line);
-    }
-    if (rows.length > 0) this.note('-c: seconds are wall-clock time in each call, as strace -c -w counts them (strace -c alone counts CPU time)');
-    if (counter.libraryCallCount > 0) {
-      this.note('getaddrinfo is a library call, not a system call: it is not in the table');
     }
   }
 
