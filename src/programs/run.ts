@@ -42,6 +42,12 @@ function stdoutWritten(): Promise<void> {
   });
 }
 
+/** A bug in netsys, as one line (the stack only with NETSYS_DEBUG set): the way out still closes every socket. */
+export function internalErrorLine(error: unknown): string {
+  const detail = error instanceof Error ? (process.env.NETSYS_DEBUG ? error.stack ?? error.message : error.message) : String(error);
+  return `internal error: ${detail.replace(/\n/g, ' | ')}`;
+}
+
 export async function runProgram(calls: Releasable, output: Notes, body: () => Promise<void>): Promise<never> {
   let leaving: Promise<never> | null = null;
   const leave = (code: number, message?: string): Promise<never> => {
@@ -56,7 +62,7 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
 
   output.onWriteError?.((message) => void leave(1, message));
   // A bug must not leave a thread-pool thread blocked in the kernel: Node.js would wait for it at exit.
-  process.on('uncaughtException', (error) => void leave(70, `internal error: ${error.stack ?? String(error)}`));
+  process.on('uncaughtException', (error) => void leave(70, internalErrorLine(error)));
 
   for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
     process.on(signal, () => {
@@ -71,7 +77,7 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   } catch (error) {
     if (error instanceof Interrupted) return new Promise<never>(() => undefined); // the signal handler leaves
     if (error instanceof ProgramFailed) return leave(1, error.message);
-    throw error;
+    return leave(70, internalErrorLine(error));
   }
   return leave(0);
 }

@@ -97,6 +97,11 @@ export class Recorder {
     return [...this.open];
   }
 
+  /** The calls the kernel is still holding on `sockfd`; each settles when its call returns. */
+  heldOn(sockfd: number): Promise<unknown>[] {
+    return [...this.held].filter(([, fds]) => fds.includes(sockfd)).map(([call]) => call);
+  }
+
   socket(domain: number, type: number, protocol: number): Outcome {
     this.refuseIfStopping();
     const { raw, timing } = timed(() => libc.socket(domain, type, protocol));
