@@ -313,7 +313,23 @@ async function reference(text: () => Promise<string> | string): Promise<string> 
   }
 }
 
+/**
+ * Ways a process can be disturbed from outside that must not end netsys or open a door into it.
+ * A SIGUSR1 listener keeps Node's inspector from opening on 127.0.0.1:9229, where any local user
+ * could attach. Standard output closed early (`| head -1`) ends a command with one line, exit 1;
+ * a running program (programs/stdout.ts) ends through its way out instead, closing its sockets.
+ */
+function guardProcess(): void {
+  process.on('SIGUSR1', () => undefined);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (process.stdout.listenerCount('error') > 1) return; // the running program's way out handles it
+    process.stderr.write(`netsys: cannot write to standard output: ${error.code ?? error.message}; whoever read it has gone\n`);
+    process.exit(1);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  guardProcess();
   if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys errno or netsys explain (netsys --help)');
   const program = buildProgram();
   try {

@@ -1,8 +1,11 @@
 // Runs a program to its end: exit 0 when the pattern completed, 1 when a system call failed and it
-// could not go on, 130 or 143 when interrupted by SIGINT or SIGTERM. Whatever the way out, calls the
-// kernel is holding are woken, every descriptor netsys opened is closed (each call traced), and all
-// output is written before the process exits.
+// could not go on, 128 + the signal when ended by SIGHUP, SIGINT, SIGQUIT or SIGTERM. Whatever the
+// way out, calls the kernel is holding are woken, every descriptor netsys opened is closed (each call
+// traced), and all output is written before the process exits (waiting a bounded time for a reader).
+import * as fs from 'node:fs';
+import { exitNow } from '../libc/exit';
 import { Interrupted, Outcome } from '../trace/recorder';
+import { onStdoutGone } from './stdout';
 
 /** What the way out needs of the calls: wake what the kernel holds, close what is open (Recorder). */
 export interface Releasable {
@@ -33,13 +36,39 @@ export function expectSuccess(what: string, outcome: Outcome): number {
   return outcome.ret;
 }
 
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+/** The signals that end a program, and the conventional status for each: 128 + the signal's number. */
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 } as const;
+
+/** How long the way out waits for the kernel to return the calls it woke (milliseconds); it takes microseconds. */
+const RELEASE_LIMIT_MS = 5000;
+/** How long the way out waits for output nobody reads (a full pipe, a paused `less`) to drain. */
+const FLUSH_LIMIT_MS = 2000;
 
 function stdoutWritten(): Promise<void> {
   return new Promise((resolve) => {
-    if (process.stdout.destroyed) resolve();
+    if (process.stdout.destroyed || !process.stdout.writable) resolve();
     else process.stdout.write('', () => resolve());
   });
+}
+
+/** Resolves when `work` does or after `ms`, whichever comes first; never rejects. */
+function atMost(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    work.then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
+  });
+}
+
+/** The last line, written at once (standard error may be a pipe nobody reads: never wait for it). */
+function lastLine(message: string): void {
+  try {
+    fs.writeSync(2, `netsys: ${message}\n`);
+  } catch {
+    // standard error is gone too: the exit status still tells
+  }
 }
 
 /** A bug in netsys, as one line (the stack only with NETSYS_DEBUG set): the way out still closes every socket. */
@@ -48,25 +77,33 @@ export function internalErrorLine(error: unknown): string {
   return `internal error: ${detail.replace(/\n/g, ' | ')}`;
 }
 
+/** What Node's own exit would do for a lesson's key prompt, which _exit skips: the terminal back to cooked mode. */
+function restoreTerminal(): void {
+  if (process.stdin.isTTY) process.stdin.setRawMode(false);
+}
+
 export async function runProgram(calls: Releasable, output: Notes, body: () => Promise<void>): Promise<never> {
   let leaving: Promise<never> | null = null;
   const leave = (code: number, message?: string): Promise<never> => {
     leaving ??= (async () => {
-      await calls.releaseAll();
-      await Promise.all([output.finish(), stdoutWritten()]);
-      if (message) process.stderr.write(`netsys: ${message}\n`);
-      process.exit(code);
+      await atMost(calls.releaseAll(), RELEASE_LIMIT_MS);
+      await atMost(Promise.all([output.finish(), stdoutWritten()]), FLUSH_LIMIT_MS);
+      if (message) lastLine(message);
+      restoreTerminal();
+      exitNow(code);
     })();
     return leaving;
   };
 
   output.onWriteError?.((message) => void leave(1, message));
-  // A bug must not leave a thread-pool thread blocked in the kernel: Node.js would wait for it at exit.
+  onStdoutGone((message) => void leave(1, message));
+  // A bug must not leave a thread-pool thread blocked in the kernel: the way out wakes it.
   process.on('uncaughtException', (error) => void leave(70, internalErrorLine(error)));
 
   for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
     process.on(signal, () => {
-      if (leaving) process.exit(code); // a second signal while closing: leave at once
+      // A second signal while closing: the closing takes milliseconds, and is shown; let it finish.
+      if (leaving) return;
       output.note(`${signal}: closing every socket netsys opened`);
       void leave(code);
     });

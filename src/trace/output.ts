@@ -58,6 +58,15 @@ function stderrSink(failed: (error: unknown) => void): Sink {
   };
 }
 
+/**
+ * Opening a FIFO for writing waits, deaf to Ctrl-C, until some process opens it to read. Probed
+ * without blocking first: no reader fails at once with ENXIO, which the caller reports.
+ */
+function refuseFifoWithoutReader(file: string): void {
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFIFO()) return;
+  fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+}
+
 export class TraceOutput {
   private readonly sink: Sink;
   private readonly paint: Paint;
@@ -72,6 +81,7 @@ export class TraceOutput {
     if (options.file) {
       let fd: number;
       try {
+        refuseFifoWithoutReader(options.file);
         fd = fs.openSync(options.file, 'w');
       } catch (error) {
         throw new OutputFileError(

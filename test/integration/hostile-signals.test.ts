@@ -1,0 +1,76 @@
+// Signals that end a program are all treated as SIGINT is: every held call woken with a visible
+// shutdown(SHUT_RDWR), every socket closed visibly, exit 128 + the signal. A second signal lets the
+// closing finish; SIGUSR1 opens no inspector.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { finish, netsys, python, scratchDirPerTest, sleep, startServer } from './helpers';
+
+const SIGNALS: ReadonlyArray<[NodeJS.Signals, number]> = [
+  ['SIGHUP', 129],
+  ['SIGQUIT', 131],
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+];
+
+describe('a signal that ends a program', () => {
+  it.each(SIGNALS)('%s during accept: shutdown, close shown, exit %i', async (signal, code) => {
+    const { server } = await startServer();
+    await server.waitForStderr(/# blocked in accept/);
+    server.child.kill(signal);
+    expect(await finish(server, 5000)).toEqual({ code, signal: null });
+    const fd = server.stderr.match(/^socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
+    expect(server.stderr).toContain(`# ${signal}: closing every socket netsys opened`);
+    expect(server.stderr).toMatch(new RegExp(`^shutdown\\(${fd}, SHUT_RDWR\\) += 0$[\\s\\S]*^close\\(${fd}\\) += 0$`, 'm'));
+  });
+
+  it.each(SIGNALS.slice(0, 2))('%s while the client waits in recv: shutdown, close shown, exit %i', async (signal, code) => {
+    const silent = python('import socket, sys, time\ns = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)\nprint(s.getsockname()[1], file=sys.stderr, flush=True)\nc, _ = s.accept()\ntime.sleep(30)\n');
+    const port = (await silent.waitForStderr(/^(\d+)$/m))[1];
+    const client = netsys(['client', '127.0.0.1', port]);
+    await client.waitForStderr(/# blocked in recv/);
+    client.child.kill(signal);
+    expect(await finish(client, 5000)).toEqual({ code, signal: null });
+    const fd = client.stderr.match(/^socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
+    expect(client.stderr).toMatch(new RegExp(`^shutdown\\(${fd}, SHUT_RDWR\\) += 0$[\\s\\S]*^close\\(${fd}\\) += 0$`, 'm'));
+    silent.child.kill('SIGKILL');
+    await finish(silent);
+  });
+
+  describe('inside a lesson with sockets open', () => {
+    const dir = scratchDirPerTest('netsys-signal-lesson-');
+    it.each(SIGNALS.slice(0, 2))('%s: every socket closed, exit %i', async (signal, code) => {
+      fs.writeFileSync(
+        path.join(dir(), 'held.lesson'),
+        'id: held\ntitle: H\nsummary: S\norder: 1\nstep server: l = socket(AF_INET, SOCK_STREAM)\nstep server: bind(l, 127.0.0.1:0)\nstep server: listen(l, 1)\nstep server: u = socket(AF_INET, SOCK_DGRAM)\nstep server: c = accept(l)\n',
+      );
+      const run = netsys(['lesson', 'held', '--no-pause', '--no-color', '--lessons-dir', dir()], undefined, { XDG_STATE_HOME: dir(), COLUMNS: '200' });
+      await run.waitForStdout(/# blocked in accept/);
+      run.child.kill(signal);
+      expect(await finish(run, 5000)).toEqual({ code, signal: null });
+      const output = run.stdout.toString();
+      for (const [, fd] of output.matchAll(/^socket\(.*\) += (\d+)$/gm)) expect(output).toMatch(new RegExp(`^close\\(${fd}\\) += 0$`, 'm'));
+    });
+  });
+
+  it('a second SIGINT while closing lets the closing finish, and it is shown', async () => {
+    const { server } = await startServer();
+    await server.waitForStderr(/# blocked in accept/);
+    server.child.kill('SIGINT');
+    server.child.kill('SIGINT');
+    server.child.kill('SIGINT');
+    expect(await finish(server, 5000)).toEqual({ code: 130, signal: null });
+    const fd = server.stderr.match(/^socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
+    expect(server.stderr).toMatch(new RegExp(`^close\\(${fd}\\) += 0$`, 'm'));
+  });
+
+  it('SIGUSR1 opens no inspector and does not end netsys', async () => {
+    const { server } = await startServer();
+    server.child.kill('SIGUSR1');
+    await sleep(500);
+    expect(server.child.exitCode).toBeNull();
+    expect(server.stderr).not.toMatch(/Debugger listening/);
+    server.child.kill('SIGINT');
+    expect((await finish(server, 5000)).code).toBe(130);
+    expect(server.stderr).not.toMatch(/Debugger listening|inspector/i);
+  });
+});
