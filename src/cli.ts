@@ -1,9 +1,11 @@
 // The command line: commander, and nothing else. Programs are loaded only when a command runs,
 // so `netsys --help` starts without touching libc.
+import { fstatSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseCount, parseHost, parseOutputFile, parsePort, parseTimeout, parseTraceExpression, UsageError } from './args';
 import { AF_INET6 } from './libc/addresses';
 import type { CallSelection } from './trace/select';
+import { escapeControls, visible } from './visible';
 
 const USAGE_EXIT = 2;
 
@@ -76,17 +78,26 @@ interface ClientFlags {
   timeout: number;
 }
 
+/** `netsys client ... < /tmp`: reading it would fail with EISDIR, which a stream reports as an empty input. */
+function standardInputIsDirectory(): boolean {
+  try {
+    return fstatSync(0).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * With -6 among the options, commander reads `-1` as an option rather than a number (its rule for
  * digit options); the only number that stands alone on netsys's command line is a port.
  */
 function negativePort(text: string): string | null {
   const option = /^(?:error: )?unknown option '(-\d+)'/.exec(text);
-  return option ? `port must be a number from 0 to 65535, not "${option[1]}"` : null;
+  return option ? `port must be a number from 0 to 65535, not "${visible(option[1])}"` : null;
 }
 
 function fail(message: string): never {
-  process.stderr.write(`netsys: ${message}\n`);
+  process.stderr.write(`netsys: ${escapeControls(message)}\n`);
   process.exit(USAGE_EXIT);
 }
 
@@ -149,8 +160,8 @@ function buildProgram(): Command {
     const wantsV6 = Boolean(flags.ipv6 || flags.v6only);
     const host = flags.host ?? (wantsV6 ? '::1' : '127.0.0.1');
     const local = parseInetAddress(host);
-    if (!local) fail(`--host must be a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1, not "${host}"`);
-    if (wantsV6 && local.family !== AF_INET6) fail(`${flags.v6only ? '--v6only' : '-6'} needs an IPv6 --host such as ::1 or ::, not ${host}`);
+    if (!local) fail(`--host must be a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1, not "${visible(host)}"`);
+    if (wantsV6 && local.family !== AF_INET6) fail(`${flags.v6only ? '--v6only' : '-6'} needs an IPv6 --host such as ::1 or ::, not ${visible(host)}`);
     if (flags.udp && command.getOptionValueSource('backlog') === 'cli') fail('--backlog sets the queue of listen(), and a UDP server (-u) does not listen');
     const { calls, output } = await startTracing(flags);
     const [{ runProgram }, { runServer }, { runUdpServer }, { runPollServer }] = await Promise.all([
@@ -189,9 +200,10 @@ function buildProgram(): Command {
       ),
   ).action(async (host: string, port: number, flags: TraceFlags & ClientFlags, command: Command) => {
     if (!flags.udp && command.getOptionValueSource('timeout') === 'cli') fail('--timeout sets how long a UDP client (-u) waits for a reply; add -u');
+    if (flags.message === undefined && standardInputIsDirectory()) fail('standard input is a directory (EISDIR): give the client a file, a pipe or the terminal, or -m TEXT');
     const { parseInetAddress } = await import('./libc/sockaddr');
     const literal = parseInetAddress(host);
-    if (flags.ipv6 && literal && literal.family !== AF_INET6) fail(`-6 asks for IPv6, but ${host} is an IPv4 address`);
+    if (flags.ipv6 && literal && literal.family !== AF_INET6) fail(`-6 asks for IPv6, but ${visible(host)} is an IPv4 address`);
     const { calls, output } = await startTracing(flags);
     const [{ runProgram }, { runClient, HostNotFound }, { runUdpClient }] = await Promise.all([
       import('./programs/run'),
@@ -300,7 +312,7 @@ function commanderErrorLine(text: string, accepted: string): string {
     .filter((line) => line !== '')
     .join(' ')
     .replace(/\.$/, '');
-  return `netsys: ${refused.test(text) ? reason : `${reason}; ${accepted}`}\n`;
+  return `netsys: ${escapeControls(refused.test(text) ? reason : `${reason}; ${accepted}`)}\n`;
 }
 
 /** Runs a reference lookup, turning an unknown name into the usual one-line usage error. */

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { errorCode, FileRefused, readRegularFile } from '../files';
 import { PACKAGE_ROOT } from '../paths';
+import { visible } from '../visible';
 import { Lesson, LessonFormatError, parseLesson } from './format';
 
 export const LESSON_SUFFIX = '.lesson';
@@ -56,6 +57,6 @@ export function loadCatalog(dir = DEFAULT_LESSONS_DIR): Lesson[] {
 
 export function findLesson(lessons: readonly Lesson[], id: string): Lesson {
   const lesson = lessons.find((candidate) => candidate.id === id);
-  if (!lesson) throw new LessonNotFound(`unknown lesson "${id}": the lessons are ${lessons.map((l) => l.id).join(', ')} (netsys lesson lists them)`);
+  if (!lesson) throw new LessonNotFound(`unknown lesson "${visible(id)}": the lessons are ${lessons.map((l) => l.id).join(', ')} (netsys lesson lists them)`);
   return lesson;
 }

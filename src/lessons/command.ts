@@ -9,6 +9,7 @@ import { MadeCall, StepRunner } from './runner';
 import type { Side } from './format';
 import type { CallRecord } from '../trace/conversation';
 import { LessonView, paragraphs } from './view';
+import { outputWidth } from '../width';
 
 export interface LessonOptions {
   readonly pause: boolean;
@@ -25,10 +26,6 @@ export interface LessonOptions {
   readonly explainCall?: (name: string) => readonly string[] | undefined;
 }
 
-function terminalWidth(): number {
-  return process.stdout.columns || Number(process.env.COLUMNS) || 80;
-}
-
 
 export function listLessons(options: Pick<LessonOptions, 'color' | 'lessonsDir'>): void {
   const lessons = loadCatalog(options.lessonsDir);
@@ -39,7 +36,7 @@ export function listLessons(options: Pick<LessonOptions, 'color' | 'lessonsDir'>
   for (const lesson of lessons) {
     const mark = finished[lesson.id] ? paint.green('✓') : ' ';
     lines.push(`${mark} ${paint.bold(lesson.id.padEnd(idWidth))}  ${lesson.title}`);
-    lines.push(...paragraphs(lesson.summary, terminalWidth(), ' '.repeat(idWidth + 4)));
+    lines.push(...paragraphs(lesson.summary, outputWidth(), ' '.repeat(idWidth + 4)));
   }
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -48,7 +45,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
   const lesson = findLesson(loadCatalog(options.lessonsDir), id);
   const keys = options.pause && !options.mermaid && process.stdin.isTTY ? terminalKeys() : null;
   const view = new LessonView(
-    { width: terminalWidth(), color: wantsColor(options.color, process.stdout), sides: lesson.sides, stringLimit: options.stringLimit },
+    { width: outputWidth(), color: wantsColor(options.color, process.stdout), sides: lesson.sides, stringLimit: options.stringLimit },
     options.mermaid ? () => undefined : (text) => process.stdout.write(text),
   );
   const runner = new StepRunner({

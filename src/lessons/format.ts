@@ -1,8 +1,10 @@
 // Reading a lesson file (format: lessons/README.md). Pure: text in, Lesson out, or a LessonFormatError
 // naming the file, the line and what is wrong. Lesson files are data; nothing in them is evaluated.
 import { isIP } from 'node:net';
-import { valueOf } from '../libc/xlat';
-import { isLessonCall, Param, ResultKind, SIGNATURES } from './signatures';
+import { constants } from 'node:os';
+import { ADDRINFO_ERRORS, valueOf } from '../libc/xlat';
+import { escapeControls, firstControl, visible } from '../visible';
+import { CType, isLessonCall, Param, ResultKind, SIGNATURES } from './signatures';
 
 export type Side = 'server' | 'client';
 export const SIDES: readonly Side[] = ['server', 'client'];
@@ -52,7 +54,7 @@ export interface Lesson {
 
 export class LessonFormatError extends Error {
   constructor(file: string, line: number, problem: string) {
-    super(`${file}:${line}: ${problem}`);
+    super(escapeControls(`${file}:${line}: ${problem}`));
   }
 }
 
@@ -73,11 +75,13 @@ interface Field {
  * indented; blank lines between indented lines become paragraph breaks.
  */
 function fields(file: string, text: string): Field[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const result: Array<{ key: string; parts: string[]; line: number }> = [];
   let blankRun = 0;
   lines.forEach((raw, index) => {
     const line = index + 1;
+    const control = firstControl(raw);
+    if (control) throw new LessonFormatError(file, line, `a control character (${control}) in the text: a lesson file is plain UTF-8 text`);
     if (raw.trim() === '') {
       blankRun++;
       return;
@@ -90,7 +94,7 @@ function fields(file: string, text: string): Field[] {
       current.parts.push(raw.trim());
     } else {
       const match = raw.match(STEP_LINE) ?? raw.match(KEY);
-      if (!match) throw new LessonFormatError(file, line, `expected "key: value" or "step SIDE: call(...)", found "${raw.trim()}"`);
+      if (!match) throw new LessonFormatError(file, line, `expected "key: value" or "step SIDE: call(...)", found "${visible(raw.trim())}"`);
       const key = raw.startsWith('step') && STEP_LINE.test(raw) ? `step ${match[1]}` : match[1];
       result.push({ key, parts: match[2].trim() === '' ? [] : [match[2].trim()], line });
     }
@@ -149,12 +153,31 @@ function parseAddress(text: string): { host: string; port: number } | null {
 
 interface Scope {
   readonly bound: Map<string, ResultKind>;
+  /** Names bound to a descriptor no later step has closed, and the line that bound each. */
+  readonly open: Map<string, number>;
+}
+
+/** The values each C type holds, as the kernel receives them; a port is an in_port_t. */
+const C_RANGES: Readonly<Record<CType | 'in_port_t', readonly [bigint, bigint]>> = {
+  int: [-(2n ** 31n), 2n ** 31n - 1n],
+  size_t: [0n, 2n ** 64n - 1n],
+  in_port_t: [0n, 65535n],
+};
+
+/** A whole number written in the lesson, checked against the C type it is passed as. */
+function parseNumber(text: string, param: Param, fail: (problem: string) => never): number {
+  if (/^-?0\d/.test(text)) fail(`${param.name}: write ${visible(text)} without its leading 0 (C would read it as octal)`);
+  const ctype = param.type.kind === 'port' ? 'in_port_t' : param.ctype ?? 'int';
+  const [min, max] = C_RANGES[ctype];
+  const value = BigInt(text);
+  if (value < min || value > max) fail(`${param.name} is ${ctype === 'in_port_t' ? 'a port' : `a C ${ctype}`}: from ${min} to ${max}, not ${visible(text)}`);
+  return Number(value);
 }
 
 function parseArg(text: string, param: Param, scope: Scope, fail: (problem: string) => never): ArgExpr {
   const want = param.type;
   if (/^-?\d+$/.test(text)) {
-    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port') return { kind: 'int', value: Number(text) };
+    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port') return { kind: 'int', value: parseNumber(text, param, fail) };
     fail(`${param.name} cannot be a number here`);
   }
   if (text.startsWith('"')) {
@@ -167,16 +190,16 @@ function parseArg(text: string, param: Param, scope: Scope, fail: (problem: stri
     const list = /^\[(.*)\]$/.exec(text);
     const names = list ? list[1].split(',').map((name) => name.trim()) : [];
     if (names.length === 0 || names.some((name) => !/^[A-Za-z_]\w*$/.test(name))) {
-      fail(`${param.name} must be descriptors in brackets, such as [listener, conn], not "${text}"`);
+      fail(`${param.name} must be descriptors in brackets, such as [listener, conn], not "${visible(text)}"`);
     }
     for (const name of names) {
-      if (scope.bound.get(name) !== 'fd') fail(`${param.name}: "${name}" is not a descriptor given by an earlier step`);
+      if (scope.bound.get(name) !== 'fd') fail(`${param.name}: "${visible(name)}" is not a descriptor given by an earlier step`);
     }
     return { kind: 'names', names };
   }
   if (/^[\d[]/.test(text)) {
     const address = parseAddress(text);
-    if (!address) fail(`${param.name}: "${text}" is not an address with a port, such as 127.0.0.1:0 or [::1]:0`);
+    if (!address) fail(`${param.name}: "${visible(text)}" is not an address with a port, such as 127.0.0.1:0 or [::1]:0`);
     if (want.kind !== 'address') fail(`${param.name} cannot be an address`);
     return { kind: 'address', ...address };
   }
@@ -194,7 +217,7 @@ function parseArg(text: string, param: Param, scope: Scope, fail: (problem: stri
   }
   if (/^[A-Za-z_]\w*$/.test(text)) {
     const kind = scope.bound.get(text);
-    if (!kind) fail(`"${text}" is not a name given by an earlier step (write "${text} = call(...)" first)`);
+    if (!kind) fail(`"${visible(text)}" is not a name given by an earlier step (write "${visible(text)} = call(...)" first)`);
     const fits: Record<ParamKind['kind'], readonly ResultKind[]> = {
       fd: ['fd'],
       address: ['address', 'datagram'],
@@ -205,10 +228,10 @@ function parseArg(text: string, param: Param, scope: Scope, fail: (problem: stri
       text: [],
       fds: [],
     };
-    if (!fits[want.kind].includes(kind)) fail(`${param.name} cannot be "${text}", which names ${describe(kind)}`);
+    if (!fits[want.kind].includes(kind)) fail(`${param.name} cannot be "${visible(text)}", which names ${describe(kind)}`);
     return { kind: 'name', name: text };
   }
-  fail(`${param.name}: cannot read "${text}"`);
+  fail(`${param.name}: cannot read "${visible(text)}"`);
 }
 
 type ParamKind = Param['type'];
@@ -217,11 +240,22 @@ function describe(kind: ResultKind): string {
   return { fd: 'a descriptor', address: 'an address', data: 'received data', datagram: 'a datagram', count: 'a byte count', status: 'a status' }[kind];
 }
 
-function parseStepCall(source: string, scope: Scope, fail: (problem: string) => never) {
+/**
+ * Names are one namespace, as in one C program: binding a name that still holds an open descriptor
+ * would lose that descriptor (and a later close would close the wrong socket), so it is refused.
+ */
+function bindName(binds: string, result: ResultKind, line: number, scope: Scope, fail: (problem: string) => never): void {
+  const openedAt = scope.open.get(binds);
+  if (openedAt !== undefined) fail(`"${binds}" still names the descriptor from line ${openedAt}, which no step has closed: close(${binds}) first, or choose another name`);
+  scope.bound.set(binds, result);
+  if (result === 'fd') scope.open.set(binds, line);
+}
+
+function parseStepCall(source: string, line: number, scope: Scope, fail: (problem: string) => never) {
   const match = source.match(CALL);
-  if (!match) fail(`expected a call such as "fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)", found "${source}"`);
+  if (!match) fail(`expected a call such as "fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)", found "${visible(source)}"`);
   const [, binds, call, argText] = match;
-  if (!isLessonCall(call)) fail(`unknown call "${call}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`);
+  if (!isLessonCall(call)) fail(`unknown call "${visible(call)}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`);
   const signature = SIGNATURES[call];
   const texts = splitArgs(argText);
   const required = signature.params.filter((param) => param.default === undefined).length;
@@ -230,21 +264,42 @@ function parseStepCall(source: string, scope: Scope, fail: (problem: string) => 
     fail(`${call} takes ${names}; found ${texts.length} argument${texts.length === 1 ? '' : 's'}`);
   }
   const args = texts.map((text, index) => parseArg(text, signature.params[index], scope, fail));
+  if (call === 'close' && args[0]?.kind === 'name') scope.open.delete(args[0].name);
   if (binds) {
     if (signature.result === 'status') fail(`${call} returns only 0 or -1: there is nothing to name "${binds}"`);
-    scope.bound.set(binds, signature.result);
+    bindName(binds, signature.result, line, scope, fail);
   }
   return { call, args, binds };
 }
 
-function isErrnoName(name: string): boolean {
-  return /^E[A-Z0-9_]+$/.test(name);
+/** Linux spells these errors two ways; strerrorname_np, and so the trace, uses the second. */
+const ERRNO_ALIASES: Readonly<Record<string, string>> = { EWOULDBLOCK: 'EAGAIN', ENOTSUP: 'EOPNOTSUPP', EDEADLOCK: 'EDEADLK' };
+
+function isKnownError(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(constants.errno, name) || ADDRINFO_ERRORS.entries.some(([entry]) => entry === name);
+}
+
+/** Refuses an error name no call could ever fail with, so that `expect:` and `on E...:` cannot silently never match. */
+function checkErrorName(name: string, where: string, fail: (problem: string) => never): void {
+  if (!/^E[A-Z0-9_]+$/.test(name)) fail(`${where} must name an errno such as ECONNREFUSED, not "${visible(name)}"`);
+  const alias = ERRNO_ALIASES[name];
+  if (alias) fail(`${where}: ${name} is ${alias} on Linux, and the trace names it ${alias}; write ${alias}`);
+  if (!isKnownError(name)) fail(`${where}: ${visible(name)} is not an error Linux or getaddrinfo knows (netsys errno lists them)`);
+}
+
+const PLACEHOLDER = /\{([A-Za-z_]\w*)\}/g;
+
+/** Refuses a `{name}` in shown text that no step binds by then: it would be printed as it is. */
+function checkPlaceholders(text: string, scope: Scope, fail: (problem: string) => never): void {
+  for (const [whole, name] of text.matchAll(PLACEHOLDER)) {
+    if (!scope.bound.has(name)) fail(`${visible(whole)} names nothing: no step before it binds "${visible(name)}" (write "${visible(name)} = call(...)")`);
+  }
 }
 
 export function parseLesson(file: string, text: string): Lesson {
   const header: Partial<Record<(typeof HEADER_KEYS)[number], Field>> = {};
   const steps: Step[] = [];
-  const scope: Scope = { bound: new Map() };
+  const scope: Scope = { bound: new Map(), open: new Map() };
   let step: { -readonly [K in keyof Step]: Step[K] } | null = null;
 
   const finishStep = () => {
@@ -258,9 +313,9 @@ export function parseLesson(file: string, text: string): Lesson {
     if (field.key.startsWith('step ')) {
       finishStep();
       const side = field.key.slice(5);
-      if (!SIDES.includes(side as Side)) fail(`step side must be "server" or "client", not "${side}"`);
+      if (!SIDES.includes(side as Side)) fail(`step side must be "server" or "client", not "${visible(side)}"`);
       const source = field.value.replace(/\s+/g, ' ');
-      const parsed = parseStepCall(source, scope, fail);
+      const parsed = parseStepCall(source, field.line, scope, fail);
       step = { line: field.line, side: side as Side, source, ...parsed, before: '', after: '', more: '', onError: {}, pause: true };
       continue;
     }
@@ -275,22 +330,30 @@ export function parseLesson(file: string, text: string): Lesson {
       throw new LessonFormatError(file, field.line, `"${field.key}:" belongs to a step; steps start with "step server: ..." or "step client: ..."`);
     }
     if ((STEP_TEXT_KEYS as readonly string[]).includes(field.key)) {
+      checkPlaceholders(field.value, scope, fail);
       step[field.key as (typeof STEP_TEXT_KEYS)[number]] = field.value;
     } else if (field.key === 'expect') {
-      if (!isErrnoName(field.value)) fail(`expect: must name an errno such as ECONNREFUSED, not "${field.value}"`);
+      checkErrorName(field.value, 'expect:', fail);
       step.expect = field.value;
     } else if (field.key === 'pause') {
-      if (field.value !== 'yes' && field.value !== 'no') fail(`pause: must be "yes" or "no", not "${field.value}"`);
+      if (field.value !== 'yes' && field.value !== 'no') fail(`pause: must be "yes" or "no", not "${visible(field.value)}"`);
       step.pause = field.value === 'yes';
     } else if (field.key.startsWith('on ')) {
       const errno = field.key.slice(3);
-      if (!isErrnoName(errno)) fail(`"on ${errno}:" must name an errno such as ECONNREFUSED`);
+      checkErrorName(errno, `"on ${visible(errno)}:"`, fail);
+      checkPlaceholders(field.value, scope, fail);
       step.onError = { ...step.onError, [errno]: field.value };
     } else {
-      fail(`unknown key "${field.key}:" (a step has: before, after, more, expect, pause, on ERRNO)`);
+      fail(`unknown key "${visible(field.key)}:" (a step has: before, after, more, expect, pause, on ERRNO)`);
     }
   }
   finishStep();
+  for (const [key, names] of [['intro', new Map()], ['outro', scope.bound]] as const) {
+    const field = header[key];
+    if (field) checkPlaceholders(field.value, { bound: names, open: new Map() }, (problem) => {
+      throw new LessonFormatError(file, field.line, problem);
+    });
+  }
 
   const required = (key: 'id' | 'title' | 'summary' | 'order'): Field => {
     const field = header[key];
@@ -299,10 +362,10 @@ export function parseLesson(file: string, text: string): Lesson {
   };
   const id = required('id');
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id.value)) {
-    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as tcp-server, not "${id.value}"`);
+    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as tcp-server, not "${visible(id.value)}"`);
   }
   const order = required('order');
-  if (!/^\d+$/.test(order.value)) throw new LessonFormatError(file, order.line, `order must be a whole number, not "${order.value}"`);
+  if (!/^\d+$/.test(order.value)) throw new LessonFormatError(file, order.line, `order must be a whole number, not "${visible(order.value)}"`);
   if (steps.length === 0) throw new LessonFormatError(file, 1, 'the lesson has no steps');
   const sides = SIDES.filter((side) => steps.some((s) => s.side === side));
   return {

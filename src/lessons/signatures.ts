@@ -36,9 +36,13 @@ export type ParamKind =
   /** names bound to descriptors, in brackets: `[listener, conn]` (for poll, each waited on for POLLIN) */
   | { readonly kind: 'fds' };
 
+/** The C type a number is passed as, which bounds it (checked at load, format.ts); `int` when absent. */
+export type CType = 'int' | 'size_t';
+
 export interface Param {
   readonly name: string;
   readonly type: ParamKind;
+  readonly ctype?: CType;
   /** Omitted arguments take this value (only trailing parameters have one). */
   readonly default?: number;
 }
@@ -76,12 +80,12 @@ export const SIGNATURES: Readonly<Record<LessonCall, Signature>> = {
   getsockname: { params: [fd], result: 'address' },
   getpeername: { params: [fd], result: 'address' },
   send: { params: [fd, { name: 'buf', type: { kind: 'data' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'count' },
-  recv: { params: [fd, { name: 'len', type: { kind: 'int' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'data' },
+  recv: { params: [fd, { name: 'len', type: { kind: 'int' }, ctype: 'size_t' }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'data' },
   sendto: {
     params: [fd, { name: 'buf', type: { kind: 'data' } }, { name: 'dest_addr', type: { kind: 'address' } }, constant('flags', [MESSAGE_FLAGS], 0)],
     result: 'count',
   },
-  recvfrom: { params: [fd, { name: 'len', type: { kind: 'int' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'datagram' },
+  recvfrom: { params: [fd, { name: 'len', type: { kind: 'int' }, ctype: 'size_t' }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'datagram' },
   poll: { params: [{ name: 'fds', type: { kind: 'fds' } }, { name: 'timeout', type: { kind: 'int' } }], result: 'count' },
   shutdown: { params: [fd, constant('how', [SHUTDOWN_MODES])], result: 'status' },
   close: { params: [fd], result: 'status' },

@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PACKAGE_ROOT } from '../paths';
+import { wantsColor } from '../trace/paint';
+import { outputWidth } from '../width';
 import { converse, parseTraceLine, Side, TraceRecord } from '../trace/conversation';
 import { renderLanes } from '../trace/lanes';
 import { renderMermaid } from '../trace/mermaid';
@@ -46,12 +48,6 @@ function start(args: string[], watch: (record: TraceRecord) => void = () => unde
   return { records, pid: child.pid, exited: closed.then(() => exited), stop: (signal = 'SIGTERM') => child.kill(signal) };
 }
 
-/** The terminal's width, else $COLUMNS, else 80. */
-export function outputWidth(): number {
-  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
-  const columns = Number(process.env.COLUMNS);
-  return Number.isInteger(columns) && columns > 0 ? columns : 80;
-}
 
 function participant(side: Side, child: Child): string {
   const first = child.records.find((r) => r.type === 'call');
@@ -93,7 +89,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const clientRecords = client ? client.records : [];
   const steps = converse(server.records, clientRecords);
   const who = { server: participant('server', server), client: client ? participant('client', client) : 'client' };
-  const color = options.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const color = wantsColor(options.color, process.stdout);
   const text = options.mermaid ? renderMermaid(steps, who) : renderLanes(steps, who, { width: outputWidth(), color }).join('\n') + '\n';
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   return code;

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { exitNow } from '../libc/exit';
 import { Interrupted, Outcome } from '../trace/recorder';
 import { onStdoutGone } from './stdout';
+import { escapeControls } from '../visible';
 
 /** What the way out needs of the calls: wake what the kernel holds, close what is open (Recorder). */
 export interface Releasable {
@@ -65,7 +66,7 @@ function atMost(work: Promise<unknown>, ms: number): Promise<void> {
 /** The last line, written at once (standard error may be a pipe nobody reads: never wait for it). */
 function lastLine(message: string): void {
   try {
-    fs.writeSync(2, `netsys: ${message}\n`);
+    fs.writeSync(2, `netsys: ${escapeControls(message)}\n`);
   } catch {
     // standard error is gone too: the exit status still tells
   }
