@@ -188,6 +188,7 @@ export class StepRunner {
   private async waitForGo(step: Step): Promise<'go' | 'quit'> {
     const { keys, view } = this.run;
     if (!keys) return 'go';
+    let moreShown = false;
     for (;;) {
       view.prompt('  [Enter] make this call   [?] more about it   [q] quit');
       const key = await keys.next();
@@ -196,8 +197,13 @@ export class StepRunner {
         view.note(null, 'quitting: closing every socket this lesson opened');
         return 'quit';
       }
-      if (step.more) view.prose(interpolate(step.more, this.values), '  ');
-      view.block(this.run.explainCall(step.call) ?? [`(netsys explain ${step.call} has nothing on this call)`], '  │ ');
+      if (key === 'other') view.note(null, 'that key does nothing here: Enter or space makes the call, ? tells more, q or Ctrl-D quits');
+      else if (moreShown) view.note(null, 'more about this call is shown above');
+      else {
+        moreShown = true;
+        if (step.more) view.prose(interpolate(step.more, this.values), '  ');
+        view.block(this.run.explainCall(step.call) ?? [`(netsys explain ${step.call} has nothing on this call)`], '  │ ');
+      }
     }
   }
 

@@ -3,7 +3,7 @@
 // closing finish; SIGUSR1 opens no inspector.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finish, netsys, python, scratchDirPerTest, sleep, startServer } from './helpers';
+import { finish, netsys, NETSYS, python, scratchDirPerTest, sleep, startServer } from './helpers';
 
 const SIGNALS: ReadonlyArray<[NodeJS.Signals, number]> = [
   ['SIGHUP', 129],
@@ -72,5 +72,67 @@ describe('a signal that ends a program', () => {
     server.child.kill('SIGINT');
     expect((await finish(server, 5000)).code).toBe(130);
     expect(server.stderr).not.toMatch(/Debugger listening|inspector/i);
+  });
+});
+
+describe('standard output nobody reads', () => {
+  const dir = scratchDirPerTest('netsys-unread-');
+
+  it('SIGINT: the socket is closed, shown, and the client exits 130 within a bounded wait', async () => {
+    const { server, port } = await startServer();
+    const input = path.join(dir(), 'input');
+    fs.writeFileSync(input, Buffer.alloc(20 << 20, 7));
+    const trace = path.join(dir(), 'trace');
+    // A pipe held open and never read, as by a paused `less`.
+    const driver = python(
+      `import os, signal, subprocess, sys, time
+r, w = os.pipe()
+p = subprocess.Popen(sys.argv[1:], stdin=open(${JSON.stringify(input)}, "rb"), stdout=w, stderr=open(${JSON.stringify(trace)}, "wb"))
+os.close(w)
+time.sleep(1.5)
+p.send_signal(signal.SIGINT)
+start = time.time()
+try:
+    code = p.wait(timeout=8)
+except subprocess.TimeoutExpired:
+    p.kill(); code = "hung"
+print(code, round(time.time() - start))
+`,
+      [NETSYS, 'client', '127.0.0.1', String(port)],
+    );
+    expect((await finish(driver, 15000)).code).toBe(0);
+    const [code, seconds] = driver.stdout.toString().trim().split(' ');
+    expect(code).toBe('130');
+    expect(Number(seconds)).toBeLessThanOrEqual(3);
+    const text = fs.readFileSync(trace, 'utf8');
+    const fd = text.match(/^socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)$/m)![1];
+    expect(text).toMatch(new RegExp(`^close\\(${fd}\\) += 0$`, 'm'));
+    server.child.kill('SIGINT');
+    await finish(server, 5000);
+  });
+});
+
+describe('keys at a lesson prompt, on a real terminal', () => {
+  const drive = async (keys: string[]): Promise<{ exit: number; output: string }> => {
+    const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_lesson.py'), 'utf8'), [NETSYS, 'tcp-server', ...keys]);
+    expect((await finish(driver, 30000)).code).toBe(0);
+    return JSON.parse(driver.stdout.toString()) as { exit: number; output: string };
+  };
+
+  it('Ctrl-D quits as q does: not SIGINT, every socket closed, exit 0', async () => {
+    const report = await drive(['enter', 'ctrl-d']);
+    expect(report.exit).toBe(0);
+    expect(report.output).not.toContain('SIGINT');
+    expect(report.output).toContain('# quitting: closing every socket this lesson opened');
+    const fd = report.output.match(/socket\(AF_INET, SOCK_STREAM, IPPROTO_TCP\) += (\d+)/)![1];
+    expect(report.output).toMatch(new RegExp(`close\\(${fd}\\) += 0`));
+  });
+
+  it('? twice shows more once; any other key gets a hint', async () => {
+    const report = await drive(['?', '?', 'x', 'q']);
+    expect(report.exit).toBe(0);
+    expect(report.output.match(/int socket\(int domain/g)).toHaveLength(1);
+    expect(report.output).toContain('# more about this call is shown above');
+    expect(report.output).toContain('# that key does nothing here: Enter or space makes the call, ? tells more, q or Ctrl-D quits');
   });
 });
