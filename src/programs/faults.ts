@@ -12,6 +12,13 @@ const MEANING: Readonly<Record<string, string>> = {
     'and sees EPIPE. A C program passes MSG_NOSIGNAL to send (or ignores SIGPIPE) to do the same',
   ETIMEDOUT: 'the peer stopped answering: the kernel gave up retransmitting',
   EINTR: 'a signal handler ran while the call waited, and this call is not restarted after one',
+  EMFILE:
+    'this process has as many descriptors open as its limit allows (ulimit -n, RLIMIT_NOFILE), so accept ' +
+    'cannot make one more; the connection waits on in the accept queue',
+  ENFILE: 'the whole system has as many files open as it allows (fs.file-max); the connection waits on in the accept queue',
+  ENOBUFS: 'the kernel is short of memory for socket buffers right now',
+  ENOMEM: 'the kernel is short of memory right now',
+  ECONNABORTED: 'the connection was reset by its client while it waited in the accept queue; accept goes on to the next',
 };
 
 /** `recv failed with ECONNRESET: the peer reset ...`; just the failure when its meaning is not listed. */

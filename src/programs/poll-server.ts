@@ -20,6 +20,11 @@ const POLLIN = valueOf(POLL_EVENTS, 'POLLIN');
 const POLLOUT = valueOf(POLL_EVENTS, 'POLLOUT');
 const MSG_DONTWAIT = valueOf(MESSAGE_FLAGS, 'MSG_DONTWAIT');
 const NO_TIMEOUT = -1;
+/** While accept cannot get a descriptor, poll leaves out the listener and tries again this often (ms). */
+const RETRY_ACCEPT_MS = 1000;
+/** accept failures that pass: a descriptor or memory to spare later, or a connection already gone. */
+const NO_ROOM_YET = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
+const CONNECTION_GONE = new Set(['ECONNABORTED', 'EPROTO', 'EPERM', 'EINTR']);
 
 interface Client {
   readonly fd: number;
@@ -34,6 +39,8 @@ class PollServer {
   private readonly clients = new Map<number, Client>();
   private readonly buffer = Buffer.alloc(RECEIVE_BUFFER_SIZE);
   private listener: number | null = null;
+  /** Set while accept has no descriptor to give: the listener is left out of poll until one is freed. */
+  private acceptPaused = false;
 
   constructor(
     private readonly calls: Recorder,
@@ -45,7 +52,8 @@ class PollServer {
     this.listener = openListener(this.calls, this.output, this.options);
     this.output.note('--poll: one poll() waits on the listener and every client; recv and accept only when poll says ready, send with MSG_DONTWAIT');
     while (this.listener !== null || this.clients.size > 0) {
-      const polled = await this.calls.poll(this.pollSet(), NO_TIMEOUT);
+      const polled = await this.calls.poll(this.pollSet(), this.acceptPaused ? RETRY_ACCEPT_MS : NO_TIMEOUT);
+      if (polled.ret === 0) this.acceptPaused = false; // timed out: try accept again
       if (polled.error?.name === 'EINTR') {
         this.output.note(`${failureNote('poll', polled.error)} (signal(7)), whatever SA_RESTART says; netsys polls again`);
         continue;
@@ -60,13 +68,25 @@ class PollServer {
 
   /** The listener (while accepting) for POLLIN; each client for POLLIN, or only POLLOUT while its echo waits. */
   private pollSet(): PollRequest[] {
-    const set: PollRequest[] = this.listener === null ? [] : [{ fd: this.listener, events: POLLIN }];
+    const set: PollRequest[] = this.listener === null || this.acceptPaused ? [] : [{ fd: this.listener, events: POLLIN }];
     for (const client of this.clients.values()) set.push({ fd: client.fd, events: client.pending ? POLLOUT : POLLIN });
     return set;
   }
 
   private async acceptOne(listener: number): Promise<void> {
     const accepted = await this.calls.accept(listener, this.options.family);
+    if (accepted.error && NO_ROOM_YET.has(accepted.error.name)) {
+      this.acceptPaused = true;
+      this.output.note(
+        `${failureNote('accept', accepted.error)}. The ${this.clients.size} client(s) connected are served on; ` +
+          `the listener is left out of poll until one of them leaves, or for ${RETRY_ACCEPT_MS / 1000} s, then accept is tried again`,
+      );
+      return;
+    }
+    if (accepted.error && CONNECTION_GONE.has(accepted.error.name)) {
+      this.output.note(failureNote('accept', accepted.error));
+      return;
+    }
     const fd = expectSuccess('accept', accepted);
     this.clients.set(fd, { fd, pending: null });
     const from = accepted.addr ? ` from ${endpointText(accepted.addr)}` : '';
@@ -83,6 +103,7 @@ class PollServer {
     if (turn === 'closed') {
       this.calls.close(client.fd);
       this.clients.delete(client.fd);
+      this.acceptPaused = false; // a descriptor is free again
     }
   }
 
