@@ -6,6 +6,7 @@ import { parseCount, parseHost, parseOutputFile, parsePort, parseTimeout, parseT
 import { AF_INET6 } from './libc/addresses';
 import type { CallSelection } from './trace/select';
 import { escapeControls, visible } from './visible';
+import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceProblem } from './limits';
 
 const USAGE_EXIT = 2;
 
@@ -96,6 +97,14 @@ function negativePort(text: string): string | null {
   return option ? `port must be a number from 0 to 65535, not "${visible(option[1])}"` : null;
 }
 
+/** Ends with exit status 1 and one line when the address-space limit is too small for `command` to start. */
+function needAddressSpace(command: string, kind: keyof typeof ADDRESS_SPACE_FLOOR_KIB): void {
+  const problem = addressSpaceProblem(command, ADDRESS_SPACE_FLOOR_KIB[kind]);
+  if (!problem) return;
+  process.stderr.write(`netsys: ${problem}\n`);
+  process.exit(1);
+}
+
 function fail(message: string): never {
   process.stderr.write(`netsys: ${escapeControls(message)}\n`);
   process.exit(USAGE_EXIT);
@@ -163,6 +172,7 @@ function buildProgram(): Command {
     if (!local) fail(`--host must be a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1, not "${visible(host)}"`);
     if (wantsV6 && local.family !== AF_INET6) fail(`${flags.v6only ? '--v6only' : '-6'} needs an IPv6 --host such as ::1 or ::, not ${visible(host)}`);
     if (flags.udp && command.getOptionValueSource('backlog') === 'cli') fail('--backlog sets the queue of listen(), and a UDP server (-u) does not listen');
+    needAddressSpace('server', 'program');
     const { calls, output } = await startTracing(flags);
     const [{ runProgram }, { runServer }, { runUdpServer }, { runPollServer }] = await Promise.all([
       import('./programs/run'),
@@ -204,6 +214,7 @@ function buildProgram(): Command {
     const { parseInetAddress } = await import('./libc/sockaddr');
     const literal = parseInetAddress(host);
     if (flags.ipv6 && literal && literal.family !== AF_INET6) fail(`-6 asks for IPv6, but ${visible(host)} is an IPv4 address`);
+    needAddressSpace('client', 'program');
     const { calls, output } = await startTracing(flags);
     const [{ runProgram }, { runClient, HostNotFound }, { runUdpClient }] = await Promise.all([
       import('./programs/run'),
@@ -233,6 +244,7 @@ function buildProgram(): Command {
     .option('-y, --decode-fds', 'name each socket descriptor by its endpoints, as strace -yy does')
     .option('--state', "after each call, each TCP socket's state as the kernel reports it")
     .action(async (flags: { port: number; message: string; color: boolean; mermaid?: boolean; decodeFds?: boolean; state?: boolean }) => {
+      needAddressSpace('demo', 'program');
       const { runDemo } = await import('./programs/demo');
       process.exitCode = await runDemo({
         port: flags.port,
@@ -281,7 +293,10 @@ function buildProgram(): Command {
       ]);
       try {
         if (id === undefined) listLessons(flags);
-        else await runLesson(id, { ...flags, ...(await import('./reference/for-lessons')).referenceForLessons() });
+        else {
+          needAddressSpace('lesson', 'lesson');
+          await runLesson(id, { ...flags, ...(await import('./reference/for-lessons')).referenceForLessons() });
+        }
       } catch (error) {
         if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);
         throw error;
