@@ -155,6 +155,8 @@ interface Scope {
   readonly bound: Map<string, ResultKind>;
   /** Names bound to a descriptor no later step has closed, and the line that bound each. */
   readonly open: Map<string, number>;
+  /** The side whose recorder made each descriptor name's socket, and the line: the only side that may use it. */
+  readonly owners: Map<string, { readonly side: Side; readonly line: number }>;
 }
 
 /** The values each C type holds, as the kernel receives them; a port is an in_port_t. */
@@ -244,14 +246,30 @@ function describe(kind: ResultKind): string {
  * Names are one namespace, as in one C program: binding a name that still holds an open descriptor
  * would lose that descriptor (and a later close would close the wrong socket), so it is refused.
  */
-function bindName(binds: string, result: ResultKind, line: number, scope: Scope, fail: (problem: string) => never): void {
+function bindName(binds: string, result: ResultKind, at: { side: Side; line: number }, scope: Scope, fail: (problem: string) => never): void {
   const openedAt = scope.open.get(binds);
   if (openedAt !== undefined) fail(`"${binds}" still names the descriptor from line ${openedAt}, which no step has closed: close(${binds}) first, or choose another name`);
   scope.bound.set(binds, result);
-  if (result === 'fd') scope.open.set(binds, line);
+  if (result === 'fd') {
+    scope.open.set(binds, at.line);
+    scope.owners.set(binds, at);
+  } else {
+    scope.owners.delete(binds);
+  }
 }
 
-function parseStepCall(source: string, line: number, scope: Scope, fail: (problem: string) => never) {
+/**
+ * Each side has its own sockets, as two programs would: a step on one side cannot use the other's
+ * descriptor (closing it there would leave the owner believing it open, and close it again later).
+ */
+function checkOwnSockets(side: Side, names: readonly string[], scope: Scope, fail: (problem: string) => never): void {
+  for (const name of names) {
+    const owner = scope.owners.get(name);
+    if (owner && owner.side !== side) fail(`"${name}" is the ${owner.side}'s descriptor (line ${owner.line}): a ${side} step cannot use it; each side has its own sockets`);
+  }
+}
+
+function parseStepCall(source: string, at: { side: Side; line: number }, scope: Scope, fail: (problem: string) => never) {
   const match = source.match(CALL);
   if (!match) fail(`expected a call such as "fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)", found "${visible(source)}"`);
   const [, binds, call, argText] = match;
@@ -264,10 +282,14 @@ function parseStepCall(source: string, line: number, scope: Scope, fail: (proble
     fail(`${call} takes ${names}; found ${texts.length} argument${texts.length === 1 ? '' : 's'}`);
   }
   const args = texts.map((text, index) => parseArg(text, signature.params[index], scope, fail));
+  const descriptors = args.flatMap((arg, index) =>
+    arg.kind === 'names' ? arg.names : arg.kind === 'name' && signature.params[index].type.kind === 'fd' ? [arg.name] : [],
+  );
+  checkOwnSockets(at.side, descriptors, scope, fail);
   if (call === 'close' && args[0]?.kind === 'name') scope.open.delete(args[0].name);
   if (binds) {
     if (signature.result === 'status') fail(`${call} returns only 0 or -1: there is nothing to name "${binds}"`);
-    bindName(binds, signature.result, line, scope, fail);
+    bindName(binds, signature.result, at, scope, fail);
   }
   return { call, args, binds };
 }
@@ -290,16 +312,16 @@ function checkErrorName(name: string, where: string, fail: (problem: string) => 
 const PLACEHOLDER = /\{([A-Za-z_]\w*)\}/g;
 
 /** Refuses a `{name}` in shown text that no step binds by then: it would be printed as it is. */
-function checkPlaceholders(text: string, scope: Scope, fail: (problem: string) => never): void {
+function checkPlaceholders(text: string, bound: ReadonlyMap<string, unknown>, fail: (problem: string) => never): void {
   for (const [whole, name] of text.matchAll(PLACEHOLDER)) {
-    if (!scope.bound.has(name)) fail(`${visible(whole)} names nothing: no step before it binds "${visible(name)}" (write "${visible(name)} = call(...)")`);
+    if (!bound.has(name)) fail(`${visible(whole)} names nothing: no step before it binds "${visible(name)}" (write "${visible(name)} = call(...)")`);
   }
 }
 
 export function parseLesson(file: string, text: string): Lesson {
   const header: Partial<Record<(typeof HEADER_KEYS)[number], Field>> = {};
   const steps: Step[] = [];
-  const scope: Scope = { bound: new Map(), open: new Map() };
+  const scope: Scope = { bound: new Map(), open: new Map(), owners: new Map() };
   let step: { -readonly [K in keyof Step]: Step[K] } | null = null;
 
   const finishStep = () => {
@@ -315,7 +337,7 @@ export function parseLesson(file: string, text: string): Lesson {
       const side = field.key.slice(5);
       if (!SIDES.includes(side as Side)) fail(`step side must be "server" or "client", not "${visible(side)}"`);
       const source = field.value.replace(/\s+/g, ' ');
-      const parsed = parseStepCall(source, field.line, scope, fail);
+      const parsed = parseStepCall(source, { side: side as Side, line: field.line }, scope, fail);
       step = { line: field.line, side: side as Side, source, ...parsed, before: '', after: '', more: '', onError: {}, pause: true };
       continue;
     }
@@ -330,7 +352,7 @@ export function parseLesson(file: string, text: string): Lesson {
       throw new LessonFormatError(file, field.line, `"${field.key}:" belongs to a step; steps start with "step server: ..." or "step client: ..."`);
     }
     if ((STEP_TEXT_KEYS as readonly string[]).includes(field.key)) {
-      checkPlaceholders(field.value, scope, fail);
+      checkPlaceholders(field.value, scope.bound, fail);
       step[field.key as (typeof STEP_TEXT_KEYS)[number]] = field.value;
     } else if (field.key === 'expect') {
       checkErrorName(field.value, 'expect:', fail);
@@ -341,7 +363,7 @@ export function parseLesson(file: string, text: string): Lesson {
     } else if (field.key.startsWith('on ')) {
       const errno = field.key.slice(3);
       checkErrorName(errno, `"on ${visible(errno)}:"`, fail);
-      checkPlaceholders(field.value, scope, fail);
+      checkPlaceholders(field.value, scope.bound, fail);
       step.onError = { ...step.onError, [errno]: field.value };
     } else {
       fail(`unknown key "${visible(field.key)}:" (a step has: before, after, more, expect, pause, on ERRNO)`);
@@ -350,7 +372,7 @@ export function parseLesson(file: string, text: string): Lesson {
   finishStep();
   for (const [key, names] of [['intro', new Map()], ['outro', scope.bound]] as const) {
     const field = header[key];
-    if (field) checkPlaceholders(field.value, { bound: names, open: new Map() }, (problem) => {
+    if (field) checkPlaceholders(field.value, names, (problem) => {
       throw new LessonFormatError(file, field.line, problem);
     });
   }

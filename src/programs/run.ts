@@ -7,6 +7,7 @@ import { exitNow } from '../libc/exit';
 import { Interrupted, Outcome } from '../trace/recorder';
 import { onStdoutGone } from './stdout';
 import { escapeControls } from '../visible';
+import { internalErrorLine } from '../bug';
 
 /** What the way out needs of the calls: wake what the kernel holds, close what is open (Recorder). */
 export interface Releasable {
@@ -72,15 +73,13 @@ function lastLine(message: string): void {
   }
 }
 
-/** A bug in netsys, as one line (the stack only with NETSYS_DEBUG set): the way out still closes every socket. */
-export function internalErrorLine(error: unknown): string {
-  const detail = error instanceof Error ? (process.env.NETSYS_DEBUG ? error.stack ?? error.message : error.message) : String(error);
-  return `internal error: ${detail.replace(/\n/g, ' | ')}`;
-}
-
 /** What Node's own exit would do for a lesson's key prompt, which _exit skips: the terminal back to cooked mode. */
 function restoreTerminal(): void {
-  if (process.stdin.isTTY) process.stdin.setRawMode(false);
+  try {
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+  } catch {
+    // the terminal is gone (SIGHUP): there is nothing left to restore
+  }
 }
 
 export async function runProgram(calls: Releasable, output: Notes, body: () => Promise<void>): Promise<never> {

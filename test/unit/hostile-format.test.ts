@@ -49,6 +49,8 @@ describe('nothing is silently accepted', () => {
     ['a placeholder in the intro', `intro: {s}\n${SOCKET}`, /^h\.lesson:5: \{s\} names nothing/],
     ['a placeholder in the outro naming nothing', `${SOCKET}outro: bye {x}\n`, /^h\.lesson:6: \{x\} names nothing/],
     ['a name rebound while its descriptor is open', `${SOCKET}step client: s = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:6: "s" still names the descriptor from line 5, which no step has closed: close\(s\) first/],
+    ['the other side\'s descriptor closed', `${SOCKET}step client: close(s)\n`, /^h\.lesson:6: "s" is the server's descriptor \(line 5\): a client step cannot use it; each side has its own sockets$/],
+    ['the other side\'s descriptor polled', `${SOCKET}step client: poll([s], 0)\n`, /^h\.lesson:6: "s" is the server's descriptor/],
     ['an accepted descriptor rebound', `${SOCKET}step server: c = accept(s)\nstep server: c = accept(s)\n`, /^h\.lesson:7: "c" still names the descriptor from line 6/],
   ])('%s', (_name, body, message) => {
     expect(problem(body)).toMatch(message);
