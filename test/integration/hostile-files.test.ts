@@ -5,15 +5,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finish, netsys, scratchDirPerTest } from './helpers';
+import { oneLine } from './one-line';
 
 const TINY = 'id: tiny\ntitle: T\nsummary: S\norder: 1\nstep server: s = socket(AF_INET, SOCK_DGRAM)\nstep server: close(s)\n';
-
-function oneLine(stderr: string): string {
-  const lines = stderr.split('\n').filter((line) => line !== '');
-  expect(lines).toHaveLength(1);
-  expect(stderr).not.toMatch(/^\s+at /m);
-  return lines[0];
-}
 
 describe('odd files', () => {
   const dir = scratchDirPerTest('netsys-odd-');

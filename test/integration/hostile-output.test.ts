@@ -4,13 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finish, netsys, python, scratchDirPerTest } from './helpers';
-
-function oneLine(stderr: string): string {
-  const lines = stderr.split('\n').filter((line) => line !== '');
-  expect(lines).toHaveLength(1);
-  expect(stderr).not.toMatch(/^\s+at /m);
-  return lines[0];
-}
+import { oneLine } from './one-line';
 
 describe('any terminal width', () => {
   it.each(['1', '2', '9', '-5', '0', 'abc', '99999999999', '1e9', '8080\n'])('COLUMNS=%j: a lesson and the demo end normally, with bounded output', async (columns) => {
