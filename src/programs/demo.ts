@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PACKAGE_ROOT } from '../paths';
+import { ENDING_SIGNAL_NAMES } from '../signals';
 import { wantsColor } from '../trace/paint';
 import { outputWidth } from '../width';
 import { converse, parseTraceLine, Side, TraceRecord } from '../trace/conversation';
@@ -56,11 +57,12 @@ function participant(side: Side, child: Child): string {
 }
 
 /**
- * Ctrl-C or SIGTERM reaches the demo and is passed on to both processes, which close what they opened
- * and end; the timeline of what happened until then is still drawn.
+ * A signal that ends a program (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) reaches the demo and is passed on to
+ * both processes, which close what they opened and end; the timeline of what happened until then is
+ * still drawn.
  */
 function passSignalsTo(children: () => Child[]): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ENDING_SIGNAL_NAMES) {
     process.on(signal, () => {
       for (const child of children()) child.stop(signal);
     });

@@ -8,6 +8,7 @@ import { Interrupted, Outcome } from '../trace/recorder';
 import { onStdoutGone } from './stdout';
 import { escapeControls } from '../visible';
 import { internalErrorLine } from '../bug';
+import { ENDING_SIGNALS } from '../signals';
 
 /** What the way out needs of the calls: wake what the kernel holds, close what is open (Recorder). */
 export interface Releasable {
@@ -38,8 +39,6 @@ export function expectSuccess(what: string, outcome: Outcome): number {
   return outcome.ret;
 }
 
-/** The signals that end a program, and the conventional status for each: 128 + the signal's number. */
-const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 } as const;
 
 /** How long the way out waits for the kernel to return the calls it woke (milliseconds); it takes microseconds. */
 const RELEASE_LIMIT_MS = 5000;
@@ -100,7 +99,7 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   // A bug must not leave a thread-pool thread blocked in the kernel: the way out wakes it.
   process.on('uncaughtException', (error) => void leave(70, internalErrorLine(error)));
 
-  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+  for (const [signal, code] of Object.entries(ENDING_SIGNALS)) {
     process.on(signal, () => {
       // A second signal while closing: the closing takes milliseconds, and is shown; let it finish.
       if (leaving) return;
