@@ -52,6 +52,8 @@ function stdoutWritten(): Promise<void> {
   });
 }
 
+const ignore = (): void => undefined;
+
 /** Resolves when `work` does or after `ms`, whichever comes first; never rejects. */
 function atMost(work: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -81,15 +83,40 @@ function restoreTerminal(): void {
   }
 }
 
+/**
+ * The wait for standard output's reader at the end. After a success it lasts as long as the reader
+ * takes (a learner paging slowly through `| less` loses nothing), until a signal cuts it to
+ * FLUSH_LIMIT_MS; after a failure or a signal it lasts at most FLUSH_LIMIT_MS from the start.
+ */
+class FlushWait {
+  private cut: () => void = () => undefined;
+  private readonly cutShort = new Promise<void>((resolve) => (this.cut = () => setTimeout(resolve, FLUSH_LIMIT_MS)));
+
+  /** Resolves once the output is written, or the wait is over. */
+  wait(written: Promise<unknown>, unbounded: boolean): Promise<void> {
+    if (!unbounded) this.cut();
+    return Promise.race([written.then(ignore, ignore), this.cutShort]);
+  }
+
+  /** A signal: the output has FLUSH_LIMIT_MS more, then the program leaves. */
+  hurry(): void {
+    this.cut();
+  }
+}
+
 export async function runProgram(calls: Releasable, output: Notes, body: () => Promise<void>): Promise<never> {
   let leaving: Promise<never> | null = null;
+  let exitCode = 0;
+  const flush = new FlushWait();
   const leave = (code: number, message?: string): Promise<never> => {
-    leaving ??= (async () => {
+    if (leaving) return leaving;
+    exitCode = code;
+    leaving = (async () => {
       await atMost(calls.releaseAll(), RELEASE_LIMIT_MS);
-      await atMost(Promise.all([output.finish(), stdoutWritten()]), FLUSH_LIMIT_MS);
+      await flush.wait(Promise.all([output.finish(), stdoutWritten()]), code === 0);
       if (message) lastLine(message);
       restoreTerminal();
-      exitNow(code);
+      exitNow(exitCode);
     })();
     return leaving;
   };
@@ -101,8 +128,13 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
 
   for (const [signal, code] of Object.entries(ENDING_SIGNALS)) {
     process.on(signal, () => {
-      // A second signal while closing: the closing takes milliseconds, and is shown; let it finish.
-      if (leaving) return;
+      // A signal while leaving: the closing takes milliseconds, and is shown, so it finishes; only the
+      // wait for a reader of standard output is cut short, and the status tells of the signal.
+      if (leaving) {
+        if (exitCode === 0) exitCode = code;
+        flush.hurry();
+        return;
+      }
       output.note(`${signal}: closing every socket netsys opened`);
       void leave(code);
     });

@@ -120,6 +120,33 @@ print(json.dumps({"code": code, "seconds": time.time() - start, "trace": trace.d
   });
 });
 
+describe('standard output read slowly', () => {
+  const dir = scratchDirPerTest('netsys-slow-');
+
+  it('after a success the client waits for its reader, however slow: nothing is lost', async () => {
+    const { server, port } = await startServer();
+    const input = path.join(dir(), 'input');
+    fs.writeFileSync(input, Buffer.alloc(70000, 9)); // more than a pipe holds, less than Node queues without waiting
+    // The reader starts only after the conversation has ended, well past the wait a signal allows.
+    const driver = python(
+      `import os, subprocess, sys, time
+r, w = os.pipe()
+p = subprocess.Popen(sys.argv[1:], stdin=open(${JSON.stringify(input)}, "rb"), stdout=w, stderr=subprocess.DEVNULL)
+os.close(w)
+time.sleep(4)
+total = 0
+while (chunk := os.read(r, 1 << 16)): total += len(chunk)
+print(total, p.wait())
+`,
+      [NETSYS, 'client', '127.0.0.1', String(port)],
+    );
+    expect((await finish(driver, 20000)).code).toBe(0);
+    expect(driver.stdout.toString().trim()).toBe("70000 0");
+    server.child.kill('SIGINT');
+    await finish(server, 5000);
+  });
+});
+
 describe('keys at a lesson prompt, on a real terminal', () => {
   const drive = async (keys: string[]): Promise<{ exit: number; output: string }> => {
     const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_lesson.py'), 'utf8'), [NETSYS, 'tcp-server', ...keys]);
