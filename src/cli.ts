@@ -7,7 +7,7 @@ import { AF_INET6 } from './libc/addresses';
 import type { CallSelection } from './trace/select';
 import { escapeControls, visible } from './visible';
 import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceProblem } from './limits';
-import { internalErrorLine } from './bug';
+import { internalErrorLine, resourceProblem } from './bug';
 
 const USAGE_EXIT = 2;
 
@@ -364,7 +364,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
-    process.stderr.write(`netsys: ${internalErrorLine(error)}\n`);
-    process.exit(70);
+    const resource = resourceProblem(error);
+    process.stderr.write(`netsys: ${resource ?? internalErrorLine(error)}\n`);
+    process.exit(resource ? 1 : 70);
   }
 }

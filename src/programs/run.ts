@@ -7,8 +7,8 @@ import { exitNow } from '../libc/exit';
 import { Interrupted, Outcome } from '../trace/recorder';
 import { onStdoutGone } from './stdout';
 import { escapeControls } from '../visible';
-import { internalErrorLine } from '../bug';
-import { ENDING_SIGNALS } from '../signals';
+import { internalErrorLine, resourceProblem } from '../bug';
+import { ENDING_SIGNAL_NAMES, signalExitCode } from '../signals';
 
 /** What the way out needs of the calls: wake what the kernel holds, close what is open (Recorder). */
 export interface Releasable {
@@ -126,7 +126,8 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   // A bug must not leave a thread-pool thread blocked in the kernel: the way out wakes it.
   process.on('uncaughtException', (error) => void leave(70, internalErrorLine(error)));
 
-  for (const [signal, code] of Object.entries(ENDING_SIGNALS)) {
+  for (const signal of ENDING_SIGNAL_NAMES) {
+    const code = signalExitCode(signal);
     process.on(signal, () => {
       // A signal while leaving: the closing takes milliseconds, and is shown, so it finishes; only the
       // wait for a reader of standard output is cut short, and the status tells of the signal.
@@ -145,7 +146,8 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   } catch (error) {
     if (error instanceof Interrupted) return new Promise<never>(() => undefined); // the signal handler leaves
     if (error instanceof ProgramFailed) return leave(1, error.message);
-    return leave(70, internalErrorLine(error));
+    const resource = resourceProblem(error);
+    return resource ? leave(1, resource) : leave(70, internalErrorLine(error));
   }
   return leave(0);
 }

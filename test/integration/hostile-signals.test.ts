@@ -10,6 +10,9 @@ const SIGNALS: ReadonlyArray<[NodeJS.Signals, number]> = [
   ['SIGQUIT', 131],
   ['SIGINT', 130],
   ['SIGTERM', 143],
+  ['SIGUSR2', 140],
+  ['SIGALRM', 142],
+  ['SIGXCPU', 152],
 ];
 
 describe('a signal that ends a program', () => {
