@@ -323,6 +323,8 @@ export function parseLesson(file: string, text: string): Lesson {
   const steps: Step[] = [];
   const scope: Scope = { bound: new Map(), open: new Map(), owners: new Map() };
   let step: { -readonly [K in keyof Step]: Step[K] } | null = null;
+  /** The keys the current step has given, and their lines: a key given twice would silently win. */
+  let stepKeys = new Map<string, number>();
 
   const finishStep = () => {
     if (step) steps.push({ ...step, onError: { ...step.onError } });
@@ -339,6 +341,7 @@ export function parseLesson(file: string, text: string): Lesson {
       const source = field.value.replace(/\s+/g, ' ');
       const parsed = parseStepCall(source, { side: side as Side, line: field.line }, scope, fail);
       step = { line: field.line, side: side as Side, source, ...parsed, before: '', after: '', more: '', onError: {}, pause: true };
+      stepKeys = new Map();
       continue;
     }
     if ((HEADER_KEYS as readonly string[]).includes(field.key)) {
@@ -351,6 +354,9 @@ export function parseLesson(file: string, text: string): Lesson {
     if (!step) {
       throw new LessonFormatError(file, field.line, `"${field.key}:" belongs to a step; steps start with "step server: ..." or "step client: ..."`);
     }
+    const firstAt = stepKeys.get(field.key);
+    if (firstAt !== undefined) fail(`"${visible(field.key)}:" is given twice in this step (first on line ${firstAt})`);
+    stepKeys.set(field.key, field.line);
     if ((STEP_TEXT_KEYS as readonly string[]).includes(field.key)) {
       checkPlaceholders(field.value, scope.bound, fail);
       step[field.key as (typeof STEP_TEXT_KEYS)[number]] = field.value;

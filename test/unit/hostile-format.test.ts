@@ -51,6 +51,8 @@ describe('nothing is silently accepted', () => {
     ['a name rebound while its descriptor is open', `${SOCKET}step client: s = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:6: "s" still names the descriptor from line 5, which no step has closed: close\(s\) first/],
     ['the other side\'s descriptor closed', `${SOCKET}step client: close(s)\n`, /^h\.lesson:6: "s" is the server's descriptor \(line 5\): a client step cannot use it; each side has its own sockets$/],
     ['the other side\'s descriptor polled', `${SOCKET}step client: poll([s], 0)\n`, /^h\.lesson:6: "s" is the server's descriptor/],
+    ['a step key given twice', `${SOCKET}after: one\nafter: two\n`, /^h\.lesson:7: "after:" is given twice in this step \(first on line 6\)$/],
+    ['an on E... given twice', `${SOCKET}on EINVAL: one\non EINVAL: two\n`, /^h\.lesson:7: "on EINVAL:" is given twice in this step/],
     ['an accepted descriptor rebound', `${SOCKET}step server: c = accept(s)\nstep server: c = accept(s)\n`, /^h\.lesson:7: "c" still names the descriptor from line 6/],
   ])('%s', (_name, body, message) => {
     expect(problem(body)).toMatch(message);
