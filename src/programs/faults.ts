@@ -26,3 +26,17 @@ export function failureNote(call: string, error: ErrorInfo): string {
   const meaning = MEANING[error.name];
   return meaning ? `${call} failed with ${error.name}: ${meaning}` : `${call} failed with ${error.name} (${error.message})`;
 }
+
+/** accept failures that pass: a descriptor or memory to spare later. */
+const NO_ROOM_YET = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
+/** accept failures of one connection only, already gone: the next is taken. */
+const CONNECTION_GONE = new Set(['ECONNABORTED', 'EPROTO', 'EPERM', 'EINTR']);
+
+/** What a server does after accept failed with this errno: wait for room, take the next, or stop. */
+export function afterAcceptFailure(error: ErrorInfo): 'wait' | 'next' | 'stop' {
+  if (NO_ROOM_YET.has(error.name)) return 'wait';
+  return CONNECTION_GONE.has(error.name) ? 'next' : 'stop';
+}
+
+/** While accept cannot get a descriptor, a server tries again this often (ms), or when a client leaves. */
+export const RETRY_ACCEPT_MS = 1000;

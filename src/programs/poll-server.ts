@@ -6,11 +6,12 @@
 // not read its echo, at most one recv's worth of bytes waits for it, and until poll reports POLLOUT
 // (room to send) that client is polled for nothing else, so it cannot make the server hold more.
 import { endpointText } from '../libc/addresses';
+import type { ErrorInfo } from '../libc/errno';
 import type { PollRequest } from '../libc/pollfd';
 import { MESSAGE_FLAGS, POLL_EVENTS, valueOf } from '../libc/xlat';
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
-import { failureNote } from './faults';
+import { afterAcceptFailure, failureNote, RETRY_ACCEPT_MS } from './faults';
 import { openListener } from './listener';
 import { CallFailed, expectSuccess } from './run';
 import type { ServerOptions } from './server';
@@ -20,11 +21,6 @@ const POLLIN = valueOf(POLL_EVENTS, 'POLLIN');
 const POLLOUT = valueOf(POLL_EVENTS, 'POLLOUT');
 const MSG_DONTWAIT = valueOf(MESSAGE_FLAGS, 'MSG_DONTWAIT');
 const NO_TIMEOUT = -1;
-/** While accept cannot get a descriptor, poll leaves out the listener and tries again this often (ms). */
-const RETRY_ACCEPT_MS = 1000;
-/** accept failures that pass: a descriptor or memory to spare later, or a connection already gone. */
-const NO_ROOM_YET = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
-const CONNECTION_GONE = new Set(['ECONNABORTED', 'EPROTO', 'EPERM', 'EINTR']);
 
 interface Client {
   readonly fd: number;
@@ -75,16 +71,8 @@ class PollServer {
 
   private async acceptOne(listener: number): Promise<void> {
     const accepted = await this.calls.accept(listener, this.options.family);
-    if (accepted.error && NO_ROOM_YET.has(accepted.error.name)) {
-      this.acceptPaused = true;
-      this.output.note(
-        `${failureNote('accept', accepted.error)}. The ${this.clients.size} client(s) connected are served on; ` +
-          `the listener is left out of poll until one of them leaves, or for ${RETRY_ACCEPT_MS / 1000} s, then accept is tried again`,
-      );
-      return;
-    }
-    if (accepted.error && CONNECTION_GONE.has(accepted.error.name)) {
-      this.output.note(failureNote('accept', accepted.error));
+    if (accepted.error && afterAcceptFailure(accepted.error) !== 'stop') {
+      this.passOver(accepted.error);
       return;
     }
     const fd = expectSuccess('accept', accepted);
@@ -96,6 +84,19 @@ class PollServer {
       this.listener = null;
       this.output.note('--once: the listening socket is closed; the server ends when this client is done');
     }
+  }
+
+  /** accept failed for now: with no descriptor to spare, the listener waits until a client leaves (or a moment). */
+  private passOver(error: ErrorInfo): void {
+    if (afterAcceptFailure(error) === 'next') {
+      this.output.note(failureNote('accept', error));
+      return;
+    }
+    this.acceptPaused = true;
+    this.output.note(
+      `${failureNote('accept', error)}. The ${this.clients.size} client(s) connected are served on; ` +
+        `the listener is left out of poll until one of them leaves, or for ${RETRY_ACCEPT_MS / 1000} s, then accept is tried again`,
+    );
   }
 
   private async serve(client: Client, revents: number): Promise<void> {
