@@ -112,9 +112,10 @@ function fail(message: string): never {
 }
 
 async function startTracing(flags: TraceFlags) {
-  const [{ Recorder }, { TraceOutput, OutputFileError }] = await Promise.all([
+  const [{ Recorder }, { TraceOutput, OutputFileError }, { nodeErrorText }] = await Promise.all([
     import('./trace/recorder'),
     import('./trace/output'),
+    import('./libc/errno'),
   ]);
   let output;
   try {
@@ -128,6 +129,7 @@ async function startTracing(flags: TraceFlags) {
       summary: Boolean(flags.summaryOnly),
       selection: flags.e,
       endpoints: Boolean(flags.decodeFds),
+      errorText: nodeErrorText,
     });
   } catch (error) {
     if (error instanceof OutputFileError) fail(error.message);
@@ -252,6 +254,7 @@ function buildProgram(): Command {
         message: flags.message,
         color: flags.color,
         mermaid: Boolean(flags.mermaid),
+        endpoints: Boolean(flags.decodeFds),
         traceArgs: [...(flags.decodeFds ? ['-y'] : []), ...(flags.state ? ['--state'] : [])],
       });
     });
@@ -279,7 +282,7 @@ function buildProgram(): Command {
   program
     .command('lesson')
     .description('walk through a lesson one system call at a time; with no ID, list the lessons')
-    .argument('[id]', 'the lesson to walk, such as tcp-server')
+    .argument('[id]', 'the lesson to walk (netsys lesson lists them)')
     .option('--no-pause', 'make every call without waiting for a key (also when standard input is not a terminal)')
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour')
@@ -296,7 +299,7 @@ function buildProgram(): Command {
         if (id === undefined) listLessons(flags);
         else {
           needAddressSpace('lesson', 'lesson');
-          await runLesson(id, { ...flags, ...(await import('./reference/for-lessons')).referenceForLessons() });
+          await runLesson(id, { ...flags, reference: (await import('./reference/for-lessons')).referenceForLessons });
         }
       } catch (error) {
         if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);

@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { constants } from 'node:os';
 import { ADDRINFO_ERRORS, valueOf } from '../libc/xlat';
+import { takesTimeval } from '../libc/marshal';
 import { escapeControls, firstControl, visible } from '../visible';
 import { CType, isLessonCall, Param, ResultKind, SIGNATURES } from './signatures';
 
@@ -12,6 +13,8 @@ export const SIDES: readonly Side[] = ['server', 'client'];
 /** One argument as written in the lesson. */
 export type ArgExpr =
   | { readonly kind: 'int'; readonly value: number }
+  /** A time in seconds with a fraction, `1.5`: for an option whose value is a struct timeval. */
+  | { readonly kind: 'seconds'; readonly value: number }
   | { readonly kind: 'constant'; readonly value: number; readonly text: string }
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'address'; readonly host: string; readonly port: number }
@@ -178,8 +181,9 @@ function parseNumber(text: string, param: Param, fail: (problem: string) => neve
 
 function parseArg(text: string, param: Param, scope: Scope, fail: (problem: string) => never): ArgExpr {
   const want = param.type;
+  if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return { kind: 'seconds', value: Number(text) };
   if (/^-?\d+$/.test(text)) {
-    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port') return { kind: 'int', value: parseNumber(text, param, fail) };
+    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port' || want.kind === 'optval') return { kind: 'int', value: parseNumber(text, param, fail) };
     fail(`${param.name} cannot be a number here`);
   }
   if (text.startsWith('"')) {
@@ -226,6 +230,7 @@ function parseArg(text: string, param: Param, scope: Scope, fail: (problem: stri
       data: ['data', 'datagram'],
       port: ['address', 'datagram'],
       int: ['count'],
+      optval: ['count'],
       constant: [],
       text: [],
       fds: [],
@@ -287,6 +292,7 @@ function parseStepCall(source: string, at: { side: Side; line: number }, scope: 
   );
   checkOwnSockets(at.side, descriptors, scope, fail);
   if (call === 'close' && args[0]?.kind === 'name') scope.open.delete(args[0].name);
+  checkOptionValues(signature.params, args, fail);
   if (binds) {
     if (signature.result === 'status') fail(`${call} returns only 0 or -1: there is nothing to name "${binds}"`);
     bindName(binds, signature.result, at, scope, fail);
@@ -316,6 +322,26 @@ function checkPlaceholders(text: string, bound: ReadonlyMap<string, unknown>, fa
   for (const [whole, name] of text.matchAll(PLACEHOLDER)) {
     if (!bound.has(name)) fail(`${visible(whole)} names nothing: no step before it binds "${visible(name)}" (write "${visible(name)} = call(...)")`);
   }
+}
+
+/**
+ * An option value in seconds with a fraction (`1.5`) only for an option that takes a struct timeval
+ * (SO_RCVTIMEO, SO_SNDTIMEO); a whole number is seconds for those, and the int value for the others.
+ */
+function checkOptionValues(params: readonly Param[], args: readonly ArgExpr[], fail: (problem: string) => never): void {
+  params.forEach((param, index) => {
+    const want = param.type;
+    const value = args[index];
+    if (want.kind !== 'optval' || value?.kind !== 'seconds') return;
+    const numberFor = (name: string): number | undefined => {
+      const expr = args[params.findIndex((other) => other.name === name)];
+      return expr?.kind === 'int' || expr?.kind === 'constant' ? expr.value : undefined;
+    };
+    const [level, optname] = [numberFor(want.level), numberFor(want.optname)];
+    if (level === undefined || optname === undefined || !takesTimeval(level, optname)) {
+      fail(`${param.name}: ${value.value} seconds is a value for SO_RCVTIMEO or SO_SNDTIMEO at SOL_SOCKET; this option takes a whole number`);
+    }
+  });
 }
 
 export function parseLesson(file: string, text: string): Lesson {
@@ -390,7 +416,7 @@ export function parseLesson(file: string, text: string): Lesson {
   };
   const id = required('id');
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id.value)) {
-    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as tcp-server, not "${visible(id.value)}"`);
+    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as my-first-server, not "${visible(id.value)}"`);
   }
   const order = required('order');
   if (!/^\d+$/.test(order.value)) throw new LessonFormatError(file, order.line, `order must be a whole number, not "${visible(order.value)}"`);

@@ -39,7 +39,7 @@ export async function receiveDatagram(
     );
   for (const signal of SIGNALS) process.on(signal, explain);
   try {
-    return await calls.recvfrom(fd, buffer, family);
+    return await calls.call('recvfrom', { sockfd: fd, buf: buffer, flags: 0, src_addr: family });
   } finally {
     for (const signal of SIGNALS) process.off(signal, explain);
   }

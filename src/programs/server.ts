@@ -24,7 +24,7 @@ export interface ServerOptions {
 async function echo(calls: Recorder, output: TraceOutput, fd: number, then: string): Promise<void> {
   const buffer = Buffer.alloc(RECEIVE_BUFFER_SIZE);
   for (;;) {
-    const received = await calls.recv(fd, buffer);
+    const received = await calls.call('recv', { sockfd: fd, buf: buffer, flags: 0 });
     if (received.error) {
       output.note(`${failureNote('recv', received.error)}; this connection is over; ${then}`);
       break;
@@ -39,7 +39,7 @@ async function echo(calls: Recorder, output: TraceOutput, fd: number, then: stri
       break;
     }
   }
-  calls.close(fd);
+  calls.call('close', { fd });
 }
 
 /** accept failed for now (no descriptor to spare, a connection gone): say so, and wait a moment if it is room. */
@@ -53,7 +53,7 @@ export async function runServer(calls: Recorder, output: TraceOutput, options: S
   const listener = openListener(calls, output, options);
 
   do {
-    const accepted = await calls.accept(listener, options.family);
+    const accepted = await calls.call('accept', { sockfd: listener, addr: options.family });
     if (accepted.error && afterAcceptFailure(accepted.error) !== 'stop') {
       await passOver(output, accepted.error);
       continue;
@@ -62,5 +62,5 @@ export async function runServer(calls: Recorder, output: TraceOutput, options: S
     if (accepted.addr) output.note(`accepted a connection from ${endpointText(accepted.addr)} as fd ${connection}`);
     await echo(calls, output, connection, options.once ? 'the server closes it and ends' : 'the server closes it and goes on to the next client');
   } while (!options.once);
-  calls.close(listener);
+  calls.call('close', { fd: listener });
 }
