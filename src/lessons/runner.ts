@@ -3,6 +3,7 @@
 // result means. A call the kernel holds is shown as blocked and the lesson goes on to the step that
 // unblocks it; its line appears the moment the kernel returns. Each side has its own recorder.
 import { endpointText } from '../libc/addresses';
+import { escapeControls } from '../visible';
 import { KernelView } from '../trace/kernelview';
 import { BLOCKED_AFTER_MS, Interrupted, Recorder, SHUT_RDWR } from '../trace/recorder';
 import type { CallEvent } from '../trace/event';
@@ -32,6 +33,11 @@ const SETTLE_MS = 3000;
 /** How long a close step lets a call on its descriptor return by itself before waking it. */
 const RACE_MS = 100;
 
+/** Bytes from the network in prose: quoted, every control character escaped (JSON leaves DEL and C1 as they are). */
+function quotedData(bytes: Buffer): string {
+  return escapeControls(JSON.stringify(bytes.toString('latin1')));
+}
+
 function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
   return text.replace(/\{([A-Za-z_]\w*)\}/g, (whole, name: string) => {
     const value = values.get(name);
@@ -42,9 +48,9 @@ function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
       case 'address':
         return endpointText(value.addr);
       case 'data':
-        return JSON.stringify(value.bytes.toString('latin1'));
+        return quotedData(value.bytes);
       case 'datagram':
-        return `${JSON.stringify(value.bytes.toString('latin1'))} from ${endpointText(value.addr)}`;
+        return `${quotedData(value.bytes)} from ${endpointText(value.addr)}`;
       case 'count':
         return String(value.value);
     }
