@@ -56,4 +56,10 @@ describe('closing a socket while a call on it is held', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expectAllClosed(run.stdout.toString());
   });
+
+  it('a step that expected an error but succeeded says so', async () => {
+    const run = runSteps(dir(), ['step server: s = socket(AF_INET, SOCK_DGRAM)', 'expect: EINVAL', 'step server: close(s)']);
+    expect(await finish(run, 10000)).toEqual({ code: 0, signal: null });
+    expect(run.stdout.toString()).toMatch(/^# this step expected EINVAL, but the call succeeded$/m);
+  });
 });
