@@ -24,6 +24,8 @@ describe('text from the user', () => {
     ['a title sequence as --host', ['server', '--host', '\u001b]0;owned\u0007', '0'], /not "\\33\]0;owned\\7"$/],
     ['colour in a lesson id', ['lesson', '\u001b[31mred'], /unknown lesson "\\33\[31mred"/],
     ['a port 10,000 characters long', ['client', '127.0.0.1', 'x'.repeat(10000)], /not "x{64}\.\.\."$/],
+    ['an escape sequence as an errno', ['errno', '\u001b[2Jbad'], /unknown errno "\\33\[2Jbad"/],
+    ['a call name 10,000 characters long', ['explain', 'x'.repeat(10000)], /unknown call "x{64}\.\.\.":/],
   ])('%s: escaped, cut, one line, exit 2', async (_name, args, message) => {
     const run = netsys(args);
     expect((await finish(run, 10000)).code).toBe(2);
