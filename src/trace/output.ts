@@ -63,6 +63,26 @@ function stderrSink(failed: (error: unknown) => void): Sink {
   };
 }
 
+/** How much trace may wait for a reader of -o (bytes) before netsys gives up on it. */
+const UNREAD_TRACE_LIMIT = 16 << 20;
+
+/**
+ * A FIFO, a terminal or a socket given to -o: its writes may wait for a reader for ever, so they are
+ * made off the main thread (a write stream), where a wait cannot keep Ctrl-C from being heard.
+ */
+function streamSink(fd: number, failed: (error: unknown) => void): Sink {
+  const stream = fs.createWriteStream('', { fd, autoClose: false });
+  stream.on('error', failed);
+  return {
+    write: (text) => {
+      // Memory stays bounded: a trace nobody reads ends the program (exit 1), as a full disk does.
+      if (stream.writableLength > UNREAD_TRACE_LIMIT) failed(`nobody has read the last ${UNREAD_TRACE_LIMIT >> 20} MiB of it`);
+      else stream.write(text);
+    },
+    drained: () => new Promise((resolve) => stream.write('', () => resolve())),
+  };
+}
+
 /**
  * Opening a FIFO for writing waits, deaf to Ctrl-C, until some process opens it to read. Probed
  * without blocking first: no reader fails at once with ENXIO, which the caller reports.
@@ -95,7 +115,8 @@ export class TraceOutput {
           `cannot write the trace to ${options.file}: ${this.errorText(error)}; -o needs a file netsys can create or overwrite`,
         );
       }
-      this.sink = fileSink(fd, (error) => this.failed(error));
+      const failed = (error: unknown) => this.failed(error);
+      this.sink = fs.fstatSync(fd).isFile() ? fileSink(fd, failed) : streamSink(fd, failed);
     } else {
       this.sink = stderrSink((error) => this.failed(error));
     }

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finish, netsys, scratchDirPerTest } from './helpers';
+import { finish, netsys, NETSYS, python, scratchDirPerTest, startServer } from './helpers';
 import { oneLine } from './one-line';
 
 const TINY = 'id: tiny\ntitle: T\nsummary: S\norder: 1\nstep server: s = socket(AF_INET, SOCK_DGRAM)\nstep server: close(s)\n';
@@ -71,5 +71,40 @@ describe('standard output closed early', () => {
     run.child.stdout!.destroy();
     expect(await finish(run, 10000)).toEqual({ code: 1, signal: null });
     expect(oneLine(run.stderr)).toMatch(/^netsys: cannot write to standard output: EPIPE/);
+  });
+});
+
+describe('-o to a FIFO whose reader never reads', () => {
+  const dir = scratchDirPerTest('netsys-fifo-');
+
+  it('Ctrl-C still works: netsys exits within a bounded wait, where it hung in a write before', async () => {
+    const { server, port } = await startServer();
+    const fifo = path.join(dir(), 'trace');
+    execFileSync('mkfifo', [fifo]);
+    const input = path.join(dir(), 'input');
+    fs.writeFileSync(input, Buffer.alloc(4 << 20, 5));
+    // The FIFO is held open for reading (so opening it succeeds) and never read: the trace, each
+    // line up to 64 KiB with -s, fills it at once.
+    const driver = python(
+      `import os, signal, subprocess, sys, time
+holder = os.open(${JSON.stringify(fifo)}, os.O_RDWR)
+p = subprocess.Popen(sys.argv[1:], stdin=open(${JSON.stringify(input)}, "rb"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+time.sleep(1.5)
+p.send_signal(signal.SIGINT)
+start = time.time()
+try:
+    code = p.wait(timeout=8)
+except subprocess.TimeoutExpired:
+    p.kill(); code = "hung"
+print(code, round(time.time() - start))
+`,
+      [NETSYS, 'client', '-o', fifo, '-s', '65536', '127.0.0.1', String(port)],
+    );
+    expect((await finish(driver, 15000)).code).toBe(0);
+    const [code, seconds] = driver.stdout.toString().trim().split(' ');
+    expect(code).toMatch(/^(130|1)$/); // 1 when the unread trace passed its limit first
+    expect(Number(seconds)).toBeLessThanOrEqual(3);
+    server.child.kill('SIGINT');
+    await finish(server, 5000);
   });
 });
