@@ -1,19 +1,36 @@
-// The client's standard output: the bytes that come back. When whoever reads it goes away
-// (`netsys client ... | head -c 10`), writing fails with EPIPE. nc would be killed by SIGPIPE at that
-// point; netsys (Node.js ignores SIGPIPE) ends the conversation instead: its socket is closed, exit 1.
+// Standard output: the bytes that come back to a client, a lesson's text. When whoever reads it goes
+// away (`netsys client ... | head -c 10`, `netsys lesson ... | head -1`), writing fails with EPIPE.
+// nc would be killed by SIGPIPE at that point; netsys (Node.js ignores SIGPIPE) ends instead, through
+// the way out of the program that is running: every socket closed, one line, exit 1.
 import { once } from 'node:events';
 import { nodeErrorText } from '../libc/errno';
 import { ProgramFailed } from './run';
 
 let failure: string | null = null;
 let watching = false;
+let gone: (message: string) => void = (message) => {
+  process.stderr.write(`netsys: ${message}\n`);
+  process.exit(1);
+};
 
 function watch(): void {
   if (watching) return;
   watching = true;
   process.stdout.on('error', (error) => {
-    failure ??= `cannot write to standard output: ${nodeErrorText(error)}; whoever read it has gone`;
+    if (failure) return;
+    failure = `cannot write to standard output: ${nodeErrorText(error)}; whoever read it has gone`;
+    gone(failure);
   });
+}
+
+/**
+ * Calls `handler` once, with one line saying why, when standard output can no longer be written.
+ * Replaces the default, which writes that line and exits 1 (for commands with no socket to close).
+ */
+export function onStdoutGone(handler: (message: string) => void): void {
+  gone = handler;
+  watch();
+  if (failure) handler(failure);
 }
 
 /** The trace, whose lines so far can be written at once (TraceOutput). */
@@ -37,4 +54,9 @@ export async function writeOut(data: Buffer, trace: QueuedLines): Promise<void> 
     // the 'error' listener above has recorded why
   }
   if (failure) throw new ProgramFailed(failure);
+}
+
+/** Watches standard output from the start, so that a closed pipe is never an uncaught error. */
+export function watchStdout(): void {
+  watch();
 }
