@@ -194,7 +194,8 @@ export function parseLesson(file: string, text: string): Lesson {
     if (!step) {
       throw new LessonFormatError(file, field.line, `"${field.key}:" belongs to a step; steps start with "step server: ..." or "step client: ..."`);
     }
-    const firstAt = stepKeys.get(field.key);
+    // A your-turn step may name several goals, one a line; every other key is given once.
+    const firstAt = field.key === 'goal' ? undefined : stepKeys.get(field.key);
     if (firstAt !== undefined) fail(`"${visible(field.key)}:" is given twice in this step (first on line ${firstAt})`);
     stepKeys.set(field.key, field.line);
     if ((STEP_TEXT_KEYS as readonly string[]).includes(field.key)) {
