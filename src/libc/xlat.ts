@@ -54,7 +54,7 @@ export const MESSAGE_FLAGS = table('MSG_???', [
   ['MSG_PEEK', 0x2],
   ['MSG_DONTROUTE', 0x4],
   ['MSG_CTRUNC', 0x8],
-  ['MSG_PROXY', 0x10],
+  ['MSG_PROBE', 0x10],
   ['MSG_TRUNC', 0x20],
   ['MSG_DONTWAIT', 0x40],
   ['MSG_EOR', 0x80],
@@ -67,10 +67,13 @@ export const MESSAGE_FLAGS = table('MSG_???', [
   ['MSG_NOSIGNAL', 0x4000],
   ['MSG_MORE', 0x8000],
   ['MSG_WAITFORONE', 0x10000],
+  ['MSG_SENDPAGE_NOTLAST', 0x20000],
   ['MSG_BATCH', 0x40000],
+  ['MSG_NO_SHARED_FRAGS', 0x80000],
   ['MSG_ZEROCOPY', 0x4000000],
   ['MSG_FASTOPEN', 0x20000000],
   ['MSG_CMSG_CLOEXEC', 0x40000000],
+  ['MSG_CMSG_COMPAT', 0x80000000],
 ]);
 
 export const SHUTDOWN_MODES = table('SHUT_???', [
@@ -269,7 +272,7 @@ export function formatFlags(xlat: Xlat, value: number): string {
   const names: string[] = [];
   let rest = value >>> 0;
   for (const [name, bit] of xlat.entries) {
-    if (bit !== 0 && (rest & bit) === bit) {
+    if (bit !== 0 && ((rest & bit) >>> 0) === bit) {
       names.push(name);
       rest = (rest & ~bit) >>> 0;
     }
@@ -279,9 +282,14 @@ export function formatFlags(xlat: Xlat, value: number): string {
   return names.join('|');
 }
 
-/** socket()'s type argument: `SOCK_STREAM|SOCK_CLOEXEC`. */
+/**
+ * socket()'s type argument, as strace's tprint_sock_type prints it: a known type's name, then the
+ * other bits as flags (`SOCK_STREAM|SOCK_CLOEXEC`, `SOCK_STREAM|0x10 /* SOCK_??? *\/`); with no known
+ * type, every bit as flags (`0`, `SOCK_CLOEXEC|SOCK_NONBLOCK|0xfff7f7ff`, `0xf /* SOCK_??? *\/`).
+ */
 export function formatSocketType(value: number): string {
-  const base = formatEnum(SOCKET_TYPES, value & SOCKET_TYPE_MASK);
+  const base = nameOf(SOCKET_TYPES, value & SOCKET_TYPE_MASK);
+  if (base === undefined) return formatFlags(SOCKET_TYPE_FLAGS, value);
   const flags = value & ~SOCKET_TYPE_MASK;
   return flags === 0 ? base : `${base}|${formatFlags(SOCKET_TYPE_FLAGS, flags)}`;
 }
