@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { takesTimeval } from '../libc/marshal';
 import { valueOf } from '../libc/xlat';
-import { isLessonCall, LessonCall, Param, ResultKind, SIGNATURES } from './signatures';
+import { isLessonCall, LessonCall, Param, ParamKind, RECEIVE_LIMIT, ResultKind, SIGNATURES } from './signatures';
 
 /** One argument as written. */
 export type ArgExpr =
@@ -158,13 +158,37 @@ function parseName(text: string, param: Param, scope: CallScope, fail: Fail): Ar
   return { kind: 'name', name: text };
 }
 
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+/** The whole numbers a parameter takes (what its C type holds, or what netsys passes), and how to say so. */
+function numberRange(want: ParamKind): { readonly min: number; readonly max: number; readonly words: string } {
+  if (want.kind === 'int' && want.size) return { min: 0, max: RECEIVE_LIMIT, words: `a size from 0 to ${RECEIVE_LIMIT} bytes (1 MiB, the most netsys receives at once)` };
+  if (want.kind === 'port') return { min: 0, max: 65535, words: 'a port from 0 to 65535' };
+  return { min: INT_MIN, max: INT_MAX, words: `a C int, from ${INT_MIN} to ${INT_MAX}` };
+}
+
+/** A whole number in the range the parameter takes, or the problem: the kernel must get what the line says. */
+function parseNumber(text: string, param: Param, fail: Fail): ArgExpr {
+  const want = param.type;
+  if (want.kind !== 'int' && want.kind !== 'constant' && want.kind !== 'port' && want.kind !== 'optval') fail(`${param.name} cannot be a number here`);
+  const value = Number(text);
+  const range = numberRange(want);
+  if (value < range.min || value > range.max) fail(`${param.name}: ${text} is out of range: it must be ${range.words}`);
+  return { kind: 'int', value: value === 0 ? 0 : value };
+}
+
+/** A time in seconds with a fraction, for SO_RCVTIMEO and SO_SNDTIMEO (checkOptionValues). */
+function parseSeconds(text: string, param: Param, fail: Fail): ArgExpr {
+  const value = Number(text);
+  if (value > INT_MAX) fail(`${param.name}: ${text} seconds is out of range: at most ${INT_MAX}`);
+  return { kind: 'seconds', value };
+}
+
 function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): ArgExpr {
   const want = param.type;
-  if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return { kind: 'seconds', value: Number(text) };
-  if (/^-?\d+$/.test(text)) {
-    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port' || want.kind === 'optval') return { kind: 'int', value: Number(text) };
-    fail(`${param.name} cannot be a number here`);
-  }
+  if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return parseSeconds(text, param, fail);
+  if (/^-?\d+$/.test(text)) return parseNumber(text, param, fail);
   if (text.startsWith('"')) {
     const value = parseString(text);
     if (value === null) fail(`${param.name}: ${text} is not a well-formed quoted string (JSON escapes: \\n, \\t, \\", \\\\, \\u0000)`);
@@ -172,6 +196,11 @@ function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): Arg
     fail(`${param.name} cannot be a string`);
   }
   if (want.kind === 'fds') return parseDescriptors(text, param, scope, fail);
+  const numeric = want.kind === 'int' || want.kind === 'constant' || want.kind === 'port' || want.kind === 'optval';
+  if (numeric && /^[-+.\d]/.test(text) && !/^\d+\.\d+\.\d+\.\d+:/.test(text)) {
+    const seconds = want.kind === 'optval' ? ' (or seconds such as 1.5, for SO_RCVTIMEO and SO_SNDTIMEO)' : '';
+    fail(`${param.name}: "${text}" is not a whole number such as 4${seconds}`);
+  }
   if (/^[\d[]/.test(text)) {
     const address = parseAddress(text);
     if (!address) fail(`${param.name}: "${text}" is not an address with a port, such as 127.0.0.1:0 or [::1]:0`);

@@ -9,7 +9,7 @@ import type { Arg, CallKind } from '../trace/event';
 import type { OutcomeOf, Outcome, Recorder } from '../trace/recorder';
 import { ArgsOf, CallName, ParamSpec, specOf } from '../trace/registry';
 import type { ArgExpr, Step } from './format';
-import { isLessonCall, lessonParam, ResultKind, SIGNATURES } from './signatures';
+import { isLessonCall, lessonParam, RECEIVE_LIMIT, ResultKind, SIGNATURES } from './signatures';
 
 /** What a name bound by an earlier step stands for. */
 export type Value =
@@ -36,7 +36,6 @@ export interface Prepared {
 
 const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
 const POLLIN = valueOf(POLL_EVENTS, 'POLLIN');
-const RECEIVE_LIMIT = 1 << 20;
 
 /** A lesson step refers to a name whose value is not there (its step failed or is still blocked). */
 export class MissingValue extends Error {}
@@ -138,7 +137,7 @@ function cValue(param: ParamSpec, r: Resolver, family: () => number, params: rea
     case 'dataIn':
       return r.data(param.name);
     case 'dataOut':
-      return Buffer.alloc(Math.min(r.int(param.length), RECEIVE_LIMIT));
+      return Buffer.alloc(Math.min(Math.max(0, r.int(param.length)), RECEIVE_LIMIT));
     case 'pollfds':
       return r.fds(param.name).map((fd): PollRequest => ({ fd, events: POLLIN }));
     case 'optval': {

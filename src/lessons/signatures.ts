@@ -24,8 +24,8 @@ export type ParamKind =
   | { readonly kind: 'fd' }
   /** `127.0.0.1:8080`, `[::1]:0`, or a name bound to an address */
   | { readonly kind: 'address' }
-  /** a whole number */
-  | { readonly kind: 'int' }
+  /** a whole number: a C int, or with `size` the size of a buffer the kernel fills (0 to RECEIVE_LIMIT) */
+  | { readonly kind: 'int'; readonly size?: true }
   /** a constant name from these tables (several joined with `|`), or a whole number */
   | { readonly kind: 'constant'; readonly tables: readonly Xlat[] }
   /** a quoted string, or a name bound to received data */
@@ -55,6 +55,9 @@ export interface Signature {
 }
 
 export type LessonCall = CallName;
+
+/** The largest buffer a step's recv, read or recvfrom passes: 1 MiB (as -s allows at most). */
+export const RECEIVE_LIMIT = 1 << 20;
 
 /**
  * The names a C program gives the options that strace names otherwise: with glibc on x86_64,
@@ -100,7 +103,7 @@ export function lessonParam(param: ParamSpec, siblings: readonly ParamSpec[] = [
       return { name: param.name, type: { kind: 'data' } };
     case 'dataOut':
       // The size of the buffer, as `recv(conn, 1024)`: the lesson reads the data from the result.
-      return { name: param.length, type: { kind: 'int' } };
+      return { name: param.length, type: { kind: 'int', size: true } };
     case 'pollfds':
       return { name: param.name, type: { kind: 'fds' } };
     case 'optval': {

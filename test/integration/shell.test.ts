@@ -82,6 +82,34 @@ describe('netsys shell, scripted', () => {
     expect(lines[1]).toContain(problem);
   });
 
+  it.each([
+    ['a negative buffer size', 'recv(s, -1)', 'len: -1 is out of range: it must be a size from 0 to 1048576 bytes'],
+    ['a buffer over 1 MiB', 'read(s, 1048577)', 'count: 1048577 is out of range'],
+    ['an int option value over a C int', 'setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 99999999999)', 'optval: 99999999999 is out of range: it must be a C int'],
+    ['a backlog over a C int', 'listen(s, 4294967296)', 'backlog: 4294967296 is out of range'],
+    ['a poll timeout over a C int', 'poll([s], 99999999999)', 'timeout: 99999999999 is out of range'],
+    ['a number in another notation', 'setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, 1e3)', 'optval: "1e3" is not a whole number such as 4 (or seconds such as 1.5'],
+  ])('gives %s one line and exit 2 before any call: the kernel gets only what the line says', async (_, line, problem) => {
+    const run = shell(['s = socket(AF_INET, SOCK_STREAM)', line]);
+    expect((await finish(run)).code).toBe(2);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^ +\^ /);
+    expect(lines[1]).toContain(problem);
+    expect(callLines(run.stdout.toString()).map((call) => call.slice(0, call.indexOf('(')))).toEqual(['socket', 'close']);
+  });
+
+  it('prints an unknown socket type and every message flag as strace prints them', async () => {
+    const lines = ['x = socket(AF_INET, -1)', 'y = socket(AF_INET, 0)', 'z = socket(AF_INET, 15)', 's = socket(AF_INET, SOCK_STREAM)', 'send(s, "a", -1)', 'send(s, "a", MSG_PROBE|MSG_CMSG_COMPAT)', 'close(s)'];
+    const run = underStrace(scratch(), 'odd', ['shell'], lines.join('\n') + '\n');
+    expect(await finish(run)).toEqual({ code: 0, signal: null });
+    const calls = callLines(run.stdout.toString());
+    expect(calls).toHaveLength(7);
+    expect(calls[0]).toMatch(/^socket\(AF_INET, SOCK_CLOEXEC\|SOCK_NONBLOCK\|0xfff7f7ff, IPPROTO_IP\) += -1 EINVAL/);
+    expect(calls[4]).toContain('|MSG_CMSG_CLOEXEC|MSG_CMSG_COMPAT|0x1bf00000) ');
+    expect(unseenByStrace(calls, scratch(), 'odd')).toEqual([]);
+  });
+
   it('refuses to rebind a name that holds an open descriptor, and to close one a held call waits on', async () => {
     const run = shell([
       's = socket(AF_INET, SOCK_STREAM)',
