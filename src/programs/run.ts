@@ -78,7 +78,8 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   } catch (error) {
     if (error instanceof Interrupted) return new Promise<never>(() => undefined); // the signal handler leaves
     if (error instanceof ProgramFailed) return leave(error.exitCode, error.message);
-    throw error;
+    // A bug: still every held call woken and every socket closed, each call shown, before it is reported.
+    return leave(70, `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
   return leave(0);
 }

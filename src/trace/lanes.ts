@@ -60,7 +60,8 @@ function breakAt(text: string, limit: number): number {
 export function wrap(text: string, first: number, rest: number): string[] {
   const pieces: string[] = [];
   let remaining = text;
-  let limit = first;
+  // A row narrower than one character (a terminal a few columns wide) still takes one: the text must end.
+  let limit = Math.max(1, first);
   while (remaining.length > limit) {
     const at = breakAt(remaining, limit);
     if (at > 0) {
@@ -70,7 +71,7 @@ export function wrap(text: string, first: number, rest: number): string[] {
       pieces.push(remaining.slice(0, limit));
       remaining = remaining.slice(limit);
     }
-    limit = rest;
+    limit = Math.max(1, rest);
   }
   pieces.push(remaining);
   return pieces;

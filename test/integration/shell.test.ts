@@ -198,4 +198,19 @@ describe('netsys shell at a terminal', () => {
     const history = fs.readFileSync(path.join(scratch(), 'netsys', 'shell_history'), 'utf8');
     expect(history).toContain('a = accept(s)\n');
   });
+
+  it.each([9, 2])('at %i columns still makes each call and leaves: a row narrower than a call cannot hang the shell', async (columns) => {
+    const report = await atTerminal(scratch(), 'shell --no-color', ['line:s = socket(AF_INET, SOCK_STREAM)', 'line:exit'], columns);
+    expect(report.exit).toBe(0);
+    expect(report.output.replace(/\s+/g, '')).toContain('close(');
+  });
+
+  it('at 40 columns a call too long for its row goes on indented, so that no piece reads as a call of its own', async () => {
+    const report = await atTerminal(scratch(), 'shell --no-color', ['line:s = socket(AF_INET, SOCK_STREAM)', 'line:bind(s, 127.0.0.1:0)', 'line:exit'], 40);
+    expect(report.exit).toBe(0);
+    const rows = report.output.replace(/\r/g, '').split('\n').filter((row) => row.startsWith('server │ '));
+    const bind = rows.findIndex((row) => row.startsWith('server │ bind('));
+    expect(rows[bind + 1]).toMatch(/^server │ {3}\S/);
+    expect(rows.slice(bind + 1).find((row) => row.includes(') = 0'))).toMatch(/^server │ {3}\S.*\) = 0$/);
+  });
 });
