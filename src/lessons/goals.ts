@@ -134,11 +134,20 @@ function descriptorOf(name: string, values: ReadonlyMap<string, Value>): number 
   return value?.kind === 'fd' ? value.fd : null;
 }
 
+/** Received bytes as text: UTF-8 when they are, else one character per byte. */
+function bytesText(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : bytes.toString('latin1');
+}
+
 function equalsVerdict(goal: Extract<Goal, { kind: 'equals' }>, value: Value | undefined): Verdict {
   if (!value) return { met: false, why: `${goal.name} stands for nothing yet` };
-  const actual = value.kind === 'count' ? value.value : value.kind === 'data' || value.kind === 'datagram' ? value.bytes.toString('latin1') : undefined;
+  const received = value.kind === 'data' || value.kind === 'datagram' ? value.bytes : null;
+  const actual = value.kind === 'count' ? value.value : received ? bytesText(received) : undefined;
+  // A string goal is met by its UTF-8 bytes, as a step's "text" is sent: the bytes are compared, not characters.
+  const met = typeof goal.value === 'string' ? received !== null && received.equals(Buffer.from(goal.value, 'utf8')) : actual === goal.value;
   const shown = JSON.stringify(actual);
-  return actual === goal.value ? { met: true, why: `${goal.name} is ${shown}` } : { met: false, why: `${goal.name} is ${shown}, not ${JSON.stringify(goal.value)}` };
+  return met ? { met: true, why: `${goal.name} is ${shown}` } : { met: false, why: `${goal.name} is ${shown}, not ${JSON.stringify(goal.value)}` };
 }
 
 function descriptorVerdict(goal: Extract<Goal, { kind: 'state' | 'closed' | 'bound' | 'waiting' }>, attempt: Try): Verdict {
@@ -156,7 +165,7 @@ function descriptorVerdict(goal: Extract<Goal, { kind: 'state' | 'closed' | 'bou
   if (goal.kind === 'waiting') {
     const waiting = state?.acceptQueue?.waiting;
     if (waiting === undefined) return { met: false, why: `${goal.name} is not listening, so it has no accept queue` };
-    return { met: waiting === goal.count, why: `the kernel says ${waiting} connection${waiting === 1 ? '' : 's'} wait in ${goal.name}'s accept queue` };
+    return { met: waiting === goal.count, why: `the kernel says ${waiting} ${waiting === 1 ? 'connection waits' : 'connections wait'} in ${goal.name}'s accept queue` };
   }
   const local = localAddress(fd);
   if (!local) return { met: false, why: `the kernel says ${goal.name} is bound to no address yet` };

@@ -64,6 +64,15 @@ describe('build-server from piped answers', () => {
     expect(output).toMatch(/close\(\d+\) += 0/);
   });
 
+  it('a call of another kind at the accept step: the kernel\'s queue said in words that agree, and the hint', async () => {
+    const run = lesson(['build-server'], [...BUILD_SERVER('4').slice(0, 3), 'conn = socket(AF_INET, SOCK_STREAM)']);
+    expect((await finish(run)).code).toBe(1);
+    const output = flat(run.stdout.toString());
+    expect(output).toContain('Not yet: the kernel says conn is CLOSE, not ESTABLISHED; the kernel says 1 connection waits in listener\'s accept queue.');
+    expect(output).toContain('Hint: accept() takes the listening socket');
+    expect(output.match(/close\(\d+\) += 0/g)).toHaveLength(3);
+  });
+
   it('a try of the step\'s call must name its result as the reference does, and solution counts the step as shown', async () => {
     const run = lesson(['build-server'], ['socket(AF_INET, SOCK_STREAM)', 'solution', 'listener = socket(AF_INET, SOCK_STREAM)']);
     expect((await finish(run)).code).toBe(1);
