@@ -242,6 +242,27 @@ export function signatureText(call: LessonCall): string {
   return `${call}(${params.join(', ')})`;
 }
 
+/** C0 control characters and DEL: a terminal would act on them rather than show them. */
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * A line as it can be shown back: each control character as its Unicode control picture (U+0001 as
+ * ␁, DEL as ␡), a tab as a space: one column each, so that a caret under the line still points at the place.
+ */
+export function visible(line: string): string {
+  return line.replace(CONTROL, (ch) => (ch === '\t' ? ' ' : String.fromCharCode(ch === '\u007f' ? 0x2421 : 0x2400 + ch.charCodeAt(0))));
+}
+
+/** A control character inside the call (white space around it aside) is no part of the grammar: its column. */
+function checkNoControl(source: string): void {
+  const start = source.length - source.trimStart().length;
+  const inside = source.trim();
+  const at = inside.search(/[\u0000-\u0008\u000a-\u001f\u007f]/);
+  if (at === -1) return;
+  const code = inside.charCodeAt(at).toString(16).padStart(4, '0');
+  throw new CallSyntaxError(`a control character (U+${code}, shown as ${visible(inside[at])}) cannot be part of a call; in a quoted string write bytes as JSON escapes, such as "\\n" or "\\u0001"`, start + at);
+}
+
 /** The shape of the line: `[name =] call(args)`, each part's column; a CallSyntaxError where it is not. */
 function splitCall(source: string): { binds?: string; call: Piece; args: Piece } {
   const binding = /^\s*([A-Za-z_]\w*)\s*=\s*/.exec(source);
@@ -270,6 +291,7 @@ function splitCall(source: string): { binds?: string; call: Piece; args: Piece }
  * does that once the line is accepted. Throws CallSyntaxError with the column of the problem.
  */
 export function parseCallLine(source: string, scope: CallScope): ParsedCall {
+  checkNoControl(source);
   const { binds, call, args } = splitCall(source);
   if (!isLessonCall(call.text)) {
     throw new CallSyntaxError(`unknown call "${call.text}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`, call.column);

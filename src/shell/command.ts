@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UsageError } from '../args';
-import { signatureText } from '../lessons/callline';
+import { signatureText, visible } from '../lessons/callline';
 import { Side, SIDES } from '../lessons/format';
 import { progressPath } from '../lessons/progress';
 import { ResultKind, SIGNATURES } from '../lessons/signatures';
@@ -207,7 +207,7 @@ class Shell {
       return;
     }
     const label = `netsys: line ${number}: `;
-    process.stderr.write(`${label}${line}\n${' '.repeat(label.length + column)}^ ${result.problem}\n`);
+    process.stderr.write(`${label}${visible(line)}\n${' '.repeat(label.length + column)}^ ${result.problem}\n`);
     throw new ProgramFailed('', 2);
   }
 

@@ -73,6 +73,13 @@ describe('build-server from piped answers', () => {
     expect(output.match(/close\(\d+\) += 0/g)).toHaveLength(3);
   });
 
+  it('a piped answer with control bytes is shown back without them, and is a miss that says why', async () => {
+    const run = lesson(['build-server'], ['\u001b[2J\u0001']);
+    expect((await finish(run)).code).toBe(1);
+    expect(run.stdout.toString()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(flat(run.stdout.toString())).toContain('server> \u241b[2J\u2401 Not yet: \u241b[2J\u2401 does not read as a call at column 1: a control character (U+001b');
+  });
+
   it('a try of the step\'s call must name its result as the reference does, and solution counts the step as shown', async () => {
     const run = lesson(['build-server'], ['socket(AF_INET, SOCK_STREAM)', 'solution', 'listener = socket(AF_INET, SOCK_STREAM)']);
     expect((await finish(run)).code).toBe(1);

@@ -73,6 +73,8 @@ describe('netsys shell, scripted', () => {
     ['an unknown name', 'accept(nobody)', '"nobody" is not a name given by an earlier step'],
     ['an unknown constant', 'x = socket(AF_INTE, SOCK_STREAM)', 'domain: unknown constant AF_INTE'],
     ['a malformed call', 'x = socket(AF_INET, SOCK_STREAM', 'expected ")" to close the call'],
+    ['a control byte', 'x = socket(AF_INET, SOCK_STREAM)\u0001', 'a control character (U+0001, shown as \u2401) cannot be part of a call'],
+    ['a terminal escape', 'x = socket(AF_INET,\u001b[2J SOCK_STREAM)', 'a control character (U+001b, shown as \u241b)'],
   ])('gives %s one line and exit 2, with no stack trace', async (_, line, problem) => {
     const run = shell([line]);
     expect((await finish(run)).code).toBe(2);
@@ -80,6 +82,11 @@ describe('netsys shell, scripted', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^ +\^ /);
     expect(lines[1]).toContain(problem);
+    // the line is shown back with no byte a terminal would act on, and the caret under the place
+    expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    const echoed = lines[0].replace(/^netsys: line 1: /, '');
+    const caret = lines[1].indexOf('^') - (lines[0].length - echoed.length);
+    if (/[\u0000-\u001f]/.test(line)) expect(echoed[caret]).toMatch(/[\u2400-\u241f]/);
   });
 
   it.each([
