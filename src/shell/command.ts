@@ -107,6 +107,8 @@ export function helpLines(): string[] {
 class Shell {
   private side: Side = 'server';
   private readonly interactive: boolean;
+  /** The files this session saved (absolute): only these may be saved over. */
+  private readonly saved = new Set<string>();
 
   constructor(
     private readonly session: ShellSession,
@@ -243,8 +245,9 @@ class Shell {
       return;
     }
     try {
-      const saved = saveLesson(file, this.session.calls);
-      this.output.note(null, `saved ${this.session.calls.length} calls to ${saved.file}: netsys lesson --lessons-dir ${path.dirname(saved.file)} ${saved.id}`);
+      const saved = saveLesson(file, this.session.calls, (target) => this.saved.has(target));
+      this.saved.add(path.resolve(saved.file));
+      this.output.note(null, `saved ${this.session.calls.length} call${this.session.calls.length === 1 ? '' : 's'} to ${saved.file}: netsys lesson --lessons-dir ${path.dirname(saved.file)} ${saved.id}`);
     } catch (error) {
       if (!(error instanceof SaveError)) throw error;
       this.output.note(null, error.message);

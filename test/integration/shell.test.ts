@@ -148,6 +148,28 @@ describe('netsys shell, scripted', () => {
     expect(lesson.stdout.toString()).toContain('# lesson my-session finished');
   });
 
+  it('save refuses a directory and a lesson this session did not write, and saves again over its own', async () => {
+    fs.writeFileSync(path.join(scratch(), 'theirs.lesson'), 'a teacher\'s words\n');
+    const run = shell([
+      's = socket(AF_INET, SOCK_STREAM)',
+      `save ${scratch()}`,
+      `save ${path.join(scratch(), 'theirs')}`,
+      `save ${path.join(scratch(), 'mine')}`,
+      'listen(s, 1)',
+      `save ${path.join(scratch(), 'mine.lesson')}`,
+      'close(s)',
+    ]);
+    expect((await finish(run)).code).toBe(0);
+    const output = run.stdout.toString();
+    expect(output).toContain(`# save: ${scratch()} is a directory; name the file in it, such as ${path.join(scratch(), 'my-session.lesson')}`);
+    expect(output).toContain(`# save: ${path.join(scratch(), 'theirs.lesson')} already exists and this session did not write it`);
+    expect(output).toContain(`# saved 1 call to ${path.join(scratch(), 'mine.lesson')}`);
+    expect(output).toContain(`# saved 2 calls to ${path.join(scratch(), 'mine.lesson')}`);
+    expect(fs.readFileSync(path.join(scratch(), 'theirs.lesson'), 'utf8')).toBe('a teacher\'s words\n');
+    expect(fs.existsSync(`${scratch()}.lesson`)).toBe(false);
+    expect(fs.readFileSync(path.join(scratch(), 'mine.lesson'), 'utf8')).toContain('step server: listen(s, 1)\n');
+  });
+
   it('--json writes one record per call on standard output; -o FILE writes the trace there', async () => {
     const lines = ['s = socket(AF_INET, SOCK_STREAM)', 'listen(s, 1)', 'close(s)'];
     const json = shell(lines, ['--json']);
