@@ -13,6 +13,7 @@ import { progressPath } from '../lessons/progress';
 import { ResultKind, SIGNATURES } from '../lessons/signatures';
 import { LessonView } from '../lessons/view';
 import { ProgramFailed, runProgram } from '../programs/run';
+import { unreadableInput } from '../programs/stdin';
 import { errnoText, explainText, terminalStyle } from '../reference/command';
 import { explainErrno } from '../reference/lookup';
 import { socketState } from '../trace/kernelview';
@@ -276,6 +277,8 @@ function traceFileFor(options: ShellOptions): TraceOutput | null {
 
 /** Runs the shell to its end; every way out (exit, Ctrl-D, Ctrl-C, a signal) wakes held calls and closes every socket. */
 export async function runShell(options: ShellOptions): Promise<never> {
+  const unreadable = unreadableInput();
+  if (unreadable) throw new ShellUsageError(`${unreadable}: give the calls in a file (netsys shell < session.txt), or run netsys shell at a terminal`);
   const interactive = Boolean(process.stdin.isTTY);
   const color = interactive && wantsColor(options.color, process.stdout);
   const traceFile = traceFileFor(options);

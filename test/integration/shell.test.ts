@@ -1,9 +1,10 @@
 // `netsys shell`: a scripted session makes the calls strace sees, both sides in one process, a held
 // accept completed by the client's connect; mistakes get one line; save writes a lesson that runs;
 // on a real terminal, Tab completes and exit closes everything.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { atTerminal, finish, netsys, Running, scratchDirPerTest } from './helpers';
+import { atTerminal, finish, NETSYS, netsys, Running, scratchDirPerTest } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
 
 const SESSION = [
@@ -146,6 +147,17 @@ describe('netsys shell, scripted', () => {
     const lesson = netsys(['lesson', '--lessons-dir', scratch(), 'my-session', '--no-pause', '--no-color'], '', { XDG_STATE_HOME: scratch() });
     expect((await finish(lesson)).code).toBe(0);
     expect(lesson.stdout.toString()).toContain('# lesson my-session finished');
+  });
+
+  it('standard input a directory: one line saying so and exit 2, not a silent exit 0 as if every line was read', () => {
+    const input = fs.openSync(scratch(), 'r');
+    try {
+      const run = spawnSync(NETSYS, ['shell'], { stdio: [input, 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: scratch() }, timeout: 10000, encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe('netsys: standard input is a directory, not a file of lines: give the calls in a file (netsys shell < session.txt), or run netsys shell at a terminal\n');
+    } finally {
+      fs.closeSync(input);
+    }
   });
 
   it('save refuses a directory and a lesson this session did not write, and saves again over its own', async () => {
