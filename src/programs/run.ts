@@ -1,7 +1,7 @@
 // Runs a program to its end: exit 0 when the pattern completed, 1 when a system call failed and it
-// could not go on, 130 or 143 when interrupted by SIGINT or SIGTERM. Whatever the way out, calls the
-// kernel is holding are woken, every descriptor netsys opened is closed (each call traced), and all
-// output is written before the process exits.
+// could not go on, 129, 130 or 143 when interrupted by SIGHUP, SIGINT or SIGTERM. Whatever the way
+// out, calls the kernel is holding are woken, every descriptor netsys opened is closed (each call
+// traced), and all output is written before the process exits.
 import { Interrupted, Outcome } from '../trace/recorder';
 
 /** What the way out needs of the calls: wake what the kernel holds, close what is open (Recorder). */
@@ -40,7 +40,8 @@ export function expectSuccess(what: string, outcome: Outcome): number {
   return outcome.ret;
 }
 
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+// SIGHUP: the terminal closed (or a supervisor asked); the trace file still gets every close.
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
 function stdoutWritten(): Promise<void> {
   return new Promise((resolve) => {

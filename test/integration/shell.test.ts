@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { atTerminal, finish, NETSYS, netsys, Running, scratchDirPerTest } from './helpers';
+import { atTerminal, finish, NETSYS, netsys, Running, scratchDirPerTest, until } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
 
 const SESSION = [
@@ -208,6 +208,19 @@ describe('netsys shell, leaving', () => {
     expect(calls.slice(-4).sort()).toEqual(['accept', 'close', 'close', 'shutdown']);
     expect(run.stdout.toString()).toContain('# SIGTERM: closing every socket netsys opened');
     expect(run.stdout.toString()).toContain('because the shutdown(SHUT_RDWR) above woke it');
+  });
+});
+
+describe('netsys shell, hung up', () => {
+  it('SIGHUP with an accept held and -o FILE: the file still gets the shutdown, the woken accept and the close, exit 129', async () => {
+    const file = path.join(scratch(), 'trace.txt');
+    const run = netsys(['shell', '-o', file], undefined, { XDG_STATE_HOME: scratch() });
+    run.child.stdin!.write('s = socket(AF_INET, SOCK_STREAM)\nbind(s, 127.0.0.1:0)\nlisten(s, 1)\na = accept(s)\n');
+    await until('the held accept in the trace file', () => (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('<unfinished ...>') ? true : undefined));
+    run.child.kill('SIGHUP');
+    expect(await finish(run)).toEqual({ code: 129, signal: null });
+    const calls = callLines(fs.readFileSync(file, 'utf8')).map((line) => line.slice(0, line.indexOf('(')));
+    expect(calls.slice(-3).sort()).toEqual(['accept', 'close', 'shutdown']);
   });
 });
 
