@@ -186,8 +186,14 @@ describe('netsys shell, scripted', () => {
     const lines = ['s = socket(AF_INET, SOCK_STREAM)', 'listen(s, 1)', 'close(s)'];
     const json = shell(lines, ['--json']);
     expect((await finish(json)).code).toBe(0);
-    const records = json.stdout.toString().trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; call?: string });
+    const records = json.stdout.toString().trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; call?: string; seq?: number });
     expect(records.filter((record) => record.type === 'call').map((record) => record.call)).toEqual(['socket', 'listen', 'close']);
+
+    // both sides' calls in one trace: each record's seq is its own, in the order the calls returned
+    const both = shell(['s = socket(AF_INET, SOCK_STREAM)', 'client: c = socket(AF_INET, SOCK_STREAM)', 'client: close(c)', 'close(s)'], ['--json']);
+    expect((await finish(both)).code).toBe(0);
+    const seqs = both.stdout.toString().trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; seq?: number }).filter((record) => record.type === 'call').map((record) => record.seq);
+    expect(seqs).toEqual([1, 2, 3, 4]);
 
     const file = path.join(scratch(), 'trace.txt');
     const traced = shell(lines, ['-o', file, '-T']);
