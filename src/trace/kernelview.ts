@@ -37,6 +37,9 @@ export function socketState(fd: number): SocketState | null {
   return { fd, state: nameOf(TCP_STATES, state) ?? `TCP state ${state}`, ...queues };
 }
 
+/** The -y name of each descriptor a call was given, as it stood when the call entered the kernel. */
+export type EntryNames = ReadonlyMap<number, string | undefined>;
+
 export class KernelView {
   private readonly names: EndpointNames | null;
   /** Open descriptors seen so far, each with the state text last shown for it. */
@@ -56,8 +59,20 @@ export class KernelView {
     return names ? args.map((arg) => (arg.type === 'fd' ? { ...arg, endpoint: names.describe(arg.value) } : arg)) : args;
   }
 
+  /**
+   * Called just before a call is made on `fds`: with -y, a socket whose endpoints are not known yet is
+   * looked up now, as strace -yy names a descriptor when the call enters the kernel (a connect's
+   * socket, SYN_SENT while it is held, has endpoints that a shutdown then takes away).
+   */
+  beforeCall(fds: readonly number[]): EntryNames | undefined {
+    const names = this.names;
+    if (!names) return undefined;
+    for (const fd of fds) names.settle(fd);
+    return new Map(fds.map((fd) => [fd, names.describe(fd)] as const));
+  }
+
   /** Called once per call, just after it returned, before its event is emitted. */
-  observe(name: string, args: Arg[], ret: number): Observation {
+  observe(name: string, args: Arg[], ret: number, entry?: EntryNames): Observation {
     const touched = args.flatMap((arg) => (arg.type === 'fd' ? [arg.value] : []));
     const effect = descriptorEffect(name);
     const closed = effect === 'closes' ? touched : [];
@@ -66,7 +81,8 @@ export class KernelView {
 
     if (this.names) {
       const names = this.names;
-      observation.args = args.map((arg) => (arg.type === 'fd' ? { ...arg, endpoint: names.describe(arg.value) } : arg));
+      const named = (fd: number) => (entry?.has(fd) ? entry.get(fd) : names.describe(fd));
+      observation.args = args.map((arg) => (arg.type === 'fd' ? { ...arg, endpoint: named(arg.value) } : arg));
       for (const fd of returned) names.settle(fd);
       if (returned.length > 0) observation.retEndpoint = names.describe(ret);
       for (const fd of touched) if (!closed.includes(fd)) names.settle(fd);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { atTerminal, finish, NETSYS, netsys, Running, scratchDirPerTest, until } from './helpers';
-import { underStrace, unseenByStrace } from './oracle';
+import { TRACED, underStrace, unseenByStrace } from './oracle';
 
 const SESSION = [
   'server: s = socket(AF_INET, SOCK_STREAM)',
@@ -116,6 +116,22 @@ describe('netsys shell, scripted', () => {
     expect(calls[0]).toMatch(/^socket\(AF_INET, SOCK_CLOEXEC\|SOCK_NONBLOCK\|0xfff7f7ff, IPPROTO_IP\) += -1 EINVAL/);
     expect(calls[4]).toContain('|MSG_CMSG_CLOEXEC|MSG_CMSG_COMPAT|0x1bf00000) ');
     expect(unseenByStrace(calls, scratch(), 'odd')).toEqual([]);
+  });
+
+  it('-y names a held connect\'s socket as strace -yy does, when it is made, when the shutdown that wakes it is made, and when it returns', async () => {
+    const lines = [
+      's = socket(AF_INET, SOCK_STREAM)', 'bind(s, 127.0.0.1:0)', 'listen(s, 0)', 'h = getsockname(s)',
+      'client: c1 = socket(AF_INET, SOCK_STREAM)', 'client: connect(c1, h)',
+      'client: c2 = socket(AF_INET, SOCK_STREAM)', 'client: connect(c2, h)',
+      'client: c3 = socket(AF_INET, SOCK_STREAM)', 'client: connect(c3, h)',
+      'client: shutdown(c3, SHUT_RDWR)', 'client: close(c3)',
+    ];
+    const run = new Running('strace', ['-qq', '-ff', '-yy', '-o', path.join(scratch(), 'y'), '-e', `trace=${TRACED}`, NETSYS, 'shell', '-y'], lines.join('\n') + '\n', { XDG_STATE_HOME: scratch() });
+    expect(await finish(run)).toEqual({ code: 0, signal: null });
+    const calls = callLines(run.stdout.toString());
+    expect(calls.find((line) => line.startsWith('shutdown('))).toMatch(/^shutdown\(\d+<TCP:\[127\.0\.0\.1:\d+->127\.0\.0\.1:\d+\]>, SHUT_RDWR\)/);
+    expect(calls.filter((line) => line.includes('ECONNRESET'))).toHaveLength(2);
+    expect(unseenByStrace(calls, scratch(), 'y')).toEqual([]);
   });
 
   it('refuses to rebind a name that holds an open descriptor, and to close one a held call waits on', async () => {
