@@ -190,7 +190,9 @@ class TurnTaker {
     }
     this.bind(parsed, made);
     const error = made.outcome.error;
-    if (error) this.ctx.view.prose(`${parsed.call} failed with ${error.name} (${error.message}). ${this.ctx.explainErrno(error.name) ?? ''}`.trim(), '  ');
+    // A failure the step asks for is explained by the step's own words (after:); any other, by errno's.
+    const wanted = this.step.turn!.goals.some((goal) => goal.kind === 'fails' && goal.errno === error?.name);
+    if (error && !wanted) this.ctx.view.prose(`${parsed.call} failed with ${error.name} (${error.message}). ${this.ctx.explainErrno(error.name) ?? ''}`.trim(), '  ');
     const attempt = { call: parsed.call, ret: made.outcome.ret, errno: error?.name ?? null, values, isOpen: this.ctx.isOpen };
     return { kind: 'checked', verdicts: checkGoals(this.step.turn!.goals, attempt) };
   }

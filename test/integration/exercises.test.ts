@@ -167,6 +167,16 @@ describe('a goal the kernel checks', () => {
     expect(output).toContain('Not yet: it succeeded (returned 0) instead of failing with EADDRINUSE.');
     expect(output).toContain('# goal met: it failed with EADDRINUSE');
   });
+
+  it('errors: the your-turn step met, its failure explained once, by the lesson\'s words, not by errno\'s as if it were a mistake', async () => {
+    const run = lesson(['errors'], ['bind(second, taken)']);
+    expect((await finish(run)).code).toBe(0);
+    const output = flat(run.stdout.toString());
+    expect(output).toMatch(/Your turn: Make the kernel answer EADDRINUSE yourself: bind the socket named second \(descriptor \d+\) to the address and port that first \(descriptor \d+\) already holds, which getsockname gave the name taken \(127\.0\.0\.1:\d+\)\./);
+    expect(output).toContain('# goal met: it failed with EADDRINUSE');
+    expect(output).toContain('bind failed with EADDRINUSE, "Address already in use". Unless both set an option for it');
+    expect(output).not.toContain('bind failed with EADDRINUSE (Address already in use).');
+  });
 });
 
 describe('a your-turn step at a terminal', () => {
