@@ -80,6 +80,15 @@ describe('build-server from piped answers', () => {
     expect(flat(run.stdout.toString())).toContain('server> \u241b[2J\u2401 Not yet: \u241b[2J\u2401 does not read as a call at column 1: a control character (U+001b');
   });
 
+  it('write and read are send and recv without flags: they meet the send and recv steps of both exercises', async () => {
+    const server = lesson(['build-server'], [...BUILD_SERVER('4').slice(0, 4), 'data = read(conn, 1024)', 'write(conn, data)', 'close(conn)', 'close(listener)']);
+    expect((await finish(server)).code).toBe(0);
+    expect(server.stdout.toString()).toContain('# lesson build-server finished, and solved');
+    const client = lesson(['build-client'], ['sock = socket(AF_INET, SOCK_STREAM)', 'connect(sock, server)', 'write(sock, "hello\\n")', 'reply = read(sock, 1024)', 'close(sock)']);
+    expect((await finish(client)).code).toBe(0);
+    expect(client.stdout.toString()).toContain('# lesson build-client finished, and solved');
+  });
+
   it('a try of the step\'s call must name its result as the reference does, and solution counts the step as shown', async () => {
     const run = lesson(['build-server'], ['socket(AF_INET, SOCK_STREAM)', 'solution', 'listener = socket(AF_INET, SOCK_STREAM)']);
     expect((await finish(run)).code).toBe(1);
