@@ -28,6 +28,11 @@ export class CallSyntaxError extends Error {
   }
 }
 
+/** Text from the line quoted in a problem: at most 40 characters, so that a problem stays one line. */
+function clip(text: string): string {
+  return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
+}
+
 /** The names bound so far, each with the kind of value it stands for (what an argument may use). */
 export interface CallScope {
   readonly bound: ReadonlyMap<string, ResultKind>;
@@ -128,10 +133,10 @@ function parseDescriptors(text: string, param: Param, scope: CallScope, fail: Fa
   const list = /^\[(.*)\]$/.exec(text);
   const names = list ? list[1].split(',').map((name) => name.trim()) : [];
   if (names.length === 0 || names.some((name) => !NAME.test(name))) {
-    fail(`${param.name} must be descriptors in brackets, such as [listener, conn], not "${text}"`);
+    fail(`${param.name} must be descriptors in brackets, such as [listener, conn], not "${clip(text)}"`);
   }
   for (const name of names) {
-    if (scope.bound.get(name) !== 'fd') fail(`${param.name}: "${name}" is not a descriptor given by an earlier step`);
+    if (scope.bound.get(name) !== 'fd') fail(`${param.name}: "${clip(name)}" is not a descriptor given by an earlier step`);
   }
   return { kind: 'names', names };
 }
@@ -144,7 +149,7 @@ function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
     const table = want.tables.find((xlat) => xlat.entries.some(([entry]) => entry === name));
     if (!table) {
       const known = want.tables.flatMap((xlat) => xlat.entries.map(([entry]) => entry)).join(', ');
-      fail(`${param.name}: unknown constant ${name} (known here: ${known})`);
+      fail(`${param.name}: unknown constant ${clip(name)} (known here: ${known})`);
     }
     value |= valueOf(table, name);
   }
@@ -153,8 +158,8 @@ function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
 
 function parseName(text: string, param: Param, scope: CallScope, fail: Fail): ArgExpr {
   const kind = scope.bound.get(text);
-  if (!kind) fail(`"${text}" is not a name given by an earlier step (write "${text} = call(...)" first)`);
-  if (!FITS[param.type.kind].includes(kind)) fail(`${param.name} cannot be "${text}", which names ${describe(kind)}`);
+  if (!kind) fail(`"${clip(text)}" is not a name given by an earlier step (write "${clip(text)} = call(...)" first)`);
+  if (!FITS[param.type.kind].includes(kind)) fail(`${param.name} cannot be "${clip(text)}", which names ${describe(kind)}`);
   return { kind: 'name', name: text };
 }
 
@@ -174,14 +179,14 @@ function parseNumber(text: string, param: Param, fail: Fail): ArgExpr {
   if (want.kind !== 'int' && want.kind !== 'constant' && want.kind !== 'port' && want.kind !== 'optval') fail(`${param.name} cannot be a number here`);
   const value = Number(text);
   const range = numberRange(want);
-  if (value < range.min || value > range.max) fail(`${param.name}: ${text} is out of range: it must be ${range.words}`);
+  if (value < range.min || value > range.max) fail(`${param.name}: ${clip(text)} is out of range: it must be ${range.words}`);
   return { kind: 'int', value: value === 0 ? 0 : value };
 }
 
 /** A time in seconds with a fraction, for SO_RCVTIMEO and SO_SNDTIMEO (checkOptionValues). */
 function parseSeconds(text: string, param: Param, fail: Fail): ArgExpr {
   const value = Number(text);
-  if (value > INT_MAX) fail(`${param.name}: ${text} seconds is out of range: at most ${INT_MAX}`);
+  if (value > INT_MAX) fail(`${param.name}: ${clip(text)} seconds is out of range: at most ${INT_MAX}`);
   return { kind: 'seconds', value };
 }
 
@@ -191,7 +196,7 @@ function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): Arg
   if (/^-?\d+$/.test(text)) return parseNumber(text, param, fail);
   if (text.startsWith('"')) {
     const value = parseString(text);
-    if (value === null) fail(`${param.name}: ${text} is not a well-formed quoted string (JSON escapes: \\n, \\t, \\", \\\\, \\u0000)`);
+    if (value === null) fail(`${param.name}: ${clip(text)} is not a well-formed quoted string (JSON escapes: \\n, \\t, \\", \\\\, \\u0000)`);
     if (want.kind === 'data' || want.kind === 'text') return { kind: 'string', value };
     fail(`${param.name} cannot be a string`);
   }
@@ -199,11 +204,11 @@ function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): Arg
   const numeric = want.kind === 'int' || want.kind === 'constant' || want.kind === 'port' || want.kind === 'optval';
   if (numeric && /^[-+.\d]/.test(text) && !/^\d+\.\d+\.\d+\.\d+:/.test(text)) {
     const seconds = want.kind === 'optval' ? ' (or seconds such as 1.5, for SO_RCVTIMEO and SO_SNDTIMEO)' : '';
-    fail(`${param.name}: "${text}" is not a whole number such as 4${seconds}`);
+    fail(`${param.name}: "${clip(text)}" is not a whole number such as 4${seconds}`);
   }
   if (/^[\d[]/.test(text)) {
     const address = parseAddress(text);
-    if (!address) fail(`${param.name}: "${text}" is not an address with a port, such as 127.0.0.1:0 or [::1]:0`);
+    if (!address) fail(`${param.name}: "${clip(text)}" is not an address with a port, such as 127.0.0.1:0 or [::1]:0`);
     if (want.kind !== 'address') fail(`${param.name} cannot be an address`);
     return { kind: 'address', ...address };
   }
@@ -212,7 +217,7 @@ function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): Arg
   }
   if (want.kind === 'constant' && /^[A-Z][A-Z0-9_]*(\s*\|\s*[A-Z][A-Z0-9_]*)*$/.test(text)) return parseConstants(text, param, fail);
   if (NAME.test(text)) return parseName(text, param, scope, fail);
-  fail(`${param.name}: cannot read "${text}"`);
+  fail(`${param.name}: cannot read "${clip(text)}"`);
 }
 
 /**
@@ -253,6 +258,18 @@ export function visible(line: string): string {
   return line.replace(CONTROL, (ch) => (ch === '\t' ? ' ' : String.fromCharCode(ch === '\u007f' ? 0x2421 : 0x2400 + ch.charCodeAt(0))));
 }
 
+/**
+ * The part of a long line around `column` (at most `width` characters, `…` where it was cut), and
+ * where the column now is: a problem in a line of a megabyte is shown in one screen line.
+ */
+export function excerpt(line: string, column: number, width = 120): { text: string; column: number } {
+  if (line.length <= width) return { text: line, column };
+  const start = Math.max(0, Math.min(column - Math.floor(width / 2), line.length - width));
+  const end = start + width;
+  const text = `${start > 0 ? '…' : ''}${line.slice(start, end)}${end < line.length ? '…' : ''}`;
+  return { text, column: column - start + (start > 0 ? 1 : 0) };
+}
+
 /** A control character inside the call (white space around it aside) is no part of the grammar: its column. */
 function checkNoControl(source: string): void {
   const start = source.length - source.trimStart().length;
@@ -268,11 +285,11 @@ function splitCall(source: string): { binds?: string; call: Piece; args: Piece }
   const binding = /^\s*([A-Za-z_]\w*)\s*=\s*/.exec(source);
   const callAt = binding ? binding[0].length : source.length - source.trimStart().length;
   const name = /^[A-Za-z_]\w*/.exec(source.slice(callAt));
-  if (!name) throw new CallSyntaxError(`expected ${EXAMPLE}, found "${source.trim()}"`, callAt);
+  if (!name) throw new CallSyntaxError(`expected ${EXAMPLE}, found "${clip(source.trim())}"`, callAt);
   const afterName = callAt + name[0].length;
   const open = source.slice(afterName).search(/\S/);
   if (open === -1 || source[afterName + open] !== '(') {
-    throw new CallSyntaxError(`expected "(" after ${name[0]}: ${EXAMPLE}`, open === -1 ? source.length : afterName + open);
+    throw new CallSyntaxError(`expected "(" after ${clip(name[0])}: ${EXAMPLE}`, open === -1 ? source.length : afterName + open);
   }
   const argsAt = afterName + open + 1;
   const close = source.trimEnd().length - 1;
@@ -294,7 +311,7 @@ export function parseCallLine(source: string, scope: CallScope): ParsedCall {
   checkNoControl(source);
   const { binds, call, args } = splitCall(source);
   if (!isLessonCall(call.text)) {
-    throw new CallSyntaxError(`unknown call "${call.text}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`, call.column);
+    throw new CallSyntaxError(`unknown call "${clip(call.text)}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`, call.column);
   }
   const signature = SIGNATURES[call.text];
   const pieces = splitArgs(args.text, args.column);
@@ -312,7 +329,7 @@ export function parseCallLine(source: string, scope: CallScope): ParsedCall {
   });
   checkOptionValues(signature.params, parsed, pieces);
   if (binds && signature.result === 'status') {
-    throw new CallSyntaxError(`${call.text} returns only 0 or -1: there is nothing to name "${binds}"`, source.indexOf(binds));
+    throw new CallSyntaxError(`${call.text} returns only 0 or -1: there is nothing to name "${clip(binds)}"`, source.indexOf(binds));
   }
   return { call: call.text, args: parsed, binds, result: signature.result };
 }

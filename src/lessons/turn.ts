@@ -7,7 +7,7 @@ import { readCommand } from '../shell/input';
 import type { Recorder } from '../trace/recorder';
 import { BLOCKED_AFTER_MS, Interrupted } from '../trace/recorder';
 import { Made, MissingValue, prepare, Value } from './calls';
-import { CallSyntaxError, parseCallLine, ParsedCall, visible } from './callline';
+import { CallSyntaxError, excerpt, parseCallLine, ParsedCall, visible } from './callline';
 import type { Step } from './format';
 import { checkGoals, Verdict } from './goals';
 import type { ResultKind } from './signatures';
@@ -85,7 +85,7 @@ class TurnTaker {
     for (;;) {
       const line = await answers.next(`${this.step.side}> `, [...this.ctx.values.keys()]);
       if (line === null) return { kind: 'ended' };
-      if (answers.echo) view.prompt(`${this.step.side}> ${visible(line)}`);
+      if (answers.echo) view.prompt(`${this.step.side}> ${excerpt(visible(line), 0, 60).text}`);
       const outcome = await this.answer(line);
       if (outcome) return outcome;
     }
@@ -159,7 +159,7 @@ class TurnTaker {
       parsed = parseCallLine(source, { bound: scopeOf(values) });
     } catch (error) {
       if (!(error instanceof CallSyntaxError)) throw error;
-      return { kind: 'not made', why: `${visible(source.trim())} does not read as a call at column ${error.column + 1}: ${error.problem}` };
+      return { kind: 'not made', why: `${excerpt(visible(source.trim()), error.column, 60).text} does not read as a call at column ${error.column + 1}: ${error.problem}` };
     }
     const refusal = this.refusal(parsed);
     if (refusal) return { kind: 'not made', why: refusal };

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UsageError } from '../args';
-import { signatureText, visible } from '../lessons/callline';
+import { excerpt, signatureText, visible } from '../lessons/callline';
 import { Side, SIDES } from '../lessons/format';
 import { progressPath } from '../lessons/progress';
 import { ResultKind, SIGNATURES } from '../lessons/signatures';
@@ -210,7 +210,8 @@ class Shell {
       return;
     }
     const label = `netsys: line ${number}: `;
-    process.stderr.write(`${label}${visible(line)}\n${' '.repeat(label.length + column)}^ ${result.problem}\n`);
+    const shown = excerpt(visible(line), column);
+    process.stderr.write(`${label}${shown.text}\n${' '.repeat(label.length + shown.column)}^ ${result.problem}\n`);
     throw new ProgramFailed('', 2);
   }
 

@@ -89,6 +89,14 @@ describe('build-server from piped answers', () => {
     expect(client.stdout.toString()).toContain('# lesson build-client finished, and solved');
   });
 
+  it('a piped answer of megabytes is echoed and judged in a few short lines', async () => {
+    const run = lesson(['build-server'], ['x'.repeat(3000000)]);
+    expect((await finish(run)).code).toBe(1);
+    const output = run.stdout.toString();
+    expect(output.length).toBeLessThan(4000);
+    expect(flat(output)).toContain('does not read as a call at column 3000001: expected "(" after xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…: a call such as');
+  });
+
   it('a try of the step\'s call must name its result as the reference does, and solution counts the step as shown', async () => {
     const run = lesson(['build-server'], ['socket(AF_INET, SOCK_STREAM)', 'solution', 'listener = socket(AF_INET, SOCK_STREAM)']);
     expect((await finish(run)).code).toBe(1);

@@ -165,6 +165,16 @@ describe('netsys shell, scripted', () => {
     expect(lesson.stdout.toString()).toContain('# lesson my-session finished');
   });
 
+  it('a line of megabytes that does not parse gets one short line around the place, and its caret under it', async () => {
+    const run = shell(['s = socket(AF_INET, SOCK_STREAM)', `send(s, "${'A'.repeat(2000)}", ${'Q'.repeat(1000000)})`]);
+    expect((await finish(run)).code).toBe(2);
+    const [line, caret] = run.stderr.trimEnd().split('\n');
+    expect(line.length).toBeLessThan(200);
+    expect(caret.length).toBeLessThan(700);
+    expect(line[caret.indexOf('^')]).toBe('Q');
+    expect(caret).toContain('^ flags: unknown constant QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ… (known here: MSG_OOB');
+  });
+
   it('standard input a directory: one line saying so and exit 2, not a silent exit 0 as if every line was read', () => {
     const input = fs.openSync(scratch(), 'r');
     try {
