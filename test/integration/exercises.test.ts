@@ -233,4 +233,19 @@ describe('a your-turn step at a terminal', () => {
     await finish(list);
     expect(flat(list.stdout.toString())).toMatch(/✓ build-client Your turn: build the TCP client yourself ★ solved/);
   });
+
+  it('Ctrl-C on a call being typed clears it and Ctrl-D there deletes, as in netsys shell; Ctrl-C on an empty prompt leaves, closing every socket', async () => {
+    const report = await atTerminal(scratch(), 'lesson build-server --no-color', [
+      'line:listener = socket(AF_INET, SOCK_STREAM)',
+      'raw:half a line^D^C',
+      'line:bind(listener, 127.0.0.1:0)',
+      'raw:^C',
+    ]);
+    const output = report.output.replace(/\r/g, '');
+    expect(output).toContain('half a line^C');
+    expect(output).toMatch(/^bind\(\d+, /m);
+    expect(output).toContain('# goal met: the kernel says listener is bound to 127.0.0.1:');
+    expect(output).toMatch(/# SIGINT: closing every socket netsys opened\nclose\(\d+\) += 0/);
+    expect(report.exit).toBe(130);
+  });
 });
