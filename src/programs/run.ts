@@ -52,17 +52,25 @@ function stdoutWritten(): Promise<void> {
 
 export async function runProgram(calls: Releasable, output: Notes, body: () => Promise<void>): Promise<never> {
   let leaving: Promise<never> | null = null;
+  /** Why the trace could not be written, once it could not: even while leaving, the exit is then 1. */
+  let unwritten: string | null = null;
   const leave = (code: number, message?: string): Promise<never> => {
     leaving ??= (async () => {
       await calls.releaseAll();
       await Promise.all([output.finish(), stdoutWritten()]);
-      if (message) process.stderr.write(`netsys: ${message}\n`);
-      process.exit(code);
+      // The last lines (the closes, written as the program leaves) may be the ones that could not be written.
+      const failed = code === 0 && unwritten !== null;
+      const text = failed ? unwritten : message;
+      if (text) process.stderr.write(`netsys: ${text}\n`);
+      process.exit(failed ? 1 : code);
     })();
     return leaving;
   };
 
-  output.onWriteError?.((message) => void leave(1, message));
+  output.onWriteError?.((message) => {
+    unwritten ??= message;
+    void leave(1, message);
+  });
   // A bug must not leave a thread-pool thread blocked in the kernel: Node.js would wait for it at exit.
   process.on('uncaughtException', (error) => void leave(70, `internal error: ${error.stack ?? String(error)}`));
 

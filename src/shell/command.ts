@@ -12,6 +12,7 @@ import { Side, SIDES } from '../lessons/format';
 import { progressPath } from '../lessons/progress';
 import { ResultKind, SIGNATURES } from '../lessons/signatures';
 import { LessonView } from '../lessons/view';
+import { nodeErrorText } from '../libc/errno';
 import { ProgramFailed, runProgram } from '../programs/run';
 import { unreadableInput } from '../programs/stdin';
 import { errnoText, explainText, terminalStyle } from '../reference/command';
@@ -269,6 +270,7 @@ function traceFileFor(options: ShellOptions): TraceOutput | null {
       timestamps: options.timestamps,
       durations: options.durations,
       endpoints: options.endpoints,
+      errorText: nodeErrorText,
     });
   } catch (error) {
     if (error instanceof OutputFileError) throw new ShellUsageError(error.message);
@@ -307,7 +309,11 @@ export async function runShell(options: ShellOptions): Promise<never> {
       output.note(null, text);
     },
     finish: () => output.finish(),
-    onWriteError: (handler: (message: string) => void) => screen.onWriteError(handler),
+    // Standard output closed, or the trace file (-o, --json) full: either way the session ends, sockets closed.
+    onWriteError: (handler: (message: string) => void) => {
+      screen.onWriteError(handler);
+      traceFile?.onWriteError(handler);
+    },
   };
   return runProgram(session, notes, () => shell.run());
 }

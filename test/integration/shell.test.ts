@@ -175,6 +175,15 @@ describe('netsys shell, scripted', () => {
     expect(caret).toContain('^ flags: unknown constant QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ… (known here: MSG_OOB');
   });
 
+  it.each([
+    ['-o /dev/full', ['-o', '/dev/full'], 'netsys: cannot write the trace to /dev/full: ENOSPC (No space left on device)\n'],
+    ['-o a directory', ['-o', '/tmp'], 'netsys: cannot write the trace to /tmp: EISDIR (Is a directory); -o needs a file netsys can create or overwrite\n'],
+  ])('a trace that cannot be written (%s) is said, and the exit is not 0, even when the script ends first', async (_, args, message) => {
+    const run = shell(['s = socket(AF_INET, SOCK_STREAM)', 'listen(s, 1)'], args);
+    expect((await finish(run)).code).toBe(args[1] === '/tmp' ? 2 : 1);
+    expect(run.stderr).toBe(message);
+  });
+
   it('standard input a directory: one line saying so and exit 2, not a silent exit 0 as if every line was read', () => {
     const input = fs.openSync(scratch(), 'r');
     try {
