@@ -20,6 +20,15 @@ export type Value =
   | { readonly kind: 'datagram'; readonly bytes: Buffer; readonly addr: InetSockAddr }
   | { readonly kind: 'count'; readonly value: number };
 
+/**
+ * Received bytes in words, quoted with JSON escapes: as UTF-8 text when they are (what a step's
+ * "text" sends), else one character per byte. `"hé\n"`, not `"hÃ©\n"`.
+ */
+export function dataText(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  return JSON.stringify(Buffer.from(text, 'utf8').equals(bytes) ? text : bytes.toString('latin1'));
+}
+
 export interface Made {
   readonly outcome: Outcome;
   /** What the step's name (before `=`) now stands for, when the call succeeded. */

@@ -5,7 +5,7 @@ import { endpointText, InetSockAddr } from '../libc/addresses';
 import { findInetSocket, socketIdentity } from '../libc/sockdiag';
 import { TCP_STATES } from '../libc/xlat';
 import { socketState } from '../trace/kernelview';
-import type { Value } from './calls';
+import { dataText, Value } from './calls';
 import { parseString } from './callline';
 import { isLessonCall, ResultKind } from './signatures';
 
@@ -134,19 +134,12 @@ function descriptorOf(name: string, values: ReadonlyMap<string, Value>): number 
   return value?.kind === 'fd' ? value.fd : null;
 }
 
-/** Received bytes as text: UTF-8 when they are, else one character per byte. */
-function bytesText(bytes: Buffer): string {
-  const text = bytes.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(bytes) ? text : bytes.toString('latin1');
-}
-
 function equalsVerdict(goal: Extract<Goal, { kind: 'equals' }>, value: Value | undefined): Verdict {
   if (!value) return { met: false, why: `${goal.name} stands for nothing yet` };
   const received = value.kind === 'data' || value.kind === 'datagram' ? value.bytes : null;
-  const actual = value.kind === 'count' ? value.value : received ? bytesText(received) : undefined;
   // A string goal is met by its UTF-8 bytes, as a step's "text" is sent: the bytes are compared, not characters.
-  const met = typeof goal.value === 'string' ? received !== null && received.equals(Buffer.from(goal.value, 'utf8')) : actual === goal.value;
-  const shown = JSON.stringify(actual);
+  const met = typeof goal.value === 'string' ? received !== null && received.equals(Buffer.from(goal.value, 'utf8')) : value.kind === 'count' && value.value === goal.value;
+  const shown = received ? dataText(received) : value.kind === 'count' ? String(value.value) : 'undefined';
   return met ? { met: true, why: `${goal.name} is ${shown}` } : { met: false, why: `${goal.name} is ${shown}, not ${JSON.stringify(goal.value)}` };
 }
 

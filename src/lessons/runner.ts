@@ -8,7 +8,7 @@ import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../trace/recorder';
 import type { CallEvent } from '../trace/event';
 import { formatPlanned } from '../trace/strace';
 import { ProgramFailed } from '../programs/run';
-import { MissingValue, Prepared, prepare, Value } from './calls';
+import { dataText, MissingValue, Prepared, prepare, Value } from './calls';
 import { Lesson, Side, SIDES, Step } from './format';
 import type { Keys } from './keys';
 import { Answers, takeTurn } from './turn';
@@ -43,9 +43,9 @@ function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
       case 'address':
         return endpointText(value.addr);
       case 'data':
-        return JSON.stringify(value.bytes.toString('latin1'));
+        return dataText(value.bytes);
       case 'datagram':
-        return `${JSON.stringify(value.bytes.toString('latin1'))} from ${endpointText(value.addr)}`;
+        return `${dataText(value.bytes)} from ${endpointText(value.addr)}`;
       case 'count':
         return String(value.value);
     }

@@ -195,6 +195,16 @@ describe('netsys shell, scripted', () => {
     }
   });
 
+  it('names shows received UTF-8 text as the text that was sent, with its count of bytes', async () => {
+    const run = shell([
+      's = socket(AF_INET, SOCK_STREAM)', 'bind(s, 127.0.0.1:0)', 'listen(s, 1)', 'h = getsockname(s)',
+      'client: c = socket(AF_INET, SOCK_STREAM)', 'client: connect(c, h)', 'a = accept(s)',
+      'client: send(c, "h\u00e9\\n")', 'd = recv(a, 10)', 'names',
+    ]);
+    expect((await finish(run)).code).toBe(0);
+    expect(run.stdout.toString()).toContain('  d  "h\u00e9\\n" (4 bytes)');
+  });
+
   it('save refuses a directory and a lesson this session did not write, and saves again over its own', async () => {
     fs.writeFileSync(path.join(scratch(), 'theirs.lesson'), 'a teacher\'s words\n');
     const run = shell([
