@@ -60,6 +60,15 @@ interface Part {
 
 type Values = Readonly<Record<string, unknown>>;
 
+/**
+ * The buffer to pass for `bytes`: an empty Buffer reaches C as NULL, where a C program passes a real
+ * pointer (`send(fd, "", 0, 0)`), and strace would print NULL rather than "": a byte of room instead,
+ * with the length still 0.
+ */
+function addressable(bytes: Buffer): Buffer {
+  return bytes.length > 0 ? bytes : Buffer.alloc(1);
+}
+
 function valueOf<K extends ParamSpec['kind']>(values: Values, param: { readonly kind: K; readonly name: string }): KindValues[K] {
   return values[param.name] as KindValues[K];
 }
@@ -143,17 +152,18 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number): Part
       const data = valueOf(values, param);
       return {
         shown: [{ name: param.name, type: 'bytes', head: capture(data, data.length, captureLimit), length: data.length }, intArg(param.length, data.length)],
-        c: [data, data.length],
+        c: [addressable(data), data.length],
       };
     }
     case 'dataOut': {
       const buffer = valueOf(values, param);
+      const passed = addressable(buffer);
       const size = intArg(param.length, buffer.length);
       return {
         shown: [outputArg(param.name), size],
-        c: [buffer, buffer.length],
+        c: [passed, buffer.length],
         filled: ({ value }) => ({
-          args: [value >= 0 ? { name: param.name, type: 'bytes', head: capture(buffer, value, captureLimit), length: value } : pointerTo(param.name, buffer), size],
+          args: [value >= 0 ? { name: param.name, type: 'bytes', head: capture(buffer, value, captureLimit), length: value } : pointerTo(param.name, passed), size],
         }),
       };
     }

@@ -134,6 +134,18 @@ describe('netsys shell, scripted', () => {
     expect(unseenByStrace(calls, scratch(), 'y')).toEqual([]);
   });
 
+  it('empty data and a buffer of 0 bytes are passed as C passes them (a pointer, not NULL), so each line is the one strace printed', async () => {
+    const lines = [
+      's = socket(AF_INET, SOCK_STREAM)', 'recv(s, 0)', 'read(s, 0)', 'write(s, "")', 'send(s, "")',
+      'u = socket(AF_INET, SOCK_DGRAM)', 'bind(u, 127.0.0.1:0)', 'h = getsockname(u)', 'sendto(u, "", h)', 'r = recvfrom(u, 0)', 'close(u)', 'close(s)',
+    ];
+    const run = new Running('strace', ['-qq', '-ff', '-o', path.join(scratch(), 'empty'), '-e', 'trace=%network,read,write,close', NETSYS, 'shell'], lines.join('\n') + '\n', { XDG_STATE_HOME: scratch() });
+    expect(await finish(run)).toEqual({ code: 0, signal: null });
+    const calls = callLines(run.stdout.toString());
+    expect(calls.filter((line) => /^(recv|read|write|send|sendto|recvfrom)\(/.test(line))).toHaveLength(6);
+    expect(unseenByStrace(calls, scratch(), 'empty')).toEqual([]);
+  });
+
   it('refuses to rebind a name that holds an open descriptor, and to close one a held call waits on', async () => {
     const run = shell([
       's = socket(AF_INET, SOCK_STREAM)',
