@@ -7,10 +7,12 @@ import {
   IP_PROTOCOLS,
   IPV6_OPTIONS,
   IP_OPTIONS,
+  SOCKET_LEVELS,
   SOCKET_OPTIONS,
   SOCKET_TYPE_FLAGS,
   SOCKET_TYPES,
   TCP_OPTIONS,
+  UDP_OPTIONS,
   valueOf,
   Xlat,
 } from '../libc/xlat';
@@ -71,7 +73,16 @@ const C_OPTION_NAMES: Xlat = {
   ],
 };
 
-const ANY_OPTION = [SOCKET_OPTIONS, C_OPTION_NAMES, TCP_OPTIONS, IP_OPTIONS, IPV6_OPTIONS];
+const ANY_OPTION = [SOCKET_OPTIONS, C_OPTION_NAMES, TCP_OPTIONS, IP_OPTIONS, IPV6_OPTIONS, UDP_OPTIONS];
+
+/**
+ * The option levels as C programs write them, for reading lessons only: man 7 tcp and man 7 ip set
+ * TCP_NODELAY at IPPROTO_TCP, which strace prints by the kernel's name for the same number, SOL_TCP.
+ */
+const C_LEVEL_NAMES: Xlat = {
+  unknown: 'SOL_???',
+  entries: (['IPPROTO_IP', 'IPPROTO_TCP', 'IPPROTO_UDP', 'IPPROTO_IPV6'] as const).map((name) => [name, valueOf(IP_PROTOCOLS, name)] as const),
+};
 
 function constant(name: string, tables: readonly Xlat[], fallback?: number): Param {
   return { name, type: { kind: 'constant', tables }, ...(fallback === undefined ? {} : { default: fallback }) };
@@ -88,7 +99,7 @@ export function lessonParam(param: ParamSpec, siblings: readonly ParamSpec[] = [
     case 'text':
       return { name: param.name, type: { kind: param.kind } };
     case 'enum':
-      return constant(param.name, [param.table]);
+      return constant(param.name, param.table === SOCKET_LEVELS ? [SOCKET_LEVELS, C_LEVEL_NAMES] : [param.table]);
     case 'flags':
       return constant(param.name, [param.table], 0);
     case 'socktype':

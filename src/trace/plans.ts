@@ -108,7 +108,22 @@ function filledAddress(name: string, length: string, addr: Buffer, socklen: Buff
   };
 }
 
-function planParam(param: ParamSpec, values: Values, captureLimit: number): Part {
+/**
+ * The options whose value strace 6.1 decodes as a struct (struct linger, sock_fprog, ip_mreq,
+ * group_req, ipv6_mreq), by level, then optname: given a value shorter than the struct (an int),
+ * it prints the value's address, not the int.
+ */
+const STRUCT_OPTIONS: ReadonlyMap<number, ReadonlySet<number>> = new Map([
+  [1, new Set([13, 26, 51])], // SOL_SOCKET: SO_LINGER, SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF
+  [0, new Set([35, 36, 42, 45])], // SOL_IP: IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP
+  [41, new Set([20, 21, 27, 28, 42, 45])], // SOL_IPV6: IPV6_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_ANYCAST, MCAST_JOIN/LEAVE_GROUP
+]);
+
+function takesStruct(level: number, optname: number): boolean {
+  return STRUCT_OPTIONS.get(level)?.has(optname) ?? false;
+}
+
+function planParam(param: ParamSpec, values: Values, captureLimit: number, siblings: readonly ParamSpec[] = []): Part {
   switch (param.kind) {
     case 'fd': {
       const fd = valueOf(values, param);
@@ -185,10 +200,15 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number): Part
     case 'optval': {
       const value = valueOf(values, param);
       const bytes = encodeOptionValue(value);
-      // strace 6.1 decodes an int option's value, and shows a struct timeval's 16 bytes as a string.
-      const shown: Arg = 'int' in value
-        ? { name: param.name, type: 'intref', value: value.int }
-        : { name: param.name, type: 'bytes', head: capture(bytes, bytes.length, captureLimit), length: bytes.length };
+      // strace 6.1 decodes an int option's value, and shows a struct timeval's 16 bytes as a string;
+      // an int given to an option whose value is a struct it decodes is shown by its address.
+      const option = siblings.find((sibling) => sibling.kind === 'sockopt');
+      const struct = option?.kind === 'sockopt' && takesStruct(Number(values[option.level]), Number(values[option.name]));
+      const shown: Arg = struct
+        ? pointerTo(param.name, bytes)
+        : 'int' in value
+          ? { name: param.name, type: 'intref', value: value.int }
+          : { name: param.name, type: 'bytes', head: capture(bytes, bytes.length, captureLimit), length: bytes.length };
       return { shown: [shown, intArg(param.length, bytes.length)], c: [bytes, bytes.length] };
     }
     case 'text':
@@ -212,7 +232,7 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number): Part
  */
 export function planCall<N extends CallName>(name: N, values: ArgsOf<N>, captureLimit: number): PlannedCall<N> {
   const spec = specOf(name);
-  const parts = spec.params.map((param) => planParam(param, values as Values, captureLimit));
+  const parts = spec.params.map((param) => planParam(param, values as Values, captureLimit, spec.params));
   return {
     name,
     kind: spec.kind,

@@ -146,6 +146,31 @@ describe('netsys shell, scripted', () => {
     expect(unseenByStrace(calls, scratch(), 'empty')).toEqual([]);
   });
 
+  it('setsockopt as C writes it (IPPROTO_TCP as the level), and every option as strace names and shows it', async () => {
+    const lines = [
+      's = socket(AF_INET6, SOCK_DGRAM)',
+      'setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 1)',
+      'setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, 0)',
+      'setsockopt(s, SOL_SOCKET, SO_LINGER, 1)',
+      'setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, 1)',
+      'setsockopt(s, SOL_IP, IP_ADD_MEMBERSHIP, 1)',
+      'setsockopt(s, SOL_IPV6, MCAST_JOIN_GROUP, 1)',
+      'setsockopt(s, SOL_IP, IP_MULTICAST_TTL, 1)',
+      'setsockopt(s, SOL_UDP, UDP_CORK, 1)',
+      'setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, 1)',
+      'setsockopt(s, 999, 1, 1)',
+      'setsockopt(s, SOL_SOCKET, 0, 1)',
+      'close(s)',
+    ];
+    const run = underStrace(scratch(), 'opts', ['shell'], lines.join('\n') + '\n');
+    expect(await finish(run)).toEqual({ code: 0, signal: null });
+    const calls = callLines(run.stdout.toString());
+    expect(calls.filter((line) => line.startsWith('setsockopt('))).toHaveLength(11);
+    expect(calls).toContainEqual(expect.stringMatching(/^setsockopt\(\d+, SOL_SOCKET, SO_LINGER, 0x[0-9a-f]+, 4\) += -1 EINVAL/));
+    expect(calls).toContainEqual(expect.stringMatching(/^setsockopt\(\d+, 0x3e7 \/\* SOL_\?\? \*\/, 1, \[1\], 4\)/));
+    expect(unseenByStrace(calls, scratch(), 'opts')).toEqual([]);
+  });
+
   it('refuses to rebind a name that holds an open descriptor, and to close one a held call waits on', async () => {
     const run = shell([
       's = socket(AF_INET, SOCK_STREAM)',
