@@ -11,13 +11,54 @@ function table(unknown: string, entries: ReadonlyArray<readonly [string, number]
   return { unknown, entries };
 }
 
+// As strace 6.1 names them (read back from strace for every number).
 export const ADDRESS_FAMILIES = table('AF_???', [
   ['AF_UNSPEC', 0],
   ['AF_UNIX', 1],
   ['AF_INET', 2],
+  ['AF_AX25', 3],
+  ['AF_IPX', 4],
+  ['AF_APPLETALK', 5],
+  ['AF_NETROM', 6],
+  ['AF_BRIDGE', 7],
+  ['AF_ATMPVC', 8],
+  ['AF_X25', 9],
   ['AF_INET6', 10],
+  ['AF_ROSE', 11],
+  ['AF_DECnet', 12],
+  ['AF_NETBEUI', 13],
+  ['AF_SECURITY', 14],
+  ['AF_KEY', 15],
   ['AF_NETLINK', 16],
   ['AF_PACKET', 17],
+  ['AF_ASH', 18],
+  ['AF_ECONET', 19],
+  ['AF_ATMSVC', 20],
+  ['AF_RDS', 21],
+  ['AF_SNA', 22],
+  ['AF_IRDA', 23],
+  ['AF_PPPOX', 24],
+  ['AF_WANPIPE', 25],
+  ['AF_LLC', 26],
+  ['AF_IB', 27],
+  ['AF_MPLS', 28],
+  ['AF_CAN', 29],
+  ['AF_TIPC', 30],
+  ['AF_BLUETOOTH', 31],
+  ['AF_IUCV', 32],
+  ['AF_RXRPC', 33],
+  ['AF_ISDN', 34],
+  ['AF_PHONET', 35],
+  ['AF_IEEE802154', 36],
+  ['AF_CAIF', 37],
+  ['AF_ALG', 38],
+  ['AF_NFC', 39],
+  ['AF_VSOCK', 40],
+  ['AF_KCM', 41],
+  ['AF_QIPCRTR', 42],
+  ['AF_SMC', 43],
+  ['AF_XDP', 44],
+  ['AF_MCTP', 45],
 ]);
 
 /** The low four bits of socket()'s type argument. */
@@ -38,15 +79,42 @@ export const SOCKET_TYPE_FLAGS = table('SOCK_???', [
   ['SOCK_NONBLOCK', 0o4000],
 ]);
 
+// As strace 6.1 names them (read back from strace for every number).
 export const IP_PROTOCOLS = table('IPPROTO_???', [
   ['IPPROTO_IP', 0],
   ['IPPROTO_ICMP', 1],
+  ['IPPROTO_IGMP', 2],
+  ['IPPROTO_IPIP', 4],
   ['IPPROTO_TCP', 6],
+  ['IPPROTO_EGP', 8],
+  ['IPPROTO_PUP', 12],
   ['IPPROTO_UDP', 17],
+  ['IPPROTO_IDP', 22],
+  ['IPPROTO_TP', 29],
+  ['IPPROTO_DCCP', 33],
   ['IPPROTO_IPV6', 41],
+  ['IPPROTO_ROUTING', 43],
+  ['IPPROTO_FRAGMENT', 44],
+  ['IPPROTO_RSVP', 46],
+  ['IPPROTO_GRE', 47],
+  ['IPPROTO_ESP', 50],
+  ['IPPROTO_AH', 51],
   ['IPPROTO_ICMPV6', 58],
+  ['IPPROTO_NONE', 59],
+  ['IPPROTO_DSTOPTS', 60],
+  ['IPPROTO_MTP', 92],
+  ['IPPROTO_BEETPH', 94],
+  ['IPPROTO_ENCAP', 98],
+  ['IPPROTO_PIM', 103],
+  ['IPPROTO_COMP', 108],
+  ['IPPROTO_L2TP', 115],
   ['IPPROTO_SCTP', 132],
+  ['IPPROTO_MH', 135],
+  ['IPPROTO_UDPLITE', 136],
+  ['IPPROTO_MPLS', 137],
+  ['IPPROTO_ETHERNET', 143],
   ['IPPROTO_RAW', 255],
+  ['IPPROTO_MPTCP', 262],
 ]);
 
 export const MESSAGE_FLAGS = table('MSG_???', [
@@ -392,9 +460,30 @@ export const SOCKET_IOCTLS = table('SIOC???', [
 ]);
 
 /** The netlink protocol that answers "which sockets exist" (<linux/netlink.h>). */
+// As strace 6.1 names them (read back from strace for every number).
 export const NETLINK_PROTOCOLS = table('NETLINK_???', [
   ['NETLINK_ROUTE', 0],
+  ['NETLINK_UNUSED', 1],
+  ['NETLINK_USERSOCK', 2],
+  ['NETLINK_FIREWALL', 3],
   ['NETLINK_SOCK_DIAG', 4],
+  ['NETLINK_NFLOG', 5],
+  ['NETLINK_XFRM', 6],
+  ['NETLINK_SELINUX', 7],
+  ['NETLINK_ISCSI', 8],
+  ['NETLINK_AUDIT', 9],
+  ['NETLINK_FIB_LOOKUP', 10],
+  ['NETLINK_CONNECTOR', 11],
+  ['NETLINK_NETFILTER', 12],
+  ['NETLINK_IP6_FW', 13],
+  ['NETLINK_DNRTMSG', 14],
+  ['NETLINK_KOBJECT_UEVENT', 15],
+  ['NETLINK_GENERIC', 16],
+  ['NETLINK_SCSITRANSPORT', 18],
+  ['NETLINK_ECRYPTFS', 19],
+  ['NETLINK_RDMA', 20],
+  ['NETLINK_CRYPTO', 21],
+  ['NETLINK_SMC', 22],
 ]);
 
 /** nlmsg_type values netsys sends or reads (<linux/netlink.h>, <linux/sock_diag.h>). */

@@ -9,7 +9,7 @@ import { addressOf } from '../libc/ffi';
 import { decodeSocklen, encodeOptionValue, encodeSocklen } from '../libc/marshal';
 import { decodeRevents, encodePollFds } from '../libc/pollfd';
 import { decodeSockaddr, encodeSockaddr } from '../libc/sockaddr';
-import { IP_PROTOCOLS } from '../libc/xlat';
+import { ADDRESS_FAMILIES, IP_PROTOCOLS, NETLINK_PROTOCOLS, valueOf as xlatValue } from '../libc/xlat';
 import type { Arg, CallKind, PollFd } from './event';
 import { ArgsOf, CallName, KindValues, ParamSpec, specOf, SyscallName } from './registry';
 
@@ -108,6 +108,8 @@ function filledAddress(name: string, length: string, addr: Buffer, socklen: Buff
   };
 }
 
+const AF_NETLINK = xlatValue(ADDRESS_FAMILIES, 'AF_NETLINK');
+
 /**
  * The options whose value strace 6.1 decodes as a struct (struct linger, sock_fprog, ip_mreq,
  * group_req, ipv6_mreq), by level, then optname: given a value shorter than the struct (an int),
@@ -141,8 +143,9 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number, sibli
     case 'protocol': {
       const value = valueOf(values, param);
       const domain = values[param.domain];
-      const inet = domain === AF_INET || domain === AF_INET6;
-      return { shown: [inet ? { name: param.name, type: 'enum', table: IP_PROTOCOLS, value } : intArg(param.name, value)], c: [value] };
+      // strace names the protocol by the family's own table (net.c, SYS_FUNC(socket)).
+      const table = domain === AF_INET || domain === AF_INET6 ? IP_PROTOCOLS : domain === AF_NETLINK ? NETLINK_PROTOCOLS : null;
+      return { shown: [table ? { name: param.name, type: 'enum', table, value } : intArg(param.name, value)], c: [value] };
     }
     case 'sockopt': {
       const value = valueOf(values, param);

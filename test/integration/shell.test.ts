@@ -146,6 +146,20 @@ describe('netsys shell, scripted', () => {
     expect(unseenByStrace(calls, scratch(), 'empty')).toEqual([]);
   });
 
+  it('socket\'s family and protocol by the names strace gives every number (AF_ALG, IPPROTO_GRE, NETLINK_ROUTE)', async () => {
+    const lines = ['a = socket(AF_INET, SOCK_RAW, 47)', 'b = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE)', 'c = socket(AF_NETLINK, SOCK_RAW, 0)', 'd = socket(38, SOCK_SEQPACKET, 0)', 'close(a)', 'close(b)', 'close(c)'];
+    const run = underStrace(scratch(), 'families', ['shell'], lines.join('\n') + '\n');
+    expect(await finish(run)).toEqual({ code: 0, signal: null });
+    const calls = callLines(run.stdout.toString());
+    expect(calls.slice(0, 4).map((line) => line.slice(0, line.indexOf(')') + 1))).toEqual([
+      'socket(AF_INET, SOCK_RAW, IPPROTO_GRE)',
+      'socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE)',
+      'socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)',
+      'socket(AF_ALG, SOCK_SEQPACKET, 0)',
+    ]);
+    expect(unseenByStrace(calls, scratch(), 'families')).toEqual([]);
+  });
+
   it('setsockopt as C writes it (IPPROTO_TCP as the level), and every option as strace names and shows it', async () => {
     const lines = [
       's = socket(AF_INET6, SOCK_DGRAM)',
