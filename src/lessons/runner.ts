@@ -3,13 +3,12 @@
 // result means. A call the kernel holds is shown as blocked and the lesson goes on to the step that
 // unblocks it; its line appears the moment the kernel returns. Each side has its own recorder.
 import { endpointText } from '../libc/addresses';
-import { escapeControls } from '../visible';
 import { KernelView } from '../trace/kernelview';
 import { BLOCKED_AFTER_MS, Interrupted, Recorder, SHUT_RDWR } from '../trace/recorder';
 import type { CallEvent } from '../trace/event';
 import { formatPlanned } from '../trace/strace';
 import { ProgramFailed } from '../programs/run';
-import { MissingValue, Prepared, prepare, Value } from './calls';
+import { dataText, MissingValue, Prepared, prepare, Value } from './calls';
 import { Lesson, Side, SIDES, Step } from './format';
 import type { Keys } from './keys';
 import { Answers, takeTurn } from './turn';
@@ -36,11 +35,6 @@ const SETTLE_MS = 3000;
 /** How long a close step lets a call on its descriptor return by itself before waking it. */
 const RACE_MS = 100;
 
-/** Bytes from the network in prose: quoted, every control character escaped (JSON leaves DEL and C1 as they are). */
-function quotedData(bytes: Buffer): string {
-  return escapeControls(JSON.stringify(bytes.toString('latin1')));
-}
-
 function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
   return text.replace(/\{([A-Za-z_]\w*)\}/g, (whole, name: string) => {
     const value = values.get(name);
@@ -51,9 +45,9 @@ function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
       case 'address':
         return endpointText(value.addr);
       case 'data':
-        return quotedData(value.bytes);
+        return dataText(value.bytes);
       case 'datagram':
-        return `${quotedData(value.bytes)} from ${endpointText(value.addr)}`;
+        return `${dataText(value.bytes)} from ${endpointText(value.addr)}`;
       case 'count':
         return String(value.value);
     }

@@ -9,7 +9,7 @@ import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
 import { Descriptors } from './descriptors';
 import type { Arg, BlockedCall, CallEvent, PollFd } from './event';
 import { Invocation, invoke, now } from './invoke';
-import type { KernelView } from './kernelview';
+import type { EntryNames, KernelView } from './kernelview';
 import { Filled, planCall, Planned, PlannedCall, Returned } from './plans';
 import { ArgsOf, CallName, Has, specOf, SyscallName, Waits } from './registry';
 
@@ -132,11 +132,12 @@ export class Recorder {
   private traced(planned: Planned): Full | Promise<Full> {
     if (planned.kind === 'libc') return this.library(planned);
     const name = planned.name as SyscallName;
+    const entry = this.view?.beforeCall(planned.fds);
     const invocation = invoke(name, planned.cValues);
-    if (!('done' in invocation)) return this.finish(planned, invocation.raw, invocation);
+    if (!('done' in invocation)) return this.finish(planned, invocation.raw, invocation, {}, entry);
     const watch = this.watch(planned, invocation.started);
     return this.descriptors.hold(invocation.done, planned.fds).then(
-      (done) => this.finish(planned, done.raw, done, watch.returned()),
+      (done) => this.finish(planned, done.raw, done, watch.returned(), entry),
       (error: unknown) => {
         watch.cancel();
         throw error;
@@ -174,14 +175,14 @@ export class Recorder {
   }
 
   /** Decodes what the kernel filled in, keeps the open descriptors up to date, and records the event. */
-  private finish(planned: Planned, returned: Returned, timing: Omit<Invocation, 'raw'>, held: Held = {}): Full {
+  private finish(planned: Planned, returned: Returned, timing: Omit<Invocation, 'raw'>, held: Held = {}, entry?: EntryNames): Full {
     const { args, ...filled } = planned.fill(returned);
     const ret = returned.value;
     const error = planned.kind === 'libc' ? (ret === 0 ? null : addrinfoErrorInfo(ret)) : ret === -1 ? errnoInfo(returned.errno) : null;
     const descriptor = specOf(planned.name).descriptor;
     if (descriptor === 'returns' && !error) this.descriptors.add(ret);
     if (descriptor === 'closes') for (const fd of planned.fds) this.descriptors.remove(fd);
-    this.emitEvent(planned, args, ret, error, timing, held, filled.ready !== undefined && ret >= 0 ? filled.ready : undefined);
+    this.emitEvent(planned, args, ret, error, timing, held, filled.ready !== undefined && ret >= 0 ? filled.ready : undefined, entry);
     return { ret, error, ...filled };
   }
 
@@ -193,8 +194,9 @@ export class Recorder {
     timing: Omit<Invocation, 'raw'>,
     held: Held,
     ready: readonly PollFd[] | undefined,
+    entry?: EntryNames,
   ): void {
-    const { args: observedArgs, ...kernel } = this.view?.enabled ? this.view.observe(planned.name, args, ret) : { args };
+    const { args: observedArgs, ...kernel } = this.view?.enabled ? this.view.observe(planned.name, args, ret, entry) : { args };
     this.emit({
       seq: ++this.seq,
       pid: process.pid,
