@@ -177,6 +177,7 @@ function numberRange(want: ParamKind): { readonly min: number; readonly max: num
 function parseNumber(text: string, param: Param, fail: Fail): ArgExpr {
   const want = param.type;
   if (want.kind !== 'int' && want.kind !== 'constant' && want.kind !== 'port' && want.kind !== 'optval') fail(`${param.name} cannot be a number here`);
+  if (/^-?0\d/.test(text)) fail(`${param.name}: write ${clip(text)} without its leading 0 (C would read it as octal)`);
   const value = Number(text);
   const range = numberRange(want);
   if (value < range.min || value > range.max) fail(`${param.name}: ${clip(text)} is out of range: it must be ${range.words}`);

@@ -126,7 +126,7 @@ describe('netsys shell, scripted', () => {
       'client: c3 = socket(AF_INET, SOCK_STREAM)', 'client: connect(c3, h)',
       'client: shutdown(c3, SHUT_RDWR)', 'client: close(c3)',
     ];
-    const run = new Running('strace', ['-qq', '-ff', '-yy', '-o', path.join(scratch(), 'y'), '-e', `trace=${TRACED}`, NETSYS, 'shell', '-y'], lines.join('\n') + '\n', { XDG_STATE_HOME: scratch() });
+    const run = new Running('strace', ['-qq', '-ff', '-yy', '-o', path.join(scratch(), 'y'), '-e', `trace=${TRACED}`, NETSYS, 'shell', '-yy'], lines.join('\n') + '\n', { XDG_STATE_HOME: scratch() });
     expect(await finish(run)).toEqual({ code: 0, signal: null });
     const calls = callLines(run.stdout.toString());
     expect(calls.find((line) => line.startsWith('shutdown('))).toMatch(/^shutdown\(\d+<TCP:\[127\.0\.0\.1:\d+->127\.0\.0\.1:\d+\]>, SHUT_RDWR\)/);
