@@ -141,6 +141,26 @@ function parseDescriptors(text: string, param: Param, scope: CallScope, fail: Fa
   return { kind: 'names', names };
 }
 
+/** Levenshtein distance: how many letters to add, remove or change to turn `a` into `b`. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** The (at most 4) known names nearest to a mistyped one, nearest first: a problem stays one line. */
+function closest(name: string, known: readonly string[]): string[] {
+  return known
+    .map((entry, index) => ({ entry, index, far: distance(name.slice(0, 40).toUpperCase(), entry) }))
+    .sort((a, b) => a.far - b.far || a.index - b.index)
+    .slice(0, 4)
+    .map(({ entry }) => entry);
+}
+
 function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
   const want = param.type;
   if (want.kind !== 'constant') fail(`${param.name} cannot be a constant`);
@@ -148,8 +168,9 @@ function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
   for (const name of text.split('|').map((part) => part.trim())) {
     const table = want.tables.find((xlat) => xlat.entries.some(([entry]) => entry === name));
     if (!table) {
-      const known = want.tables.flatMap((xlat) => xlat.entries.map(([entry]) => entry)).join(', ');
-      fail(`${param.name}: unknown constant ${clip(name)} (known here: ${known})`);
+      const known = [...new Set(want.tables.flatMap((xlat) => xlat.entries.map(([entry]) => entry)))];
+      const near = closest(name, known).join(', ');
+      fail(`${param.name}: unknown constant ${clip(name)} (${known.length > 4 ? `nearest known here: ${near}; Tab lists them all` : `known here: ${near}`})`);
     }
     value |= valueOf(table, name);
   }
@@ -158,6 +179,11 @@ function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
 
 function parseName(text: string, param: Param, scope: CallScope, fail: Fail): ArgExpr {
   const kind = scope.bound.get(text);
+  const upper = text.toUpperCase();
+  const constant = param.type.kind === 'constant' && param.type.tables.some((xlat) => xlat.entries.some(([entry]) => entry === upper));
+  if (!kind && (constant || (param.type.kind === 'int' && Object.prototype.hasOwnProperty.call(INT_CONSTANTS, upper)))) {
+    fail(`${param.name}: constants are written in capitals, as in C: ${upper}, not ${clip(text)}`);
+  }
   if (!kind) fail(`"${clip(text)}" is not a name given by an earlier step (write "${clip(text)} = call(...)" first)`);
   if (!FITS[param.type.kind].includes(kind)) fail(`${param.name} cannot be "${clip(text)}", which names ${describe(kind)}`);
   return { kind: 'name', name: text };

@@ -72,7 +72,8 @@ describe('netsys shell, scripted', () => {
 
   it.each([
     ['an unknown name', 'accept(nobody)', '"nobody" is not a name given by an earlier step'],
-    ['an unknown constant', 'x = socket(AF_INTE, SOCK_STREAM)', 'domain: unknown constant AF_INTE'],
+    ['an unknown constant', 'x = socket(AF_INTE, SOCK_STREAM)', 'domain: unknown constant AF_INTE (nearest known here: AF_INET, AF_INET6, AF_UNIX, AF_IPX; Tab lists them all)'],
+    ['a constant in small letters', 'x = socket(af_inet, SOCK_STREAM)', 'domain: constants are written in capitals, as in C: AF_INET, not af_inet'],
     ['a malformed call', 'x = socket(AF_INET, SOCK_STREAM', 'expected ")" to close the call'],
     ['a control byte', 'x = socket(AF_INET, SOCK_STREAM)\u0001', 'a control character (U+0001, shown as \u2401) cannot be part of a call'],
     ['a terminal escape', 'x = socket(AF_INET,\u001b[2J SOCK_STREAM)', 'a control character (U+001b, shown as \u241b)'],
@@ -223,7 +224,7 @@ describe('netsys shell, scripted', () => {
     expect(line.length).toBeLessThan(200);
     expect(caret.length).toBeLessThan(700);
     expect(line[caret.indexOf('^')]).toBe('Q');
-    expect(caret).toContain('^ flags: unknown constant QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ… (known here: MSG_OOB');
+    expect(caret).toContain('^ flags: unknown constant QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ… (nearest known here: ');
   });
 
   it.each([
