@@ -89,6 +89,14 @@ describe('build-server from piped answers', () => {
     expect(client.stdout.toString()).toContain('# lesson build-client finished, and solved');
   });
 
+  it('a recv that takes part of the line: the learner hears where the rest is, then that the step cannot be met any more, and how to begin again', async () => {
+    const run = lesson(['build-server'], [...BUILD_SERVER('4').slice(0, 4), 'data = recv(conn, 3)', 'data = recv(conn, 1024)', 'q']);
+    expect((await finish(run)).code).toBe(0);
+    const output = flat(run.stdout.toString());
+    expect(output).toContain('Not yet: data is "hel", not "hello\\n" (its first 3 bytes: the rest is still in the kernel\'s receive queue).');
+    expect(output).toContain('Not yet: data is "lo\\n", not "hello\\n" (its end: an earlier call took the start, and the kernel gives each byte once, so this step cannot be met any more; q quits, to begin the lesson again).');
+  });
+
   it('a piped answer of megabytes is echoed and judged in a few short lines', async () => {
     const run = lesson(['build-server'], ['x'.repeat(3000000)]);
     expect((await finish(run)).code).toBe(1);
