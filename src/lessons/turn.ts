@@ -80,6 +80,12 @@ class TurnTaker {
     const { view, answers } = this.ctx;
     const turn = this.step.turn!;
     view.prose(`Your turn: ${this.ctx.words(turn.task)}`);
+    const already = this.closedAlready();
+    if (already) {
+      // A close that comes too early cannot be made again (a second close fails with EBADF): the goal holds.
+      view.note(this.step.side, `goal met already: ${already} (an earlier call closed it)`);
+      return { kind: answers ? 'solved' : 'made' };
+    }
     if (!answers) return this.reference();
     view.prompt('  Type the call (Tab completes; "?" shows the hint, "solution" the reference call, "q" quits).');
     for (;;) {
@@ -89,6 +95,18 @@ class TurnTaker {
       const outcome = await this.answer(line);
       if (outcome) return outcome;
     }
+  }
+
+  /** When every goal is that a descriptor is closed and each already is: why, in words; else null. */
+  private closedAlready(): string | null {
+    const goals = this.step.turn!.goals;
+    if (!goals.every((goal) => goal.kind === 'closed')) return null;
+    const attempt = { call: '', ret: 0, errno: null, values: this.ctx.values, isOpen: this.ctx.isOpen };
+    const verdicts = checkGoals(goals, attempt);
+    if (!verdicts.every((verdict) => verdict.met)) return null;
+    // A name never given (its step not reached) is not closed: it names nothing.
+    if (!goals.every((goal) => goal.kind === 'closed' && this.ctx.values.get(goal.name)?.kind === 'fd')) return null;
+    return verdicts.map((verdict) => verdict.why).join('; ');
   }
 
   /** --no-pause: the reference call is made, and must meet its own goal. */

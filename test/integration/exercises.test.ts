@@ -97,6 +97,16 @@ describe('build-server from piped answers', () => {
     expect(output).toContain('Not yet: data is "lo\\n", not "hello\\n" (its end: an earlier call took the start, and the kernel gives each byte once, so this step cannot be met any more; q quits, to begin the lesson again).');
   });
 
+  it('a socket closed a step too early: its own close step is met already, not a dead end of EBADF', async () => {
+    const run = lesson(['build-server'], [...BUILD_SERVER('4').slice(0, 6), 'close(listener)', 'close(conn)']);
+    expect((await finish(run)).code).toBe(0);
+    const output = flat(run.stdout.toString());
+    expect(output).toContain('Not yet: conn (descriptor');
+    expect(output).toContain('# goal met already: listener is closed (an earlier call closed it)');
+    expect(output).not.toContain('EBADF');
+    expect(output).toContain('# lesson build-server finished, and solved');
+  });
+
   it('a piped answer of megabytes is echoed and judged in a few short lines', async () => {
     const run = lesson(['build-server'], ['x'.repeat(3000000)]);
     expect((await finish(run)).code).toBe(1);
