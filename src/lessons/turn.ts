@@ -212,7 +212,20 @@ class TurnTaker {
     const wanted = this.step.turn!.goals.some((goal) => goal.kind === 'fails' && goal.errno === error?.name);
     if (error && !wanted) this.ctx.view.prose(`${parsed.call} failed with ${error.name} (${error.message}). ${this.ctx.explainErrno(error.name) ?? ''}`.trim(), '  ');
     const attempt = { call: parsed.call, ret: made.outcome.ret, errno: error?.name ?? null, values, isOpen: this.ctx.isOpen };
-    return { kind: 'checked', verdicts: checkGoals(this.step.turn!.goals, attempt) };
+    const verdicts = checkGoals(this.step.turn!.goals, attempt);
+    return { kind: 'checked', verdicts: error?.name === 'EBADF' && !wanted ? [...verdicts, ...this.closedNames(parsed)] : verdicts };
+  }
+
+  /** After EBADF: the names the try used whose descriptor is closed, and that no call can use them again. */
+  private closedNames(parsed: ParsedCall): Verdict[] {
+    const closed = namesIn(parsed).filter((name) => {
+      const value = this.ctx.values.get(name);
+      return value?.kind === 'fd' && !this.ctx.isOpen(value.fd);
+    });
+    return closed.map((name) => ({
+      met: false,
+      why: `${name} was closed by an earlier call, and a closed descriptor cannot be used again: if a later step needs it, q quits, to begin the lesson again`,
+    }));
   }
 
   /** A try of the step's call must name its result as the reference does; no try may drop an open descriptor. */
@@ -231,6 +244,10 @@ class TurnTaker {
     if (made.value) this.ctx.values.set(parsed.binds, made.value);
     else this.ctx.values.delete(parsed.binds);
   }
+}
+
+function namesIn(parsed: ParsedCall): string[] {
+  return parsed.args.flatMap((arg) => (arg.kind === 'name' ? [arg.name] : arg.kind === 'names' ? [...arg.names] : []));
 }
 
 function ignoreInterrupted(error: unknown): void {

@@ -107,6 +107,14 @@ describe('build-server from piped answers', () => {
     expect(output).toContain('# lesson build-server finished, and solved');
   });
 
+  it('a call on a name closed by a wrong try: EBADF, and the learner hears the descriptor cannot be used again, and how to begin again', async () => {
+    const run = lesson(['build-client'], ['sock = socket(AF_INET, SOCK_STREAM)', 'connect(sock, server)', 'send(sock, "hello\\n")', 'close(sock)', 'reply = recv(sock, 1024)']);
+    expect((await finish(run)).code).toBe(1);
+    expect(flat(run.stdout.toString())).toContain(
+      'Not yet: the kernel answered EBADF: the call failed; reply stands for nothing yet; sock was closed by an earlier call, and a closed descriptor cannot be used again: if a later step needs it, q quits, to begin the lesson again.',
+    );
+  });
+
   it('a piped answer of megabytes is echoed and judged in a few short lines', async () => {
     const run = lesson(['build-server'], ['x'.repeat(3000000)]);
     expect((await finish(run)).code).toBe(1);
