@@ -218,6 +218,8 @@ function parseSeconds(text: string, param: Param, fail: Fail): ArgExpr {
 
 function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): ArgExpr {
   const want = param.type;
+  if (text === '') fail(`${param.name} is missing: write a value between the commas, or leave out the comma`);
+  if (text.startsWith("'")) fail(`${param.name}: strings are written in double quotes, as in C: "${clip(text.replace(/^'|'$/g, ''))}"`);
   if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return parseSeconds(text, param, fail);
   if (/^-?\d+$/.test(text)) return parseNumber(text, param, fail);
   if (text.startsWith('"')) {
@@ -306,6 +308,20 @@ function checkNoControl(source: string): void {
   throw new CallSyntaxError(`a control character (U+${code}, shown as ${visible(inside[at])}) cannot be part of a call; in a quoted string write bytes as JSON escapes, such as "\\n" or "\\u0001"`, start + at);
 }
 
+/** The column of the ")" that closes the "(" at `open` (quotes and brackets skipped), or -1. */
+function closingParen(source: string, open: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = open; i < source.length; i++) {
+    const ch = source[i];
+    if (quoted && ch === '\\') i++;
+    else if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === '(') depth++;
+    else if (!quoted && ch === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
 /** The shape of the line: `[name =] call(args)`, each part's column; a CallSyntaxError where it is not. */
 function splitCall(source: string): { binds?: string; call: Piece; args: Piece } {
   const binding = /^\s*([A-Za-z_]\w*)\s*=\s*/.exec(source);
@@ -319,6 +335,11 @@ function splitCall(source: string): { binds?: string; call: Piece; args: Piece }
   }
   const argsAt = afterName + open + 1;
   const close = source.trimEnd().length - 1;
+  const end = closingParen(source, argsAt - 1);
+  if (end !== -1 && end < close) {
+    const after = end + 1 + (source.slice(end + 1).length - source.slice(end + 1).trimStart().length);
+    throw new CallSyntaxError(`nothing may follow the call's closing ")": found "${clip(source.slice(after).trim())}"`, after);
+  }
   if (close < argsAt || source[close] !== ')') {
     throw new CallSyntaxError(`expected ")" to close the call: ${EXAMPLE}`, source.trimEnd().length);
   }
