@@ -365,6 +365,16 @@ describe('netsys shell at a terminal', () => {
     expect(report.output.replace(/\s+/g, '')).toContain('close(');
   });
 
+  it('at 80 columns help fits the terminal: each line that is too long goes on under itself', async () => {
+    const report = await atTerminal(scratch(), 'shell --no-color', ['line:help', 'line:exit'], 80);
+    expect(report.exit).toBe(0);
+    const output = report.output.replace(/\r/g, '');
+    const help = output.slice(output.indexOf('Calls ('), output.indexOf('server> ', output.indexOf('Calls ('))).trimEnd().split('\n');
+    expect(help.length).toBeGreaterThan(30);
+    expect(help.filter((line) => line.length > 80)).toEqual([]);
+    expect(help).toContain('           --lessons-dir DIR ID runs it)');
+  });
+
   it('at 40 columns a call too long for its row goes on indented, so that no piece reads as a call of its own', async () => {
     const report = await atTerminal(scratch(), 'shell --no-color', ['line:s = socket(AF_INET, SOCK_STREAM)', 'line:bind(s, 127.0.0.1:0)', 'line:exit'], 40);
     expect(report.exit).toBe(0);
