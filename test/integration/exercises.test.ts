@@ -115,6 +115,14 @@ describe('build-server from piped answers', () => {
     );
   });
 
+  it('at 50 columns every line of a your-turn step fits: the title, the instructions (under their indentation) and the notes wrap', async () => {
+    const run = netsys(['lesson', '--no-color', 'build-server'], 'q\n', { XDG_STATE_HOME: scratch(), COLUMNS: '50' });
+    expect((await finish(run)).code).toBe(0);
+    const lines = run.stdout.toString().split('\n');
+    expect(lines.filter((line) => line.length > 50)).toEqual([]);
+    expect(lines).toContain('  hint, "solution" the reference call, "q" quits).');
+  });
+
   it('a piped answer of megabytes is echoed and judged in a few short lines', async () => {
     const run = lesson(['build-server'], ['x'.repeat(3000000)]);
     expect((await finish(run)).code).toBe(1);
