@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { atTerminal, finish, netsys, Running, scratchDirPerTest } from './helpers';
+import { atTerminal, finish, flat, netsys, Running, scratchDirPerTest } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
 
 const BUILD_SERVER = (backlog: string) => [
@@ -27,11 +27,6 @@ function lesson(args: readonly string[], lines: readonly string[]): Running {
 
 function progress(): { finished: Record<string, string>; solved?: Record<string, string> } {
   return JSON.parse(fs.readFileSync(path.join(scratch(), 'netsys', 'progress.json'), 'utf8'));
-}
-
-/** The output with every run of white space one space: prose wraps at the terminal's width. */
-function flat(output: string): string {
-  return output.replace(/\s+/g, ' ');
 }
 
 /** The recap's call lines, without their side's label. */
