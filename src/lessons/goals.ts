@@ -2,9 +2,9 @@
 // never the text typed. Parsed at load time (a problem names the file and line), checked after each try
 // by asking the kernel as --state and -y do (TCP_INFO, sock_diag), never by a traced call.
 import { endpointText, InetSockAddr } from '../libc/addresses';
-import { findInetSocket, socketIdentity } from '../libc/sockdiag';
+import { findInetSocket, socketIdentity } from '../libc/native/sockdiag';
 import { TCP_STATES } from '../libc/xlat';
-import { socketState } from '../trace/kernelview';
+import { socketState } from '../calls/kernelview';
 import { dataText, Value } from './calls';
 import { parseString } from './callline';
 import { isLessonCall, ResultKind } from './signatures';

@@ -4,8 +4,8 @@
 // reference call, and the step then counts as shown, not solved. Without a learner (--no-pause), the
 // reference call is made and must meet the goal itself.
 import { readCommand } from '../shell/input';
-import type { Recorder } from '../trace/recorder';
-import { BLOCKED_AFTER_MS, Interrupted } from '../trace/recorder';
+import type { Recorder } from '../calls/recorder';
+import { BLOCKED_AFTER_MS, Interrupted } from '../calls/recorder';
 import { Made, MissingValue, prepare, Value } from './calls';
 import { CallSyntaxError, excerpt, parseCallLine, ParsedCall, visible } from './callline';
 import type { Step } from './format';

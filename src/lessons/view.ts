@@ -1,13 +1,13 @@
 // What a lesson prints, on standard output: prose at full width, and each side's calls in its lane
 // (server left, client right) when the terminal is wide enough, else each line labelled with its side.
-import type { BlockedCall, CallEvent } from '../trace/event';
-import { blockedNote, returnedNote } from '../trace/blocking';
-import { formatStateLine } from '../trace/state';
-import { laneLines, wrap } from '../trace/lanes';
-import { formatLine, formatUnfinished, StraceOptions } from '../trace/strace';
-import { formatStampedLine, StampOptions } from '../trace/stamps';
+import type { BlockedCall, CallEvent } from '../calls/event';
+import { blockedNote, returnedNote } from '../render/blocking';
+import { formatStateLine } from '../render/state';
+import { laneLines, wrap } from '../render/lanes';
+import { formatLine, formatUnfinished, StraceOptions } from '../render/strace';
+import { formatStampedLine, StampOptions } from '../render/stamps';
 import type { Side } from './format';
-import { Paint, paintFor } from '../trace/paint';
+import { Paint, paintFor } from '../render/paint';
 
 /** Two lanes need room for a call and its result side by side. */
 const LANES_FROM_WIDTH = 120;

@@ -3,10 +3,10 @@
 // → close. Receiving runs beside sending, as nc does, so a large echo cannot fill both buffers and stall.
 import type { Readable } from 'node:stream';
 import { endpointText, InetSockAddr } from '../libc/addresses';
-import { parseInetAddress } from '../libc/sockaddr';
+import { parseInetAddress } from '../libc/native/sockaddr';
 import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../libc/xlat';
-import type { TraceOutput } from '../trace/output';
-import { Outcome, Recorder, SHUT_WR } from '../trace/recorder';
+import type { TraceOutput } from '../render/output';
+import { Outcome, Recorder, SHUT_WR } from '../calls/recorder';
 import { CallFailed, expectSuccess } from './run';
 import { failureNote } from './faults';
 import { writeOut } from './stdout';

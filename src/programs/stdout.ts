@@ -3,7 +3,7 @@
 // nc would be killed by SIGPIPE at that point; netsys (Node.js ignores SIGPIPE) ends instead, through
 // the way out of the program that is running: every socket closed, one line, exit 1.
 import { once } from 'node:events';
-import { nodeErrorText } from '../libc/errno';
+import { nodeErrorText } from '../libc/native/errno';
 import { ProgramFailed } from './run';
 
 let failure: string | null = null;

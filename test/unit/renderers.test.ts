@@ -1,7 +1,7 @@
 // The trace's two shapes behind one interface: strace's text and JSON records, from the same events.
-import type { CallEvent } from '../../src/trace/event';
-import { PLAIN } from '../../src/trace/paint';
-import { jsonRenderer, textRenderer } from '../../src/trace/renderers';
+import type { CallEvent } from '../../src/calls/event';
+import { PLAIN } from '../../src/render/paint';
+import { jsonRenderer, textRenderer } from '../../src/render/renderers';
 
 const options = { stringLimit: 32 };
 const connect: CallEvent = {

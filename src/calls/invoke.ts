@@ -5,7 +5,7 @@
 // libuv thread-pool thread (ffi-rs runInNewThread); moving calls onto a worker thread changes only
 // this file.
 import { performance } from 'node:perf_hooks';
-import { RawResult, syscallNow, syscallOnPool } from '../libc/ffi';
+import { RawResult, syscallNow, syscallOnPool } from '../libc/native/ffi';
 import { signatureOf } from './plans';
 import { specOf, SyscallName } from './registry';
 

@@ -4,7 +4,7 @@
 // neither is the note, as strace prints nothing of a call it does not show.
 import * as fs from 'node:fs';
 import type { InetSockAddr } from '../libc/addresses';
-import type { BlockedCall, CallEvent } from './event';
+import type { BlockedCall, CallEvent } from '../calls/event';
 import { CallCounter } from './count';
 import { CallSelection, isSelected } from './select';
 import { stampInstant, StampOptions } from './stamps';

@@ -4,7 +4,7 @@ import type { InetSockAddr } from '../libc/addresses';
 import { blockedNote, returnedNote } from './blocking';
 import type { CallCount } from './count';
 import { formatSummary } from './count';
-import type { BlockedCall, CallEvent } from './event';
+import type { BlockedCall, CallEvent } from '../calls/event';
 import { formatJson, formatJsonBlocked, formatJsonListening, formatJsonNote, formatJsonSummary } from './json';
 import type { Paint } from './paint';
 import { formatStamps, lineParts, StampOptions } from './stamps';
