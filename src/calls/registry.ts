@@ -251,6 +251,9 @@ const IO = {
 /** Every call netsys knows, family by family, in the order `netsys explain` lists them. */
 export const REGISTRY = { ...LOOKUP, ...SOCKETS, ...IO } as const;
 
+/** The socket family's names (socket, bind, ..., accept4): what the strace oracle of the tests traces. */
+export const SOCKET_CALL_NAMES = Object.keys(SOCKETS) as readonly (keyof typeof SOCKETS)[];
+
 type Registry = typeof REGISTRY;
 
 /** Every call `netsys explain` knows. */

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finish, NETSYS, netsys, python, Running, startServer, traceLines, unusedPort, scratchDirPerTest, until } from './helpers';
+import { TRACED } from './oracle';
 
 /** A client that connects, optionally sends, says its port, and closes when its standard input ends. */
 const PYTHON_HOLDER = `
@@ -153,7 +154,6 @@ describe('--state', () => {
 });
 
 describe('-y and -yy agree with strace -y and -yy', () => {
-  const TRACED = 'socket,bind,listen,accept,accept4,connect,sendto,recvfrom,shutdown,close,getsockname,getpeername,setsockopt,getsockopt';
   const dir = scratchDirPerTest('netsys-yy-');
 
   function underStrace(name: string, args: string[], decode = '-yy'): Running {

@@ -2,8 +2,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NETSYS, Running, traceLines } from './helpers';
+import { SOCKET_CALL_NAMES } from '../../src/calls/registry';
+import { kernelName } from '../../src/calls/syscalls';
 
-export const TRACED = 'socket,bind,listen,accept,accept4,connect,sendto,recvfrom,shutdown,close,getsockname,getpeername,setsockopt,getsockopt';
+/** The system calls of the socket family, as the kernel names them (recv is recvfrom): from the registry. */
+export const TRACED = [...new Set(SOCKET_CALL_NAMES.map((name) => kernelName({ name, kind: 'syscall' }) ?? name))].join(',');
 
 /** netsys under `strace -qq -ff`: one file per thread, since blocking calls run on pool threads. */
 export function underStrace(dir: string, name: string, args: readonly string[], input?: string): Running {
