@@ -1,7 +1,7 @@
 // The TCP client: resolve → for each address: socket → connect (close and try the next on failure)
 // → getsockname → send the input while receiving what comes back → shutdown(SHUT_WR) → recv until 0
-// → close. Receiving runs beside sending, as nc does, so a large echo cannot fill both buffers and stall.
-import type { Readable } from 'node:stream';
+// → close. Receiving runs beside sending, on two call threads, as nc's two directions do, so a large
+// echo cannot fill both buffers and stall.
 import { endpointText, InetSockAddr } from '../libc/addresses';
 import { parseInetAddress } from '../libc/sockaddr';
 import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../libc/xlat';
@@ -10,7 +10,6 @@ import { Outcome, Recorder, SHUT_WR } from '../trace/recorder';
 import { CallFailed, expectSuccess } from './run';
 import { failureNote } from './faults';
 import { writeOut } from './stdout';
-import { standardInput } from './stdin';
 import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
 
 export interface ClientOptions {
@@ -92,12 +91,15 @@ async function receiveAll(calls: Recorder, output: TraceOutput, fd: number): Pro
   }
 }
 
+/** The calls sendInput makes: the Recorder's, or a sender thread's guarded ones. */
+type Sending = Pick<Recorder, 'send' | 'shutdown'>;
+
 /** Sends the message, or standard input chunk by chunk as it arrives, then shutdown(SHUT_WR). */
-async function sendInput(
-  calls: Recorder,
+export async function sendInput(
+  calls: Sending,
   output: TraceOutput,
   fd: number,
-  input: Readable | string,
+  input: AsyncIterable<Buffer> | string,
   serverDone: () => boolean,
 ): Promise<void> {
   const chunks: AsyncIterable<Buffer> | Buffer[] = typeof input === 'string' ? [Buffer.from(`${input}\n`)] : input;
@@ -109,12 +111,8 @@ async function sendInput(
       throw new CallFailed('send', failed);
     }
   }
+  if (serverDone()) return;
   expectSuccess('shutdown', calls.shutdown(fd, SHUT_WR));
-}
-
-/** Reading a destroyed stream ends with ERR_STREAM_PREMATURE_CLOSE: expected once the client stops reading it. */
-function endedByDestroy(error: unknown): void {
-  if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
 }
 
 /** -m: the message, then the reply, in turn, as a simple C client does; the trace reads in that order. */
@@ -124,33 +122,41 @@ async function converseOnce(calls: Recorder, output: TraceOutput, fd: number, me
 }
 
 /**
- * Standard input goes out as it comes while the reply comes back: receiving runs alongside sending,
- * or a large input would fill both directions' buffers and each side would wait on the other.
+ * The client's second call thread, which sends standard input as it comes (sendInput), while this one
+ * receives: each waits in its own call, as nc's two directions do, so a large echo cannot fill both
+ * directions' buffers and leave each side waiting on the other.
  */
-async function converseFromInput(calls: Recorder, output: TraceOutput, fd: number, input: Readable): Promise<void> {
-  let serverDone = false;
-  const receiving = receiveAll(calls, output, fd).then(() => {
-    serverDone = true;
-  });
-  const sending = sendInput(calls, output, fd, input, () => serverDone);
-  await Promise.race([sending, receiving]);
-  if (serverDone) {
-    output.note('recv returned 0: the server closed the connection; the rest of the input is not sent');
-    input.destroy();
-    await sending.catch(endedByDestroy); // a send already in the kernel returns before the socket is closed
-  } else {
-    await sending;
-  }
-  await receiving;
+export interface SendingThread {
+  /** Starts sending standard input on `fd`. */
+  start(fd: number): void;
+  /** True once it has sent all of standard input and shut down the sending side. */
+  readonly finished: boolean;
+  /** The server has closed: it sends no more; returns once it is in no call on `fd`, so `fd` may be closed. */
+  stop(fd: number): void;
 }
 
-export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions): Promise<void> {
+/** Standard input goes out on the sending thread while the reply comes back here. */
+async function converseFromInput(calls: Recorder, output: TraceOutput, fd: number, sending: SendingThread): Promise<void> {
+  sending.start(fd);
+  try {
+    await receiveAll(calls, output, fd);
+  } catch (error) {
+    sending.stop(fd);
+    throw error;
+  }
+  if (!sending.finished) output.note('recv returned 0: the server closed the connection; the rest of the input is not sent');
+  sending.stop(fd); // a send already in the kernel returns before the socket is closed
+}
+
+/** The TCP client; without -m, standard input is sent by `sending`, another call thread. */
+export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions, sending?: SendingThread): Promise<void> {
   const targets = await resolveTargets(calls, options.host, options.port, options.family);
   const { fd, target } = await connectToAny(calls, output, targets);
   const local = calls.getsockname(fd, target.family);
   if (local.addr) output.note(`connected: ${endpointText(local.addr)} (port picked by the kernel) -> ${endpointText(target.addr)}`);
 
   if (options.message !== undefined) await converseOnce(calls, output, fd, options.message);
-  else await converseFromInput(calls, output, fd, standardInput());
+  else if (sending) await converseFromInput(calls, output, fd, sending);
+  else throw new Error('the client needs a sending thread to send standard input');
   calls.close(fd);
 }

@@ -3,6 +3,7 @@
 // kernel is holding are woken, every descriptor netsys opened is closed (each call traced), and all
 // output is written before the process exits.
 import { Interrupted, Outcome } from '../trace/recorder';
+import { SIGNAL_EXIT_CODES } from './signals';
 
 /** What the way out needs of the calls: wake what the kernel holds, close what is open (Recorder). */
 export interface Releasable {
@@ -33,7 +34,6 @@ export function expectSuccess(what: string, outcome: Outcome): number {
   return outcome.ret;
 }
 
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 function stdoutWritten(): Promise<void> {
   return new Promise((resolve) => {

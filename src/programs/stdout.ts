@@ -1,30 +1,20 @@
-// The client's standard output: the bytes that come back. When whoever reads it goes away
+// The client's standard output: the bytes that come back, written on the client's call thread with
+// write(2) made synchronously, waiting while the reader is slow. When whoever reads it goes away
 // (`netsys client ... | head -c 10`), writing fails with EPIPE. nc would be killed by SIGPIPE at that
 // point; netsys (Node.js ignores SIGPIPE) ends the conversation instead: its socket is closed, exit 1.
-import { once } from 'node:events';
 import { nodeErrorText } from '../libc/errno';
+import { writeAllSync } from '../trace/output';
 import { ProgramFailed } from './run';
 
 let failure: string | null = null;
-let watching = false;
 
-function watch(): void {
-  if (watching) return;
-  watching = true;
-  process.stdout.on('error', (error) => {
-    failure ??= `cannot write to standard output: ${nodeErrorText(error)}; whoever read it has gone`;
-  });
-}
-
-/** Writes what came back, waiting while the reader is slow; throws ProgramFailed once standard output is gone. */
+/** Writes what came back to descriptor 1, all of it; throws ProgramFailed once standard output is gone. */
 export async function writeOut(data: Buffer): Promise<void> {
-  watch();
   if (failure) throw new ProgramFailed(failure);
-  if (process.stdout.write(data)) return;
   try {
-    await once(process.stdout, 'drain');
-  } catch {
-    // the 'error' listener above has recorded why
+    writeAllSync(1, data);
+  } catch (error) {
+    failure = `cannot write to standard output: ${nodeErrorText(error)}; whoever read it has gone`;
+    throw new ProgramFailed(failure);
   }
-  if (failure) throw new ProgramFailed(failure);
 }

@@ -4,7 +4,7 @@ import { nodeErrorText } from '../libc/errno';
 import * as fs from 'node:fs';
 import { blockedNote, returnedNote } from './blocking';
 import type { BlockedCall, CallEvent } from './event';
-import { CallCounter, formatSummary } from './count';
+import { CallCounter, CountedCalls, formatSummary } from './count';
 import { formatJson, formatJsonBlocked, formatJsonNote, formatJsonSummary } from './json';
 import { CallSelection, isSelected } from './select';
 import { lineParts, StampOptions } from './stamps';
@@ -24,6 +24,12 @@ export interface OutputOptions extends StraceOptions, StampOptions {
   readonly summary?: boolean;
   /** -e trace=: only these calls are shown (and counted). */
   readonly selection?: CallSelection;
+  /**
+   * A descriptor already open for the trace (the -o file the main thread opened, or 2), written with
+   * synchronous write(2)s by every thread of a call-thread program, each line whole: `file` is then
+   * not opened again, and `color` is taken as already decided (wantsColor) by the main thread.
+   */
+  readonly fd?: number;
 }
 
 /** The trace file could not be opened: a usage error, reported before any call is made. */
@@ -42,6 +48,38 @@ function fileSink(fd: number, failed: (error: unknown) => void): Sink {
       const bytes = Buffer.from(text);
       try {
         for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset);
+      } catch (error) {
+        failed(error);
+      }
+    },
+    drained: async () => undefined,
+  };
+}
+
+/** How long a synchronous write waits before trying again a descriptor that is full (EAGAIN), in ms. */
+const FULL_RETRY_MS = 1;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `bytes` to `fd` synchronously, from any thread; a non-blocking descriptor that is full
+ * (EAGAIN: a pipe nobody reads yet) is tried again every millisecond. Throws other errors (EPIPE, ENOSPC).
+ */
+export function writeAllSync(fd: number, bytes: Buffer): void {
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += fs.writeSync(fd, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(pause, 0, 0, FULL_RETRY_MS);
+    }
+  }
+}
+
+function syncSink(fd: number, failed: (error: unknown) => void): Sink {
+  return {
+    write: (text) => {
+      try {
+        writeAllSync(fd, Buffer.from(text));
       } catch (error) {
         failed(error);
       }
@@ -69,6 +107,12 @@ export class TraceOutput {
   private writeErrorHandler: (message: string) => void = () => undefined;
 
   constructor(private readonly options: OutputOptions) {
+    if (options.fd !== undefined) {
+      this.sink = syncSink(options.fd, (error) => this.failed(error));
+      this.paint = paintFor(options.color);
+      this.counter = options.summary ? new CallCounter() : null;
+      return;
+    }
     if (options.file) {
       let fd: number;
       try {
@@ -127,6 +171,16 @@ export class TraceOutput {
     this.push(this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`));
   }
 
+  /** With -c: what this output has counted so far, to be added to another's (addCounts); else null. */
+  counts(): CountedCalls | null {
+    return this.counter ? this.counter.counted() : null;
+  }
+
+  /** With -c: adds what another thread's output counted (counts), for the one table at the end. */
+  addCounts(counted: CountedCalls): void {
+    this.counter?.addCounted(counted);
+  }
+
   /** Ends the trace, whatever the way out: with -c, the table of calls; then every line is written. */
   finish(): Promise<void> {
     if (this.counter) this.summarize(this.counter);
@@ -162,6 +216,16 @@ export class TraceOutput {
 
   private push(line: string): void {
     this.pending.push(line);
+    if (this.options.fd !== undefined) {
+      // A call thread's lines go out at once, in one write(2) per call, note or unfinished call, before
+      // its next call: the main thread writes an unfinished line to the same descriptor while that
+      // call waits, and it must come after these.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        queueMicrotask(() => this.writePending());
+      }
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.writePending());

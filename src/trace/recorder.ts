@@ -61,10 +61,33 @@ interface Timing {
   readonly wokenToLeave?: boolean;
 }
 
+/** A call that does not wait, made on this thread: timed by ffi.ts immediately around the libc call. */
 function timed<T>(call: () => T): { raw: T; timing: Timing } {
-  const started = now();
   const raw = call();
-  return { raw, timing: { started, ended: now() } };
+  return { raw, timing: libc.lastCallTimes() };
+}
+
+/**
+ * What a call thread (src/callthread/) gives its recorder: calls that may wait are then made
+ * synchronously on that thread and timed there, and the main thread, which supervises, learns
+ * which call the thread is in without being woken (a CallSlot).
+ */
+export interface CallSeam {
+  /** True once the main thread has asked the program to leave: no call is made after it. */
+  readonly stopping: boolean;
+  /** The next event's sequence number, shared by every thread of the process. */
+  nextSeq(): number;
+  /**
+   * Just before a call that may wait: its name, the descriptors it waits on, its planned arguments
+   * and its start (ms since the epoch) are published; returns a ticket for leave().
+   */
+  enter(name: string, fds: readonly number[], planned: readonly Arg[], startedAt: number): number;
+  /**
+   * Just after: whether the main thread reported it blocked (its unfinished line is then written),
+   * and whether it returned because the program is leaving (the main thread's wake-up calls are
+   * then written too, so that this call's line follows them).
+   */
+  leave(ticket: number): { blocked: boolean; wokenToLeave: boolean };
 }
 
 function socklen(value: number): Buffer {
@@ -85,12 +108,15 @@ export class Recorder {
    * @param onBlocked    receives a call the kernel has held for BLOCKED_AFTER_MS, before its event
    * @param view         reads the kernel after each call (-y, --state); none by default, and then
    *                     its module is never loaded. Recorders given one KernelView share what it saw.
+   * @param seam         on a call thread: calls that may wait are made there synchronously, and the
+   *                     main thread reports them blocked (onBlocked is then not called here)
    */
   constructor(
     private readonly emit: (event: CallEvent) => void,
     private readonly captureLimit: number,
     private readonly onBlocked: (call: BlockedCall) => void = () => undefined,
     private readonly view?: KernelView,
+    private readonly seam?: CallSeam,
   ) {}
 
   get openDescriptors(): readonly number[] {
@@ -358,7 +384,7 @@ export class Recorder {
   ): void {
     const { args: observedArgs, ...kernel } = this.view?.enabled ? this.view.observe(name, args, ret) : { args };
     this.emit({
-      seq: ++this.seq,
+      seq: this.seam ? this.seam.nextSeq() : ++this.seq,
       pid: process.pid,
       name,
       kind,
@@ -384,6 +410,7 @@ export class Recorder {
     sockfd: number | readonly number[],
     start: () => Promise<T>,
   ): Promise<{ raw: T; timing: Timing }> {
+    if (this.seam) return this.holdHere(name, planned, sockfd, start);
     const started = now();
     let blocked = false;
     const timer = setTimeout(() => {
@@ -401,8 +428,28 @@ export class Recorder {
     }
   }
 
+  /**
+   * hold() on a call thread: the call is made synchronously (start() returns a settled Promise) and
+   * timed by ffi.ts right around the libc call; the main thread sees it through the seam meanwhile.
+   */
+  private async holdHere<T>(
+    name: string,
+    planned: readonly Arg[],
+    sockfd: number | readonly number[],
+    start: () => Promise<T>,
+  ): Promise<{ raw: T; timing: Timing }> {
+    const seam = this.seam!;
+    const fds = typeof sockfd === 'number' ? [sockfd] : sockfd;
+    const ticket = seam.enter(name, fds, this.view ? this.view.annotate(planned) : planned, now());
+    const call = start();
+    const times = libc.lastCallTimes();
+    const { blocked, wokenToLeave } = seam.leave(ticket);
+    const raw = await call;
+    return { raw, timing: { ...times, blocked, ...(wokenToLeave ? { wokenToLeave: true } : {}) } };
+  }
+
   private refuseIfStopping(): void {
-    if (this.stopping) throw new Interrupted();
+    if (this.stopping || this.seam?.stopping) throw new Interrupted();
   }
 
   private unlessStopping<T>(outcome: T): T {

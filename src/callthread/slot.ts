@@ -1,0 +1,275 @@
+// What a call thread tells the main thread without waking it: which call it is in, since when, on
+// which descriptors, and that call's arguments as planned. One CallSlot per call thread, in a
+// SharedArrayBuffer both threads see; the main thread reads it only when it looks for a held call
+// (every SUPERVISE_EVERY_MS) or wakes calls to leave. Plain Atomics, no messages: a message would
+// wake the main thread twice per call, and each wake-up costs what the call itself costs.
+//
+// The hand-over of "was this call reported blocked?" is a small protocol on the REPORT word:
+//   enter:  REPORT = -ticket (open)          main claims: CAS(REPORT, -ticket → ticket), writes the
+//   leave:  CAS(REPORT, -ticket → 0)         unfinished line, then WRITTEN = ticket (+ notify)
+// so either the call left before main claimed it (not blocked), or main claimed it first and the call
+// thread waits for WRITTEN before it writes its own line: the unfinished line always comes first.
+import * as v8 from 'node:v8';
+import type { Arg } from '../trace/event';
+import * as xlat from '../libc/xlat';
+
+/** Int32 words of a slot. */
+const TID = 0;
+const TICKET = 1;
+const IN_CALL = 2;
+const REPORT = 3;
+const WRITTEN = 4;
+const FD_COUNT = 5;
+const NR_A = 6;
+const NR_B = 7;
+const PLAN_LENGTH = 8;
+const NAME_LENGTH = 9;
+const FDS = 16;
+/** poll's descriptors beyond this many are not woken by a signal (the poll server's own limit is far below). */
+const MAX_FDS = 1024;
+const INT_WORDS = FDS + MAX_FDS;
+/** Float64 words, after the Int32 words: when the call started (ms since the epoch). */
+const FLOAT_OFFSET = INT_WORDS * 4;
+const NAME_OFFSET = FLOAT_OFFSET + 8;
+const NAME_BYTES = 32;
+const PLAN_OFFSET = NAME_OFFSET + NAME_BYTES;
+/** The planned arguments, serialized (v8.serialize): room for a send's data up to -s 16384. */
+const PLAN_BYTES = 64 * 1024;
+/** Bytes of one slot in the shared buffer. */
+export const SLOT_BYTES = PLAN_OFFSET + PLAN_BYTES;
+
+/** How long a call thread waits for the main thread to finish writing an unfinished line, at most. */
+const WRITTEN_WAIT_MS = 2000;
+
+/** x86_64 system call numbers of each call that may wait, as /proc/TID/syscall shows them (glibc's wrappers). */
+export const SYSCALLS_OF: Readonly<Record<string, readonly number[]>> = {
+  accept: [43, 288],
+  connect: [42],
+  recv: [45],
+  recvfrom: [45],
+  send: [44],
+  sendto: [44],
+  poll: [7, 271],
+};
+
+/** A call as the main thread sees it in a slot, while the call thread is in it. */
+export interface SlotCall {
+  readonly ticket: number;
+  readonly name: string;
+  /** System call numbers the kernel may show for it (accept: 43, or 288 for accept4). */
+  readonly syscalls: readonly number[];
+  readonly fds: readonly number[];
+  /** ms since the epoch. */
+  readonly startedAt: number;
+}
+
+/** Xlat tables travel by name: a table object is 20 entries, serialized again on every call otherwise. */
+const TABLE_NAMES = new Map<xlat.Xlat, string>();
+const TABLES = new Map<string, xlat.Xlat>();
+for (const [name, value] of Object.entries(xlat)) {
+  if (value && typeof value === 'object' && 'entries' in value && 'unknown' in value) {
+    TABLE_NAMES.set(value as xlat.Xlat, name);
+    TABLES.set(name, value as xlat.Xlat);
+  }
+}
+
+type WireArg = Omit<Arg, 'table'> & { table?: string };
+
+function toWire(args: readonly Arg[]): WireArg[] {
+  return args.map((arg) => ('table' in arg ? { ...arg, table: TABLE_NAMES.get(arg.table) ?? '' } : arg));
+}
+
+function fromWire(args: readonly WireArg[]): Arg[] {
+  return args.map((arg) => (typeof arg.table === 'string' ? ({ ...arg, table: TABLES.get(arg.table) } as Arg) : (arg as Arg)));
+}
+
+export class CallSlot {
+  private readonly ints: Int32Array;
+  private readonly floats: Float64Array;
+  private readonly bytes: Uint8Array;
+  private ticket = 0;
+
+  /** `buffer` holds many slots; this one starts at byte `offset` (a multiple of 8). */
+  constructor(buffer: SharedArrayBuffer, offset: number) {
+    this.ints = new Int32Array(buffer, offset, INT_WORDS);
+    this.floats = new Float64Array(buffer, offset + FLOAT_OFFSET, 1);
+    this.bytes = new Uint8Array(buffer, offset, SLOT_BYTES);
+  }
+
+  /** The call thread's id (gettid), 0 until it has started. */
+  get tid(): number {
+    return Atomics.load(this.ints, TID);
+  }
+
+  set tid(value: number) {
+    Atomics.store(this.ints, TID, value);
+  }
+
+  // ---- the call thread's side ----
+
+  /**
+   * Just before a call that may wait: what it is, on which descriptors, and its planned arguments.
+   * Returns the ticket leave() takes.
+   */
+  enter(name: string, fds: readonly number[], planned: readonly Arg[], startedAt: number): number {
+    const ticket = ++this.ticket;
+    const syscalls = SYSCALLS_OF[name] ?? [];
+    const plan = v8.serialize(toWire(planned));
+    const fits = plan.length <= PLAN_BYTES;
+    if (fits) this.bytes.set(plan, PLAN_OFFSET);
+    Atomics.store(this.ints, PLAN_LENGTH, fits ? plan.length : 0);
+    const nameBytes = Buffer.from(name, 'latin1').subarray(0, NAME_BYTES);
+    this.bytes.set(nameBytes, NAME_OFFSET);
+    Atomics.store(this.ints, NAME_LENGTH, nameBytes.length);
+    const count = Math.min(fds.length, MAX_FDS);
+    for (let i = 0; i < count; i++) this.ints[FDS + i] = fds[i];
+    Atomics.store(this.ints, FD_COUNT, count);
+    Atomics.store(this.ints, NR_A, syscalls[0] ?? -1);
+    Atomics.store(this.ints, NR_B, syscalls[1] ?? syscalls[0] ?? -1);
+    this.floats[0] = startedAt;
+    Atomics.store(this.ints, REPORT, -ticket);
+    Atomics.store(this.ints, TICKET, ticket);
+    Atomics.store(this.ints, IN_CALL, 1);
+    return ticket;
+  }
+
+  /**
+   * Just after the call returned: whether the main thread reported it blocked. If it did, this waits
+   * (2 s at most) until the main thread has written the unfinished line, so that line comes first.
+   */
+  leave(ticket: number): boolean {
+    Atomics.store(this.ints, IN_CALL, 0);
+    Atomics.notify(this.ints, IN_CALL);
+    if (Atomics.compareExchange(this.ints, REPORT, -ticket, 0) === -ticket) return false;
+    const deadline = Date.now() + WRITTEN_WAIT_MS;
+    for (let seen = Atomics.load(this.ints, WRITTEN); seen !== ticket && Date.now() < deadline; seen = Atomics.load(this.ints, WRITTEN)) {
+      Atomics.wait(this.ints, WRITTEN, seen, 10);
+    }
+    return true;
+  }
+
+  /** Whether this thread is in a call on `fd` now. */
+  holds(fd: number): boolean {
+    if (Atomics.load(this.ints, IN_CALL) === 0) return false;
+    const count = Atomics.load(this.ints, FD_COUNT);
+    for (let i = 0; i < count; i++) if (this.ints[FDS + i] === fd) return true;
+    return false;
+  }
+
+  /** Waits until this thread is in no call on `fd` (another thread's send, before the socket is closed). */
+  waitUntilFree(fd: number): void {
+    while (this.holds(fd)) Atomics.wait(this.ints, IN_CALL, 1, 50);
+  }
+
+  // ---- the main thread's side ----
+
+  /** The call the thread is in now, or null. Read twice around a look at /proc to be sure it is the same. */
+  current(): SlotCall | null {
+    if (Atomics.load(this.ints, IN_CALL) === 0) return null;
+    const ticket = Atomics.load(this.ints, TICKET);
+    const count = Atomics.load(this.ints, FD_COUNT);
+    const fds: number[] = [];
+    for (let i = 0; i < count; i++) fds.push(this.ints[FDS + i]);
+    const name = Buffer.from(this.bytes.subarray(NAME_OFFSET, NAME_OFFSET + Atomics.load(this.ints, NAME_LENGTH))).toString('latin1');
+    const syscalls = [Atomics.load(this.ints, NR_A), Atomics.load(this.ints, NR_B)];
+    const call = { ticket, name, syscalls, fds, startedAt: this.floats[0] };
+    return Atomics.load(this.ints, IN_CALL) === 1 && Atomics.load(this.ints, TICKET) === ticket ? call : null;
+  }
+
+  /** The planned arguments of the call with `ticket`, or null when it has left it (or they did not fit). */
+  planned(ticket: number): Arg[] | null {
+    const length = Atomics.load(this.ints, PLAN_LENGTH);
+    if (length === 0) return null;
+    const copy = Buffer.from(this.bytes.subarray(PLAN_OFFSET, PLAN_OFFSET + length));
+    if (Atomics.load(this.ints, TICKET) !== ticket || Atomics.load(this.ints, IN_CALL) === 0) return null;
+    try {
+      return fromWire(v8.deserialize(copy) as WireArg[]);
+    } catch {
+      return null; // overwritten by the next call while it was copied
+    }
+  }
+
+  /** Claims the call with `ticket` as blocked; false when it has returned meanwhile. Then: written(). */
+  claim(ticket: number): boolean {
+    return Atomics.compareExchange(this.ints, REPORT, -ticket, ticket) === -ticket;
+  }
+
+  /** The unfinished line of the claimed call `ticket` is written: the call thread may write its own. */
+  written(ticket: number): void {
+    Atomics.store(this.ints, WRITTEN, ticket);
+    Atomics.notify(this.ints, WRITTEN);
+  }
+}
+
+/** Header words of the shared buffer, before the slots. */
+const HEADER_WORDS = 8;
+const STOP = 0;
+const WOKEN = 1;
+const SEQ = 2;
+const SERVER_DONE = 3;
+const SENDER_FINISHED = 4;
+const HEADER_BYTES = HEADER_WORDS * 4;
+
+/**
+ * Everything the threads of one netsys process share: whether the program is leaving, whether the
+ * main thread has written its wake-up calls, the sequence numbers of events, and a slot per call thread.
+ */
+export class SharedState {
+  readonly header: Int32Array;
+  readonly slots: CallSlot[];
+
+  constructor(
+    readonly buffer: SharedArrayBuffer,
+    slotCount: number,
+  ) {
+    this.header = new Int32Array(buffer, 0, HEADER_WORDS);
+    this.slots = Array.from({ length: slotCount }, (_, i) => new CallSlot(buffer, HEADER_BYTES + i * SLOT_BYTES));
+  }
+
+  static create(slotCount: number): SharedState {
+    return new SharedState(new SharedArrayBuffer(HEADER_BYTES + slotCount * SLOT_BYTES), slotCount);
+  }
+
+  /** Asked once the program is leaving: no call is made after this is seen. */
+  get stopping(): boolean {
+    return Atomics.load(this.header, STOP) !== 0;
+  }
+
+  stop(): void {
+    Atomics.store(this.header, STOP, 1);
+  }
+
+  /** The main thread has written every wake-up call (shutdown) it made: the woken calls' lines may follow. */
+  woken(): void {
+    Atomics.store(this.header, WOKEN, 1);
+    Atomics.notify(this.header, WOKEN);
+  }
+
+  /** Waits (at most `ms`) until the main thread has written its wake-up calls. */
+  waitUntilWoken(ms: number): void {
+    if (Atomics.load(this.header, WOKEN) === 0) Atomics.wait(this.header, WOKEN, 0, ms);
+  }
+
+  /** The next event's sequence number, shared by every thread of the process. */
+  nextSeq(): number {
+    return Atomics.add(this.header, SEQ, 1) + 1;
+  }
+
+  /** The client's receiving thread saw the server close: the sending thread sends no more. */
+  get serverDone(): boolean {
+    return Atomics.load(this.header, SERVER_DONE) !== 0;
+  }
+
+  markServerDone(): void {
+    Atomics.store(this.header, SERVER_DONE, 1);
+  }
+
+  /** The client's sending thread has sent all of standard input and shut down its side. */
+  get senderFinished(): boolean {
+    return Atomics.load(this.header, SENDER_FINISHED) !== 0;
+  }
+
+  markSenderFinished(): void {
+    Atomics.store(this.header, SENDER_FINISHED, 1);
+  }
+}

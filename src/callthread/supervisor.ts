@@ -1,0 +1,241 @@
+// The main thread of a program that makes its calls on call threads (worker.ts): it starts them, and
+// then only supervises. It makes no call of the program's own, and loads neither ffi-rs nor chalk
+// until it must (a held call to report, a signal, -c's table). It:
+// - reports a call as blocked (strace's `accept(3,  <unfinished ...>` and a note) only when the kernel
+//   shows the call thread asleep in that very system call (task.ts), looked at every SUPERVISE_EVERY_MS;
+// - on SIGINT or SIGTERM (or when the program ends, or a thread fails), wakes every held call with
+//   shutdown(SHUT_RDWR), made and traced here, has each thread close what it opened (traced there),
+//   and exits 0, 1, 130 or 143;
+// - never waits for ever on a thread: one still held in the kernel (a read of a terminal, a slow
+//   getaddrinfo) is left behind with _exit(2), where process.exit would wait to join it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isatty } from 'node:tty';
+import { Worker } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../paths';
+import { SIGNAL_EXIT_CODES } from '../programs/signals';
+import type { OutputOptions, TraceOutput } from '../trace/output';
+import type { Recorder } from '../trace/recorder';
+import type { CountedCalls } from '../trace/count';
+import type { KernelView } from '../trace/kernelview';
+import { CallSlot, SharedState } from './slot';
+import { asleepIn } from './task';
+import { FromCallThread, Job, PRIMARY_SLOT, Program, SENDER_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
+
+/** The call threads' bundle (package.json "build"), beside dist/netsys.js. */
+const THREAD_FILE = path.join(PACKAGE_ROOT, 'dist', 'callthread.js');
+
+/** How often the main thread looks for a held call, in ms. */
+const SUPERVISE_EVERY_MS = 50;
+/** A call is looked at in the kernel once it has been made this long ago (the recorder's BLOCKED_AFTER_MS). */
+const LOOK_AFTER_MS = 200;
+/** How long the way out waits for a thread that was woken (or was not in a call) to close and end, in ms. */
+const RELEASE_WAIT_MS = 3000;
+/** ... and for a thread in no call of its own: it may be reading a terminal, which nothing will wake. */
+const IDLE_RELEASE_WAIT_MS = 100;
+
+/** The trace as the command line asked for it, before it has a descriptor. */
+export type TraceRequest = Omit<OutputOptions, 'fd'>;
+
+/** The trace file could not be opened: a usage error, reported before any call is made. */
+export class TraceFileError extends Error {}
+
+interface Thread {
+  readonly worker: Worker;
+  readonly slot: CallSlot;
+  exited: boolean;
+  readonly ended: Promise<void>;
+  counts: CountedCalls | null;
+}
+
+function startThread(state: SharedState, slot: number): Thread {
+  const data: ThreadData = { buffer: state.buffer, slot };
+  const worker = new Worker(THREAD_FILE, { workerData: data });
+  const thread: Thread = {
+    worker,
+    slot: state.slots[slot],
+    exited: false,
+    ended: new Promise<void>((resolve) => worker.once('exit', () => resolve())).then(() => {
+      thread.exited = true;
+    }),
+    counts: null,
+  };
+  return thread;
+}
+
+let prestarted: { state: SharedState; primary: Thread } | null = null;
+
+/**
+ * Starts the primary call thread now, while the command line is still being loaded and parsed: its
+ * start (a V8 isolate, ffi-rs, the programs) then overlaps the main thread's. Idempotent.
+ */
+export function prestart(): void {
+  if (prestarted) return;
+  const state = SharedState.create(SLOT_COUNT);
+  prestarted = { state, primary: startThread(state, PRIMARY_SLOT) };
+  prestarted.primary.worker.unref(); // until a program is given: a usage error must not wait for it
+}
+
+/** What the main thread needs only when it traces something itself: loaded on first need. */
+interface MainSide {
+  readonly output: TraceOutput;
+  readonly calls: Recorder;
+  readonly shutRdwr: number;
+  readonly exitNow: (code: number) => never;
+}
+
+/**
+ * Runs `program` on its call thread(s) to its end, and exits the process: 0 when it completed, 1 when
+ * a call failed, 2 for an unknown host, 130/143 on SIGINT/SIGTERM, 70 for a bug in netsys.
+ * Throws TraceFileError (before any call) when -o names a file that cannot be written.
+ */
+export async function supervise(program: Program, request: TraceRequest, kernel: Job['kernel']): Promise<never> {
+  let fd = 2;
+  if (request.file) {
+    try {
+      fd = fs.openSync(request.file, 'w');
+    } catch (error) {
+      const { nodeErrorText } = await import('../libc/errno'); // libc's words for the error: ffi-rs loads here only
+      throw new TraceFileError(`cannot write the trace to ${request.file}: ${nodeErrorText(error)}; -o needs a file netsys can create or overwrite`);
+    }
+  }
+  const { wantsColor } = await import('../trace/paint');
+  const trace = { ...request, fd, color: !request.file && wantsColor(request.color, { isTTY: isatty(2) } as NodeJS.WriteStream) };
+
+  prestart();
+  const { state, primary } = prestarted!;
+  primary.worker.ref();
+  const threads = [primary];
+  const withSender = program.program === 'client' && program.withSender;
+  const sender = withSender ? startThread(state, SENDER_SLOT) : null;
+  if (sender) threads.push(sender);
+
+  let side: Promise<MainSide> | null = null;
+  const mainSide = (): Promise<MainSide> =>
+    (side ??= (async () => {
+      const [{ TraceOutput }, { Recorder, SHUT_RDWR }, libc, view] = await Promise.all([
+        import('../trace/output'),
+        import('../trace/recorder'),
+        import('../libc/ffi'),
+        kernel ? import('../trace/kernelview').then(({ KernelView }): KernelView => new KernelView(kernel)) : Promise.resolve(undefined),
+      ]);
+      const output = new TraceOutput(trace);
+      const seam = {
+        stopping: false,
+        nextSeq: () => state.nextSeq(),
+        enter: (): number => {
+          throw new Error('the main thread makes no call that may wait');
+        },
+        leave: () => ({ blocked: false, wokenToLeave: false }),
+      };
+      const calls = new Recorder((event) => output.call(event), trace.stringLimit, undefined, view, seam);
+      return { output, calls, shutRdwr: SHUT_RDWR, exitNow: libc.exitNow };
+    })());
+
+  const exit = async (code: number): Promise<never> => {
+    if (threads.every((thread) => thread.exited)) process.exit(code);
+    return (await mainSide()).exitNow(code);
+  };
+
+  let leaving = false;
+  /** The way out, whatever its cause: wake, release, wait (bounded), the -c table, the last line, exit. */
+  const leave = async (code: number, message?: string, note?: string): Promise<never> => {
+    leaving = true;
+    state.stop();
+    const held = new Set<number>();
+    const wasInCall = threads.map((thread) => {
+      const call = thread.slot.current();
+      for (const heldFd of call?.fds ?? []) held.add(heldFd);
+      return call !== null;
+    });
+    if (note !== undefined || held.size > 0) {
+      const { output, calls, shutRdwr } = await mainSide();
+      if (note !== undefined) output.note(note);
+      for (const heldFd of held) calls.shutdown(heldFd, shutRdwr);
+      output.flush();
+    }
+    state.woken();
+    for (const thread of threads) {
+      if (!thread.exited) thread.worker.postMessage({ type: 'release' } satisfies ToCallThread);
+    }
+    await Promise.all(
+      threads.map((thread, i) => Promise.race([thread.ended, delay(wasInCall[i] || thread === primary ? RELEASE_WAIT_MS : IDLE_RELEASE_WAIT_MS)])),
+    );
+    if (trace.summary) {
+      const { output } = await mainSide();
+      for (const thread of threads) if (thread.counts) output.addCounts(thread.counts);
+      await output.finish();
+    }
+    if (message) fs.writeSync(2, `netsys: ${message}\n`);
+    return exit(code);
+  };
+
+  const onMessage = (thread: Thread) => (message: FromCallThread) => {
+    switch (message.type) {
+      case 'ending':
+        if (!leaving && (thread === primary || message.code !== 0)) void leave(message.code, message.message);
+        break;
+      case 'connected':
+        sender?.worker.postMessage({ type: 'socket', fd: message.fd } satisfies ToCallThread);
+        break;
+      case 'counts':
+        thread.counts = message.counts;
+        break;
+      case 'released':
+        break;
+    }
+  };
+  for (const thread of threads) {
+    thread.worker.on('message', onMessage(thread));
+    thread.worker.on('error', (error: Error) => {
+      thread.exited = true;
+      if (!leaving) void leave(70, `the thread that makes the calls failed: ${error.stack ?? String(error)}`);
+    });
+    const job: Job = { type: 'job', program: thread === sender ? { program: 'sender' } : program, trace, kernel };
+    thread.worker.postMessage(job satisfies ToCallThread);
+  }
+
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+    process.on(signal, () => {
+      if (leaving) {
+        void mainSide().then(({ exitNow }) => exitNow(code)); // a second signal while closing: leave at once
+        return;
+      }
+      void leave(code, undefined, `${signal}: closing every socket netsys opened`);
+    });
+  }
+  process.on('uncaughtException', (error) => {
+    if (!leaving) void leave(70, `internal error: ${error.stack ?? String(error)}`);
+  });
+
+  const reported = new Set<string>();
+  const look = async (): Promise<void> => {
+    if (leaving) return;
+    for (const [index, thread] of threads.entries()) {
+      const call = thread.slot.current();
+      if (!call || Date.now() - call.startedAt < LOOK_AFTER_MS) continue;
+      const key = `${index}:${call.ticket}`;
+      if (reported.has(key) || !asleepIn(thread.slot.tid, call.syscalls)) continue;
+      const args = thread.slot.planned(call.ticket);
+      if (!args) continue;
+      const { output } = await mainSide();
+      if (leaving || !thread.slot.claim(call.ticket)) continue;
+      reported.add(key);
+      output.blocked({ pid: process.pid, name: call.name, kind: 'syscall', args, startedAt: call.startedAt });
+      output.flush();
+      thread.slot.written(call.ticket);
+    }
+  };
+  let looking = false;
+  setInterval(() => {
+    if (looking) return;
+    looking = true;
+    void look().finally(() => (looking = false));
+  }, SUPERVISE_EVERY_MS).unref();
+
+  return new Promise<never>(() => undefined);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,178 @@
+// A call thread: the worker_threads thread on which one program (netsys server, netsys client, or the
+// client's sender) makes its calls, synchronously, through ffi-rs loaded here, one after the other as
+// the C program the learner will write makes them. Each call is timed here, immediately around the
+// libc call, and its trace line written from here (TraceOutput on the shared descriptor), in order.
+// The main thread supervises (supervisor.ts): signals, the "blocked" notes it reads from the kernel,
+// and the way out. Built as its own bundle, dist/callthread.js, and started before the command line
+// is parsed, so that loading ffi-rs and the programs here overlaps loading the command line there.
+import { parentPort, workerData } from 'node:worker_threads';
+import * as libc from '../libc/ffi';
+import { KernelView } from '../trace/kernelview';
+import { TraceOutput } from '../trace/output';
+import { CallSeam, Interrupted, Recorder } from '../trace/recorder';
+import type { Arg } from '../trace/event';
+import { HostNotFound, runClient, sendInput, SendingThread } from '../programs/client';
+import { runPollServer } from '../programs/poll-server';
+import { ProgramFailed } from '../programs/run';
+import { runServer } from '../programs/server';
+import { beforeEachRead, standardInput } from '../programs/stdin';
+import { runUdpClient } from '../programs/udp-client';
+import { runUdpServer } from '../programs/udp-server';
+import { wokenToLeave } from '../programs/leaving';
+import { CallSlot, SharedState } from './slot';
+import { FromCallThread, Job, SENDER_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
+
+/** How long a woken call waits for the main thread to write its wake-up calls, at most (ms). */
+const WOKEN_WAIT_MS = 2000;
+
+/** The sender's call was not made: the server had closed, and the primary thread may close the socket. */
+class ServerDone extends Error {
+  constructor() {
+    super('the server closed the connection');
+  }
+}
+
+const port = parentPort!;
+const data = workerData as ThreadData;
+libc.useCallThread();
+const state = new SharedState(data.buffer, SLOT_COUNT);
+const slot = state.slots[data.slot];
+slot.tid = libc.gettid();
+
+function post(message: FromCallThread): void {
+  port.postMessage(message);
+}
+
+/** The seam through which this thread's Recorder publishes each call that may wait (slot.ts). */
+function seamFor(output: TraceOutput, isSender: boolean): CallSeam {
+  return {
+    get stopping() {
+      return state.stopping;
+    },
+    nextSeq: () => state.nextSeq(),
+    enter(name: string, fds: readonly number[], planned: readonly Arg[], startedAt: number): number {
+      output.flush();
+      const ticket = slot.enter(name, fds, planned, startedAt);
+      // Checked after the call is published (Dekker): the main thread sets the flag, then reads the slot.
+      if (state.stopping || (isSender && state.serverDone)) {
+        slot.leave(ticket);
+        throw state.stopping ? new Interrupted() : new ServerDone();
+      }
+      return ticket;
+    },
+    leave(ticket: number) {
+      const blocked = slot.leave(ticket);
+      const leaving = state.stopping;
+      if (leaving) {
+        state.waitUntilWoken(WOKEN_WAIT_MS);
+        wokenToLeave();
+      }
+      return { blocked, wokenToLeave: leaving };
+    },
+  };
+}
+
+/** The client's sender, seen from its primary thread: started by a message, watched through its slot. */
+function senderThread(): SendingThread {
+  const sender: CallSlot = state.slots[SENDER_SLOT];
+  return {
+    start: (fd) => post({ type: 'connected', fd }),
+    get finished() {
+      return state.senderFinished;
+    },
+    stop(fd) {
+      state.markServerDone();
+      sender.waitUntilFree(fd);
+    },
+  };
+}
+
+/** Runs the sender: standard input to `fd`, each send and the shutdown published in the slot. */
+async function send(calls: Recorder, output: TraceOutput, fd: number, counting: boolean): Promise<void> {
+  const guarded = {
+    send: (sockfd: number, chunk: Buffer, flags?: number) => calls.send(sockfd, chunk, flags),
+    shutdown: (sockfd: number, how: number) => {
+      // Not a call that waits, but the primary thread must not close the socket under it either.
+      const ticket = slot.enter('shutdown', [sockfd], [], Date.now());
+      try {
+        if (state.serverDone) throw new ServerDone();
+        return calls.shutdown(sockfd, how);
+      } finally {
+        slot.leave(ticket);
+      }
+    },
+  };
+  if (counting) {
+    // With -c: this thread's counts go to the main thread before each read, which may wait for ever.
+    beforeEachRead(() => {
+      output.flush();
+      const counted = output.counts();
+      if (counted) post({ type: 'counts', counts: counted });
+    });
+  }
+  const input = standardInput();
+  await sendInput(guarded, output, fd, input, () => state.serverDone);
+  if (!state.serverDone) state.markSenderFinished();
+}
+
+async function runJob(job: Job): Promise<void> {
+  const output = new TraceOutput(job.trace);
+  const view = job.kernel ? new KernelView(job.kernel) : undefined;
+  const isSender = job.program.program === 'sender';
+  beforeEachRead(() => output.flush());
+  const calls = new Recorder((event) => output.call(event), job.trace.stringLimit, undefined, view, seamFor(output, isSender));
+
+  let releasing = false;
+  const release = async (): Promise<void> => {
+    if (releasing) return;
+    releasing = true;
+    await calls.releaseAll();
+    output.flush();
+    const counted = output.counts();
+    if (counted) post({ type: 'counts', counts: counted });
+    post({ type: 'released' });
+    port.close();
+  };
+  let socket: (fd: number) => void = () => undefined;
+  const socketGiven = new Promise<number>((resolve) => (socket = resolve));
+  port.on('message', (message: ToCallThread) => {
+    if (message.type === 'release') void release();
+    else if (message.type === 'socket') socket(message.fd);
+  });
+
+  const end = (code: number, message?: string): void => {
+    output.flush();
+    post({ type: 'ending', code, ...(message === undefined ? {} : { message }) });
+  };
+  output.onWriteError((message) => end(1, message));
+  process.on('uncaughtException', (error) => end(70, `internal error: ${error.stack ?? String(error)}`));
+  try {
+    const program = job.program;
+    switch (program.program) {
+      case 'server': {
+        for (const note of program.preface) output.note(note);
+        const options = program.options;
+        if (program.kind === 'udp') await runUdpServer(calls, output, { ...options, v6only: Boolean(options.v6only) });
+        else await (program.kind === 'poll' ? runPollServer : runServer)(calls, output, options);
+        break;
+      }
+      case 'client':
+        await runClient(calls, output, program.options, program.withSender ? senderThread() : undefined);
+        break;
+      case 'udp-client':
+        await runUdpClient(calls, output, program.options);
+        break;
+      case 'sender':
+        await send(calls, output, await socketGiven, Boolean(job.trace.summary));
+        break;
+    }
+    end(0);
+  } catch (error) {
+    if (error instanceof Interrupted || error instanceof ServerDone) end(0);
+    else if (error instanceof HostNotFound) end(2, error.message);
+    else if (error instanceof ProgramFailed) end(1, error.message);
+    else end(70, `internal error: ${error instanceof Error ? error.stack : String(error)}`);
+  }
+}
+
+port.once('message', (job: Job) => void runJob(job));
