@@ -216,16 +216,10 @@ export class TraceOutput {
 
   private push(line: string): void {
     this.pending.push(line);
-    if (this.options.fd !== undefined) {
-      // A call thread's lines go out at once, in one write(2) per call, note or unfinished call, before
-      // its next call: the main thread writes an unfinished line to the same descriptor while that
-      // call waits, and it must come after these.
-      if (!this.scheduled) {
-        this.scheduled = true;
-        queueMicrotask(() => this.writePending());
-      }
-      return;
-    }
+    // A call thread's lines (fd) wait for its next flush(): before a call that may wait (the main
+    // thread may write an unfinished line for it, which must come after these), before a read of
+    // standard input, and at the end; a reply written to standard output goes out before them.
+    if (this.options.fd !== undefined) return;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.writePending());
