@@ -5,7 +5,8 @@ import { parseCount, parseHost, parseOutputFile, parsePort, parseTimeout, parseT
 import { AF_INET6 } from './libc/addresses';
 import type { CallSelection } from './trace/select';
 import type { Program } from './callthread/protocol';
-import { prestart, TraceRequest } from './callthread/supervisor';
+import type { TraceRequest } from './callthread/supervisor';
+import { prestart } from './callthread/prestart';
 
 const USAGE_EXIT = 2;
 
@@ -293,7 +294,7 @@ async function reference(text: () => Promise<string> | string): Promise<string> 
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // A program's call thread starts now, in parallel with loading and parsing the command line.
+  // A program's call thread starts now (if bin/netsys has not started it), in parallel with parsing the command line.
   if (argv[2] === 'server' || argv[2] === 'client') prestart();
   if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys errno or netsys explain (netsys --help)');
   const program = buildProgram();

@@ -53,7 +53,16 @@ export interface Release {
   readonly type: 'release';
 }
 
-export type ToCallThread = Job | SocketForSender | Release;
+/**
+ * Everything is written: end the process now with `code` (_exit(2), from this thread, which has ffi-rs
+ * loaded): no thread is joined, none torn down, and one still held in the kernel is no obstacle.
+ */
+export interface ExitProcess {
+  readonly type: 'exit';
+  readonly code: number;
+}
+
+export type ToCallThread = Job | SocketForSender | Release | ExitProcess;
 
 // ---- call thread → main thread ----
 

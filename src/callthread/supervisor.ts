@@ -9,10 +9,8 @@
 // - never waits for ever on a thread: one still held in the kernel (a read of a terminal, a slow
 //   getaddrinfo) is left behind with _exit(2), where process.exit would wait to join it.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { isatty } from 'node:tty';
 import { Worker } from 'node:worker_threads';
-import { PACKAGE_ROOT } from '../paths';
 import { SIGNAL_EXIT_CODES } from '../programs/signals';
 import type { OutputOptions, TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
@@ -20,10 +18,8 @@ import type { CountedCalls } from '../trace/count';
 import type { KernelView } from '../trace/kernelview';
 import { CallSlot, SharedState } from './slot';
 import { asleepIn } from './task';
-import { FromCallThread, Job, PRIMARY_SLOT, Program, SENDER_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
-
-/** The call threads' bundle (package.json "build"), beside dist/netsys.js. */
-const THREAD_FILE = path.join(PACKAGE_ROOT, 'dist', 'callthread.js');
+import { FromCallThread, Job, PRIMARY_SLOT, Program, SENDER_SLOT, SLOT_COUNT, ToCallThread } from './protocol';
+import { startCallThread, takePrestarted } from './prestart';
 
 /** How often the main thread looks for a held call, in ms. */
 const SUPERVISE_EVERY_MS = 50;
@@ -33,6 +29,8 @@ const LOOK_AFTER_MS = 200;
 const RELEASE_WAIT_MS = 3000;
 /** ... and for a thread in no call of its own: it may be reading a terminal, which nothing will wake. */
 const IDLE_RELEASE_WAIT_MS = 100;
+/** How long the primary call thread is given to end the process, before the main thread does, in ms. */
+const EXIT_WAIT_MS = 1000;
 
 /** The trace as the command line asked for it, before it has a descriptor. */
 export type TraceRequest = Omit<OutputOptions, 'fd'>;
@@ -43,37 +41,27 @@ export class TraceFileError extends Error {}
 interface Thread {
   readonly worker: Worker;
   readonly slot: CallSlot;
+  /** The thread has ended, or has closed what it opened and is idle (and can be ended by process.exit). */
   exited: boolean;
-  readonly ended: Promise<void>;
+  /** Resolves once the thread has closed what it opened (or has ended). */
+  readonly released: Promise<void>;
+  /** Resolves once the thread has ended. */
+  readonly gone: Promise<void>;
   counts: CountedCalls | null;
 }
 
-function startThread(state: SharedState, slot: number): Thread {
-  const data: ThreadData = { buffer: state.buffer, slot };
-  const worker = new Worker(THREAD_FILE, { workerData: data });
-  const thread: Thread = {
-    worker,
-    slot: state.slots[slot],
-    exited: false,
-    ended: new Promise<void>((resolve) => worker.once('exit', () => resolve())).then(() => {
-      thread.exited = true;
-    }),
-    counts: null,
-  };
+/** Watches a started call thread: when it has released what it opened, when it has ended. */
+function watch(worker: Worker, slot: CallSlot): Thread {
+  const gone = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const released = new Promise<void>((resolve) => {
+    void gone.then(resolve);
+    worker.on('message', (message: FromCallThread) => {
+      if (message.type === 'released') resolve();
+    });
+  });
+  const thread: Thread = { worker, slot, exited: false, released, gone, counts: null };
+  void gone.then(() => (thread.exited = true));
   return thread;
-}
-
-let prestarted: { state: SharedState; primary: Thread } | null = null;
-
-/**
- * Starts the primary call thread now, while the command line is still being loaded and parsed: its
- * start (a V8 isolate, ffi-rs, the programs) then overlaps the main thread's. Idempotent.
- */
-export function prestart(): void {
-  if (prestarted) return;
-  const state = SharedState.create(SLOT_COUNT);
-  prestarted = { state, primary: startThread(state, PRIMARY_SLOT) };
-  prestarted.primary.worker.unref(); // until a program is given: a usage error must not wait for it
 }
 
 /** What the main thread needs only when it traces something itself: loaded on first need. */
@@ -102,12 +90,14 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   const { wantsColor } = await import('../trace/paint');
   const trace = { ...request, fd, color: !request.file && wantsColor(request.color, { isTTY: isatty(2) } as NodeJS.WriteStream) };
 
-  prestart();
-  const { state, primary } = prestarted!;
-  primary.worker.ref();
+  const started = takePrestarted();
+  const state = started ? new SharedState(started.buffer, SLOT_COUNT) : SharedState.create(SLOT_COUNT);
+  const primaryWorker = started?.worker ?? startCallThread(state.buffer, PRIMARY_SLOT);
+  primaryWorker.ref();
+  const primary = watch(primaryWorker, state.slots[PRIMARY_SLOT]);
   const threads = [primary];
   const withSender = program.program === 'client' && program.withSender;
-  const sender = withSender ? startThread(state, SENDER_SLOT) : null;
+  const sender = withSender ? watch(startCallThread(state.buffer, SENDER_SLOT), state.slots[SENDER_SLOT]) : null;
   if (sender) threads.push(sender);
 
   let side: Promise<MainSide> | null = null;
@@ -132,7 +122,16 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
       return { output, calls, shutRdwr: SHUT_RDWR, exitNow: libc.exitNow };
     })());
 
+  /**
+   * Ends the process. The primary call thread, which has ffi-rs loaded, does it with _exit(2): at
+   * once, where process.exit would tear down and join every thread (15 ms here), and would wait for
+   * ever on one held in the kernel. Without it, the main thread loads ffi-rs and does the same.
+   */
   const exit = async (code: number): Promise<never> => {
+    if (!primary.exited) {
+      primary.worker.postMessage({ type: 'exit', code } satisfies ToCallThread);
+      await Promise.race([primary.gone, delay(EXIT_WAIT_MS)]);
+    }
     if (threads.every((thread) => thread.exited)) process.exit(code);
     return (await mainSide()).exitNow(code);
   };
@@ -159,7 +158,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
       if (!thread.exited) thread.worker.postMessage({ type: 'release' } satisfies ToCallThread);
     }
     await Promise.all(
-      threads.map((thread, i) => Promise.race([thread.ended, delay(wasInCall[i] || thread === primary ? RELEASE_WAIT_MS : IDLE_RELEASE_WAIT_MS)])),
+      threads.map((thread, i) => Promise.race([thread.released, delay(wasInCall[i] || thread === primary ? RELEASE_WAIT_MS : IDLE_RELEASE_WAIT_MS)])),
     );
     if (trace.summary) {
       const { output } = await mainSide();
@@ -188,7 +187,6 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   for (const thread of threads) {
     thread.worker.on('message', onMessage(thread));
     thread.worker.on('error', (error: Error) => {
-      thread.exited = true;
       if (!leaving) void leave(70, `the thread that makes the calls failed: ${error.stack ?? String(error)}`);
     });
     const job: Job = { type: 'job', program: thread === sender ? { program: 'sender' } : program, trace, kernel };

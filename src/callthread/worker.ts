@@ -131,13 +131,13 @@ async function runJob(job: Job): Promise<void> {
     const counted = output.counts();
     if (counted) post({ type: 'counts', counts: counted });
     post({ type: 'released' });
-    port.close();
   };
   let socket: (fd: number) => void = () => undefined;
   const socketGiven = new Promise<number>((resolve) => (socket = resolve));
   port.on('message', (message: ToCallThread) => {
     if (message.type === 'release') void release();
     else if (message.type === 'socket') socket(message.fd);
+    else if (message.type === 'exit') libc.exitNow(message.code);
   });
 
   const end = (code: number, message?: string): void => {

@@ -87,7 +87,7 @@ async function receiveAll(calls: Recorder, output: TraceOutput, fd: number): Pro
       throw new CallFailed('recv', received);
     }
     if (received.ret === 0) return;
-    await writeOut(Buffer.from(buffer.subarray(0, received.ret)));
+    await writeOut(buffer.subarray(0, received.ret)); // written before the next recv reuses the buffer
   }
 }
 

@@ -19,7 +19,8 @@ export function beforeEachRead(hook: () => void): void {
 }
 
 /**
- * Standard input, chunk by chunk until end of file, each chunk a new Buffer. Each next() reads
+ * Standard input, chunk by chunk until end of file. Each chunk is a view of one buffer, valid until
+ * the next chunk is asked for (its sends are made by then: no copy of bulk data). Each next() reads
  * synchronously: the calling thread waits in read(2) until there is input (a call thread does; the
  * main thread must not). A closed or unreadable standard input ends at once, as /dev/null would.
  */
@@ -40,7 +41,7 @@ export async function* standardInput(): AsyncGenerator<Buffer> {
       return; // EBADF, EIO (a terminal that went away): no more input
     }
     if (count === 0) return;
-    yield Buffer.from(buffer.subarray(0, count));
+    yield buffer.subarray(0, count);
   }
 }
 

@@ -97,7 +97,7 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
           'a socket with no connect takes datagrams from anyone, so a careful client compares the sender (or calls connect, and the kernel filters)',
       );
     }
-    await writeOut(Buffer.from(buffer.subarray(0, received.ret)));
+    await writeOut(buffer.subarray(0, received.ret)); // written before the next recv reuses the buffer
   }
   calls.close(fd);
 }
