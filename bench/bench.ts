@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as libc from '../src/libc/ffi';
+import { signatureOf } from '../src/trace/plans';
 
 // Compiled to dist-bench/bench/bench.js (beside dist-bench/src/libc, the libc layer it times).
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -143,9 +144,10 @@ async function callCosts(sizes: Sizes): Promise<Row[]> {
   const address = Buffer.alloc(16);
   const notOpen = -1;
   const file = fs.openSync(__filename, 'r');
+  const sendtoOnPool = libc.syscallOnPool(signatureOf('sendto'));
   const { onMainThread, onPool, nodeOwn, nodeSync } = await interleaved(sizes.repetitions, {
     onMainThread: () => perCall(sizes.calls, () => libc.sendtoNow(notOpen, data, 0, address)),
-    onPool: () => perCall(sizes.calls, () => libc.sendto(notOpen, data, 0, address)),
+    onPool: () => perCall(sizes.calls, () => sendtoOnPool([notOpen, data, data.length, 0, address, address.length])),
     nodeOwn: () => perCall(sizes.calls, () => new Promise((resolve) => fs.fstat(file, resolve))),
     nodeSync: () => perCall(sizes.calls, () => fs.fstatSync(file)),
   });

@@ -207,6 +207,7 @@ function buildProgram(): Command {
         message: flags.message,
         color: flags.color,
         mermaid: Boolean(flags.mermaid),
+        endpoints: Boolean(flags.decodeFds),
         traceArgs: [...(flags.decodeFds ? ['-y'] : []), ...(flags.state ? ['--state'] : [])],
       });
     });
@@ -234,7 +235,7 @@ function buildProgram(): Command {
   program
     .command('lesson')
     .description('walk through a lesson one system call at a time; with no ID, list the lessons')
-    .argument('[id]', 'the lesson to walk, such as tcp-server')
+    .argument('[id]', 'the lesson to walk (netsys lesson lists them)')
     .option('--no-pause', 'make every call without waiting for a key (also when standard input is not a terminal)')
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour')
@@ -249,7 +250,7 @@ function buildProgram(): Command {
       ]);
       try {
         if (id === undefined) listLessons(flags);
-        else await runLesson(id, { ...flags, ...(await import('./reference/for-lessons')).referenceForLessons() });
+        else await runLesson(id, { ...flags, reference: (await import('./reference/for-lessons')).referenceForLessons });
       } catch (error) {
         if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);
         throw error;

@@ -103,13 +103,14 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   let side: Promise<MainSide> | null = null;
   const mainSide = (): Promise<MainSide> =>
     (side ??= (async () => {
-      const [{ TraceOutput }, { Recorder, SHUT_RDWR }, libc, view] = await Promise.all([
+      const [{ TraceOutput }, { Recorder, SHUT_RDWR }, libc, { nodeErrorText }, view] = await Promise.all([
         import('../trace/output'),
         import('../trace/recorder'),
         import('../libc/ffi'),
+        import('../libc/errno'),
         kernel ? import('../trace/kernelview').then(({ KernelView }): KernelView => new KernelView(kernel)) : Promise.resolve(undefined),
       ]);
-      const output = new TraceOutput(trace);
+      const output = new TraceOutput({ ...trace, errorText: nodeErrorText });
       const seam = {
         stopping: false,
         nextSeq: () => state.nextSeq(),
@@ -150,7 +151,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
     if (note !== undefined || held.size > 0) {
       const { output, calls, shutRdwr } = await mainSide();
       if (note !== undefined) output.note(note);
-      for (const heldFd of held) calls.shutdown(heldFd, shutRdwr);
+      for (const heldFd of held) calls.call('shutdown', { sockfd: heldFd, how: shutRdwr });
       output.flush();
     }
     state.woken();

@@ -7,6 +7,7 @@
 // is parsed, so that loading ffi-rs and the programs here overlaps loading the command line there.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as libc from '../libc/ffi';
+import { nodeErrorText } from '../libc/errno';
 import { KernelView } from '../trace/kernelview';
 import { TraceOutput } from '../trace/output';
 import { CallSeam, Interrupted, Recorder } from '../trace/recorder';
@@ -89,18 +90,15 @@ function senderThread(): SendingThread {
 
 /** Runs the sender: standard input to `fd`, each send and the shutdown published in the slot. */
 async function send(calls: Recorder, output: TraceOutput, fd: number, counting: boolean): Promise<void> {
-  const guarded = {
-    send: (sockfd: number, chunk: Buffer, flags?: number) => calls.send(sockfd, chunk, flags),
-    shutdown: (sockfd: number, how: number) => {
-      // Not a call that waits, but the primary thread must not close the socket under it either.
-      const ticket = slot.enter('shutdown', [sockfd], [], Date.now());
-      try {
-        if (state.serverDone) throw new ServerDone();
-        return calls.shutdown(sockfd, how);
-      } finally {
-        slot.leave(ticket);
-      }
-    },
+  // The shutdown is not a call that waits, but the primary thread must not close the socket under it.
+  const guard = <T>(sockfd: number, call: () => T): T => {
+    const ticket = slot.enter('shutdown', [sockfd], [], Date.now());
+    try {
+      if (state.serverDone) throw new ServerDone();
+      return call();
+    } finally {
+      slot.leave(ticket);
+    }
   };
   if (counting) {
     // With -c: this thread's counts go to the main thread before each read, which may wait for ever.
@@ -111,12 +109,12 @@ async function send(calls: Recorder, output: TraceOutput, fd: number, counting: 
     });
   }
   const input = standardInput();
-  await sendInput(guarded, output, fd, input, () => state.serverDone);
+  await sendInput(calls, output, fd, input, () => state.serverDone, guard);
   if (!state.serverDone) state.markSenderFinished();
 }
 
 async function runJob(job: Job): Promise<void> {
-  const output = new TraceOutput(job.trace);
+  const output = new TraceOutput({ ...job.trace, errorText: nodeErrorText });
   const view = job.kernel ? new KernelView(job.kernel) : undefined;
   const isSender = job.program.program === 'sender';
   beforeEachRead(() => output.flush());

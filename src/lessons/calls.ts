@@ -1,12 +1,15 @@
-// Making a lesson step's call: its arguments resolved against what earlier steps returned, the call
-// as it is about to be made (for the learner to read first), and the call itself, on that side's recorder.
+// Making a lesson step's call: its arguments resolved by parameter name against what earlier steps
+// returned, planned once (the call as it is about to be made, for the learner to read first), and
+// then made from that same plan, on that side's recorder. Generic over the call registry.
 import { AF_INET, AF_INET6, InetSockAddr, isInet } from '../libc/addresses';
+import { takesTimeval } from '../libc/marshal';
+import type { PollRequest } from '../libc/pollfd';
 import { POLL_EVENTS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { Arg, CallKind } from '../trace/event';
-import { plan } from '../trace/plans';
-import type { AddressOutcome, Outcome, Recorder } from '../trace/recorder';
+import type { OutcomeOf, Outcome, Recorder } from '../trace/recorder';
+import { ArgsOf, CallName, ParamSpec, specOf } from '../trace/registry';
 import type { ArgExpr, Step } from './format';
-import { isLessonCall, LessonCall } from './signatures';
+import { isLessonCall, lessonParam, ResultKind, SIGNATURES } from './signatures';
 
 /** What a name bound by an earlier step stands for. */
 export type Value =
@@ -38,65 +41,71 @@ const RECEIVE_LIMIT = 1 << 20;
 /** A lesson step refers to a name whose value is not there (its step failed or is still blocked). */
 export class MissingValue extends Error {}
 
+/** The step's arguments, by the name of the parameter each was written for. */
 class Resolver {
   constructor(
-    private readonly step: Step,
+    private readonly given: ReadonlyMap<string, ArgExpr>,
+    private readonly defaults: ReadonlyMap<string, number>,
     private readonly values: ReadonlyMap<string, Value>,
   ) {}
 
-  private named(expr: ArgExpr): Value | undefined {
+  private named(expr: ArgExpr | undefined, param: string): Value | undefined {
+    if (!expr) throw new MissingValue(param);
     if (expr.kind !== 'name') return undefined;
     const value = this.values.get(expr.name);
     if (!value) throw new MissingValue(expr.name);
     return value;
   }
 
-  private at(index: number): ArgExpr | undefined {
-    return this.step.args[index];
-  }
-
-  fd(index: number): { fd: number; family: number } {
-    const value = this.named(this.at(index)!);
-    if (value?.kind !== 'fd') throw new MissingValue(`argument ${index + 1}`);
+  fd(param: string): { fd: number; family: number } {
+    const value = this.named(this.given.get(param), param);
+    if (value?.kind !== 'fd') throw new MissingValue(param);
     return value;
   }
 
-  int(index: number, fallback = 0): number {
-    const expr = this.at(index);
-    if (!expr) return fallback;
-    if (expr.kind === 'int' || expr.kind === 'constant') return expr.value;
-    const value = this.named(expr);
-    if (value?.kind === 'count') return value.value;
-    throw new MissingValue(`argument ${index + 1}`);
+  /** A time in seconds: `1.5`, or a whole number. */
+  seconds(param: string): number {
+    const expr = this.given.get(param);
+    if (expr?.kind === 'seconds') return expr.value;
+    return this.int(param);
   }
 
-  text(index: number): string {
-    const expr = this.at(index);
+  int(param: string): number {
+    const expr = this.given.get(param);
+    if (!expr) return this.defaults.get(param) ?? 0;
+    if (expr.kind === 'int' || expr.kind === 'constant') return expr.value;
+    const value = this.named(expr, param);
+    if (value?.kind === 'count') return value.value;
+    throw new MissingValue(param);
+  }
+
+  text(param: string): string {
+    const expr = this.given.get(param);
     return expr?.kind === 'string' ? expr.value : '';
   }
 
-  data(index: number): Buffer {
-    const expr = this.at(index)!;
-    if (expr.kind === 'string') return Buffer.from(expr.value, 'utf8');
-    const value = this.named(expr);
+  data(param: string): Buffer {
+    const expr = this.given.get(param);
+    if (expr?.kind === 'string') return Buffer.from(expr.value, 'utf8');
+    const value = this.named(expr, param);
     if (value?.kind === 'data' || value?.kind === 'datagram') return value.bytes;
-    throw new MissingValue(`argument ${index + 1}`);
+    throw new MissingValue(param);
   }
 
-  address(index: number): InetSockAddr {
-    const expr = this.at(index)!;
-    if (expr.kind === 'address') {
+  address(param: string): InetSockAddr {
+    const expr = this.given.get(param);
+    if (expr?.kind === 'address') {
       const family = expr.host.includes(':') ? AF_INET6 : AF_INET;
       return { family, address: expr.host, port: expr.port, flowinfo: 0, scopeId: 0 };
     }
-    const value = this.named(expr);
+    const value = this.named(expr, param);
     if (value?.kind === 'address' || value?.kind === 'datagram') return value.addr;
-    throw new MissingValue(`argument ${index + 1}`);
+    throw new MissingValue(param);
   }
 
-  fds(index: number): number[] {
-    const expr = this.at(index)!;
-    if (expr.kind !== 'names') throw new MissingValue(`argument ${index + 1}`);
+  fds(param: string): number[] {
+    const expr = this.given.get(param);
+    if (expr?.kind !== 'names') throw new MissingValue(param);
     return expr.names.map((name) => {
       const value = this.values.get(name);
       if (value?.kind !== 'fd') throw new MissingValue(name);
@@ -104,143 +113,107 @@ class Resolver {
     });
   }
 
-  port(index: number): number {
-    const expr = this.at(index)!;
-    if (expr.kind === 'int') return expr.value;
-    return this.address(index).port;
+  port(param: string): number {
+    const expr = this.given.get(param);
+    return expr?.kind === 'int' ? expr.value : this.address(param).port;
   }
 }
 
-function syscall(name: string, args: readonly Arg[], make: () => Promise<Made> | Made): Prepared {
-  return { name, kind: 'syscall', args, make: async () => make() };
+/** The value a C parameter is given, from the lesson's argument for it. `family`: the call's socket's family. */
+function cValue(param: ParamSpec, r: Resolver, family: () => number, params: readonly ParamSpec[]): unknown {
+  switch (param.kind) {
+    case 'fd':
+      return r.fd(param.name).fd;
+    case 'int':
+    case 'enum':
+    case 'flags':
+    case 'socktype':
+    case 'protocol':
+    case 'sockopt':
+      return r.int(param.name);
+    case 'sockaddrIn':
+      return r.address(param.name);
+    case 'sockaddrOut':
+      return family();
+    case 'dataIn':
+      return r.data(param.name);
+    case 'dataOut':
+      return Buffer.alloc(Math.min(r.int(param.length), RECEIVE_LIMIT));
+    case 'pollfds':
+      return r.fds(param.name).map((fd): PollRequest => ({ fd, events: POLLIN }));
+    case 'optval': {
+      const option = params.find((other) => other.kind === 'sockopt');
+      return option?.kind === 'sockopt' && takesTimeval(r.int(option.level), r.int(option.name))
+        ? { timevalMicroseconds: Math.round(r.seconds(param.name) * 1e6) }
+        : { int: r.int(param.name) };
+    }
+    case 'text':
+      return r.text(param.name);
+    case 'service':
+      return String(r.port(param.name));
+    case 'hints':
+      return { flags: 0, family: r.int('family'), socktype: SOCK_STREAM, protocol: 0 };
+    case 'addrinfoOut':
+      return undefined;
+  }
 }
 
-function fdValue(outcome: Outcome, family: number): Made {
-  return outcome.error ? { outcome } : { outcome, value: { kind: 'fd', fd: outcome.ret, family } };
+/** The C arguments of the step's call, by parameter name, and the family of the socket it makes or uses. */
+function resolveArgs(name: CallName, step: Step, values: ReadonlyMap<string, Value>): { args: Record<string, unknown>; family: number } {
+  const lessonParams = SIGNATURES[name].params;
+  const given = new Map(step.args.map((expr, index) => [lessonParams[index].name, expr] as const));
+  const defaults = new Map(lessonParams.flatMap((param) => (param.default === undefined ? [] : [[param.name, param.default] as const])));
+  const r = new Resolver(given, defaults, values);
+  const params = specOf(name).params;
+  const firstFd = params.find((param) => param.kind === 'fd');
+  // A C program leaves room for an address of its socket's family: sizeof its sockaddr_in or sockaddr_in6.
+  const family = () => (firstFd ? r.fd(firstFd.name).family : AF_INET);
+  const args: Record<string, unknown> = {};
+  for (const param of params) if (lessonParam(param) !== null || param.kind === 'sockaddrOut') args[param.name] = cValue(param, r, family, params);
+  return { args, family: typeof args.domain === 'number' ? args.domain : family() };
 }
 
-function addressValue(outcome: AddressOutcome): Made {
-  const addr = outcome.addr;
-  return addr && isInet(addr) ? { outcome, value: { kind: 'address', addr } } : { outcome };
+/** What the name a step binds stands for, from the call's outcome; none when it failed. */
+function valueFrom(
+  result: ResultKind,
+  outcome: Outcome & Partial<OutcomeOf<'recvfrom'> & OutcomeOf<'getaddrinfo'>>,
+  { args, family }: { args: Record<string, unknown>; family: number },
+): Value | undefined {
+  if (outcome.error) return undefined;
+  const received = () => Buffer.from((args.buf as Buffer).subarray(0, outcome.ret));
+  switch (result) {
+    case 'fd':
+      return { kind: 'fd', fd: outcome.ret, family };
+    case 'address': {
+      const addr = outcome.addr ?? outcome.entries?.[0]?.addr;
+      return addr && isInet(addr) ? { kind: 'address', addr } : undefined;
+    }
+    case 'data':
+      return { kind: 'data', bytes: received() };
+    case 'datagram':
+      return outcome.addr && isInet(outcome.addr) ? { kind: 'datagram', bytes: received(), addr: outcome.addr } : undefined;
+    case 'count':
+      return { kind: 'count', value: outcome.ret };
+    case 'status':
+      return undefined;
+  }
 }
 
-function countValue(outcome: Outcome): Made {
-  return outcome.error ? { outcome } : { outcome, value: { kind: 'count', value: outcome.ret } };
-}
-
-/** How each call a lesson can make is shown and made, from its resolved arguments. */
-type Maker = (r: Resolver, calls: Recorder) => Prepared;
-
-function addressCall(name: 'bind' | 'connect'): Maker {
-  return (r, calls) => {
-    const { fd } = r.fd(0);
-    const addr = r.address(1);
-    const args = plan.withAddress(fd, addr).args;
-    return name === 'bind'
-      ? syscall('bind', args, () => ({ outcome: calls.bind(fd, addr) }))
-      : syscall('connect', args, async () => ({ outcome: await calls.connect(fd, addr) }));
-  };
-}
-
-function nameQuery(name: 'getsockname' | 'getpeername'): Maker {
-  return (r, calls) => {
-    const { fd, family } = r.fd(0);
-    return syscall(name, plan.addressQuery(fd), () => addressValue(calls[name](fd, family)));
-  };
-}
-
-const MAKERS: Readonly<Record<LessonCall, Maker>> = {
-  socket: (r, calls) => {
-    const [domain, type, protocol] = [r.int(0), r.int(1), r.int(2)];
-    return syscall('socket', plan.socket(domain, type, protocol), () => fdValue(calls.socket(domain, type, protocol), domain));
-  },
-  bind: addressCall('bind'),
-  connect: addressCall('connect'),
-  listen: (r, calls) => {
-    const { fd } = r.fd(0);
-    const backlog = r.int(1);
-    return syscall('listen', plan.listen(fd, backlog), () => ({ outcome: calls.listen(fd, backlog) }));
-  },
-  accept: (r, calls) => {
-    const { fd, family } = r.fd(0);
-    return syscall('accept', plan.addressQuery(fd), async () => fdValue(await calls.accept(fd, family), family));
-  },
-  getsockname: nameQuery('getsockname'),
-  getpeername: nameQuery('getpeername'),
-  send: (r, calls) => {
-    const { fd } = r.fd(0);
-    const [data, flags] = [r.data(1), r.int(2)];
-    return syscall('send', plan.send(fd, data, data.length, flags), async () => countValue(await calls.send(fd, data, flags)));
-  },
-  recv: (r, calls) => {
-    const { fd } = r.fd(0);
-    const [length, flags] = [Math.min(r.int(1), RECEIVE_LIMIT), r.int(2)];
-    return syscall('recv', plan.recv(fd, length, flags), async () => {
-      const buffer = Buffer.alloc(length);
-      const outcome = await calls.recv(fd, buffer, flags);
-      if (outcome.error) return { outcome };
-      return { outcome, value: { kind: 'data', bytes: Buffer.from(buffer.subarray(0, outcome.ret)) } };
-    });
-  },
-  sendto: (r, calls) => {
-    const { fd } = r.fd(0);
-    const [data, addr, flags] = [r.data(1), r.address(2), r.int(3)];
-    return syscall('sendto', plan.sendto(fd, data, data.length, flags, addr).args, async () =>
-      countValue(await calls.sendto(fd, data, addr, flags)),
-    );
-  },
-  recvfrom: (r, calls) => {
-    const { fd, family } = r.fd(0);
-    const [length, flags] = [Math.min(r.int(1), RECEIVE_LIMIT), r.int(2)];
-    return syscall('recvfrom', plan.recvfrom(fd, length, flags), async () => {
-      const buffer = Buffer.alloc(length);
-      const outcome = await calls.recvfrom(fd, buffer, family, flags);
-      if (outcome.error || !outcome.addr || !isInet(outcome.addr)) return { outcome };
-      return { outcome, value: { kind: 'datagram', bytes: Buffer.from(buffer.subarray(0, outcome.ret)), addr: outcome.addr } };
-    });
-  },
-  poll: (r, calls) => {
-    const fds = r.fds(0).map((fd) => ({ fd, events: POLLIN }));
-    const timeout = r.int(1);
-    return syscall('poll', plan.poll(fds.map((entry) => ({ ...entry, revents: 0 })), timeout), async () =>
-      countValue(await calls.poll(fds, timeout)),
-    );
-  },
-  shutdown: (r, calls) => {
-    const { fd } = r.fd(0);
-    const how = r.int(1);
-    return syscall('shutdown', plan.shutdown(fd, how), () => ({ outcome: calls.shutdown(fd, how) }));
-  },
-  close: (r, calls) => {
-    const { fd } = r.fd(0);
-    return syscall('close', plan.close(fd), () => ({ outcome: calls.close(fd) }));
-  },
-  setsockopt: (r, calls) => {
-    const { fd } = r.fd(0);
-    const [level, option, value] = [r.int(1), r.int(2), r.int(3)];
-    return syscall('setsockopt', plan.setsockoptInt(fd, level, option, value), () => ({
-      outcome: calls.setsockoptInt(fd, level, option, value),
-    }));
-  },
-  getaddrinfo: (r, calls) => {
-    const node = r.text(0);
-    const service = String(r.port(1));
-    const hints = { flags: 0, family: r.int(2), socktype: SOCK_STREAM, protocol: 0 };
-    return {
-      name: 'getaddrinfo',
-      kind: 'libc',
-      args: plan.getaddrinfo(node, service, hints),
-      make: async () => {
-        const outcome = await calls.getaddrinfo(node, service, hints);
-        const first = outcome.entries[0];
-        return first ? { outcome, value: { kind: 'address', addr: first.addr } } : { outcome };
-      },
-    };
-  },
-};
-
-/** The step's call, ready to show and to make. Throws MissingValue if a name it uses has no value. */
+/** The step's call, planned and ready to make. Throws MissingValue if a name it uses has no value. */
 export function prepare(step: Step, values: ReadonlyMap<string, Value>, calls: Recorder): Prepared {
-  if (!isLessonCall(step.call)) throw new Error(`no way to make ${step.call}`); // the loader accepts only these
-  return MAKERS[step.call](new Resolver(step, values), calls);
+  const name = step.call;
+  if (!isLessonCall(name)) throw new Error(`no way to make ${name}`); // the loader accepts only these
+  const resolved = resolveArgs(name, step, values);
+  // resolveArgs gave each of the call's parameters the value its kind takes (cValue), by its name.
+  const planned = calls.plan(name, resolved.args as ArgsOf<typeof name>);
+  return {
+    name,
+    kind: planned.kind,
+    args: planned.args,
+    make: async () => {
+      const outcome = await calls.make(planned);
+      const value = valueFrom(SIGNATURES[name].result, outcome, resolved);
+      return value ? { outcome, value } : { outcome };
+    },
+  };
 }

@@ -6,8 +6,8 @@ import { findLesson, loadCatalog } from './catalog';
 import { terminalKeys } from './keys';
 import { markFinished, readProgress } from './progress';
 import { MadeCall, StepRunner } from './runner';
-import type { Side } from './format';
-import type { CallRecord } from '../trace/conversation';
+import type { Lesson, Side } from './format';
+import type { TraceItem } from '../trace/conversation';
 import { LessonView, paragraphs } from './view';
 
 export interface LessonOptions {
@@ -17,13 +17,21 @@ export interface LessonOptions {
   /** Each TCP socket's state after each call; on unless --no-state. */
   readonly state: boolean;
   readonly lessonsDir?: string;
-  /** A sentence on what usually causes an errno (the reference), when one is known. */
-  readonly explainErrno?: (name: string) => string | undefined;
   /** Make every call without a word, then print the conversation as a Mermaid sequenceDiagram. */
   readonly mermaid?: boolean;
-  /** The reference on a call, for `?`. */
-  readonly explainCall?: (name: string) => readonly string[] | undefined;
+  /** The reference, given the lessons of the folder (which of them make a call is read from them). */
+  readonly reference?: (lessons: readonly Lesson[]) => LessonReference;
 }
+
+/** What a lesson asks of the reference. */
+export interface LessonReference {
+  /** A sentence on what usually causes an errno, when one is known. */
+  readonly explainErrno: (name: string) => string | undefined;
+  /** The reference on a call, for `?`. */
+  readonly explainCall: (name: string) => readonly string[] | undefined;
+}
+
+const NO_REFERENCE: LessonReference = { explainErrno: () => undefined, explainCall: () => undefined };
 
 function terminalWidth(): number {
   return process.stdout.columns || Number(process.env.COLUMNS) || 80;
@@ -45,7 +53,8 @@ export function listLessons(options: Pick<LessonOptions, 'color' | 'lessonsDir'>
 }
 
 export async function runLesson(id: string, options: LessonOptions): Promise<never> {
-  const lesson = findLesson(loadCatalog(options.lessonsDir), id);
+  const lessons = loadCatalog(options.lessonsDir);
+  const lesson = findLesson(lessons, id);
   const keys = options.pause && !options.mermaid && process.stdin.isTTY ? terminalKeys() : null;
   const view = new LessonView(
     { width: terminalWidth(), color: wantsColor(options.color, process.stdout), sides: lesson.sides, stringLimit: options.stringLimit },
@@ -57,8 +66,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
     keys,
     stringLimit: options.stringLimit,
     state: options.state,
-    explainErrno: options.explainErrno ?? (() => undefined),
-    explainCall: options.explainCall ?? (() => undefined),
+    ...(options.reference?.(lessons) ?? NO_REFERENCE),
   });
   const notes = { note: (text: string) => view.note(null, text), finish: async () => undefined };
   return runProgram(runner, notes, async () => {
@@ -76,14 +84,8 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
 
 /** The calls a lesson made, as the demo draws two processes: a Mermaid sequenceDiagram (without the state notes). */
 async function mermaidOf(calls: readonly MadeCall[], stringLimit: number): Promise<string> {
-  const [{ formatJson }, { converse }, { renderMermaid }] = await Promise.all([
-    import('../trace/json'),
-    import('../trace/conversation'),
-    import('../trace/mermaid'),
-  ]);
-  const records = (side: Side): CallRecord[] =>
-    calls
-      .filter((call) => call.side === side)
-      .map((call) => JSON.parse(formatJson({ ...call.event, states: undefined }, { stringLimit })) as CallRecord);
-  return renderMermaid(converse(records('server'), records('client')), { server: 'server', client: 'client' });
+  const [{ converse }, { renderMermaid }] = await Promise.all([import('../trace/conversation'), import('../trace/mermaid')]);
+  const items = (side: Side): TraceItem[] =>
+    calls.filter((call) => call.side === side).map((call) => ({ type: 'call', event: { ...call.event, states: undefined } }));
+  return renderMermaid(converse(items('server'), items('client')), { server: 'server', client: 'client' }, { stringLimit });
 }

@@ -2,6 +2,7 @@
 // naming the file, the line and what is wrong. Lesson files are data; nothing in them is evaluated.
 import { isIP } from 'node:net';
 import { valueOf } from '../libc/xlat';
+import { takesTimeval } from '../libc/marshal';
 import { isLessonCall, Param, ResultKind, SIGNATURES } from './signatures';
 
 export type Side = 'server' | 'client';
@@ -10,6 +11,8 @@ export const SIDES: readonly Side[] = ['server', 'client'];
 /** One argument as written in the lesson. */
 export type ArgExpr =
   | { readonly kind: 'int'; readonly value: number }
+  /** A time in seconds with a fraction, `1.5`: for an option whose value is a struct timeval. */
+  | { readonly kind: 'seconds'; readonly value: number }
   | { readonly kind: 'constant'; readonly value: number; readonly text: string }
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'address'; readonly host: string; readonly port: number }
@@ -153,8 +156,9 @@ interface Scope {
 
 function parseArg(text: string, param: Param, scope: Scope, fail: (problem: string) => never): ArgExpr {
   const want = param.type;
+  if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return { kind: 'seconds', value: Number(text) };
   if (/^-?\d+$/.test(text)) {
-    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port') return { kind: 'int', value: Number(text) };
+    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port' || want.kind === 'optval') return { kind: 'int', value: Number(text) };
     fail(`${param.name} cannot be a number here`);
   }
   if (text.startsWith('"')) {
@@ -201,6 +205,7 @@ function parseArg(text: string, param: Param, scope: Scope, fail: (problem: stri
       data: ['data', 'datagram'],
       port: ['address', 'datagram'],
       int: ['count'],
+      optval: ['count'],
       constant: [],
       text: [],
       fds: [],
@@ -230,11 +235,32 @@ function parseStepCall(source: string, scope: Scope, fail: (problem: string) => 
     fail(`${call} takes ${names}; found ${texts.length} argument${texts.length === 1 ? '' : 's'}`);
   }
   const args = texts.map((text, index) => parseArg(text, signature.params[index], scope, fail));
+  checkOptionValues(signature.params, args, fail);
   if (binds) {
     if (signature.result === 'status') fail(`${call} returns only 0 or -1: there is nothing to name "${binds}"`);
     scope.bound.set(binds, signature.result);
   }
   return { call, args, binds };
+}
+
+/**
+ * An option value in seconds with a fraction (`1.5`) only for an option that takes a struct timeval
+ * (SO_RCVTIMEO, SO_SNDTIMEO); a whole number is seconds for those, and the int value for the others.
+ */
+function checkOptionValues(params: readonly Param[], args: readonly ArgExpr[], fail: (problem: string) => never): void {
+  params.forEach((param, index) => {
+    const want = param.type;
+    const value = args[index];
+    if (want.kind !== 'optval' || value?.kind !== 'seconds') return;
+    const numberFor = (name: string): number | undefined => {
+      const expr = args[params.findIndex((other) => other.name === name)];
+      return expr?.kind === 'int' || expr?.kind === 'constant' ? expr.value : undefined;
+    };
+    const [level, optname] = [numberFor(want.level), numberFor(want.optname)];
+    if (level === undefined || optname === undefined || !takesTimeval(level, optname)) {
+      fail(`${param.name}: ${value.value} seconds is a value for SO_RCVTIMEO or SO_SNDTIMEO at SOL_SOCKET; this option takes a whole number`);
+    }
+  });
 }
 
 function isErrnoName(name: string): boolean {
@@ -299,7 +325,7 @@ export function parseLesson(file: string, text: string): Lesson {
   };
   const id = required('id');
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id.value)) {
-    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as tcp-server, not "${id.value}"`);
+    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as my-first-server, not "${id.value}"`);
   }
   const order = required('order');
   if (!/^\d+$/.test(order.value)) throw new LessonFormatError(file, order.line, `order must be a whole number, not "${order.value}"`);

@@ -6,7 +6,7 @@ import { endpointText } from '../libc/addresses';
 import { KernelView } from '../trace/kernelview';
 import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../trace/recorder';
 import type { CallEvent } from '../trace/event';
-import { formatCall } from '../trace/strace';
+import { formatPlanned } from '../trace/strace';
 import { ProgramFailed } from '../programs/run';
 import { MissingValue, Prepared, prepare, Value } from './calls';
 import { Lesson, Side, SIDES, Step } from './format';
@@ -64,6 +64,11 @@ export class StepRunner {
   private readonly values = new Map<string, Value>();
   /** Steps whose call the kernel still holds, by the name they will bind (or their step number). */
   private readonly pending = new Map<string, Promise<void>>();
+  /**
+   * The call each side still has in the kernel. A side is one program with one thread: it makes its
+   * next call only when this one has returned, as a C program blocked in accept or recv would.
+   */
+  private readonly inKernel = new Map<Side, { readonly call: string; readonly done: Promise<void> }>();
   private readonly made: MadeCall[] = [];
   private failure: string | null = null;
 
@@ -124,6 +129,13 @@ export class StepRunner {
         await waiting;
       }
     }
+    const own = this.inKernel.get(step.side);
+    if (own) {
+      view.note(step.side, `the ${step.side} is still in ${own.call}: a program makes one call at a time, so its next call waits for this one to return`);
+      // A call nothing in the lesson completes would hold the lesson for ever: after a while it goes
+      // on, and the end of the lesson says which call was left waiting.
+      await Promise.race([own.done, delay(SETTLE_MS)]);
+    }
     if (this.failure) return 'done';
     view.prose(interpolate(step.before, this.values));
     let prepared: Prepared;
@@ -134,12 +146,20 @@ export class StepRunner {
       this.failure = `step ${index + 1} (${lesson.file}:${step.line}) needs ${error.message}, which an earlier step did not give`;
       return 'done';
     }
-    if (step.pause) view.plan(step.side, formatCall({ ...prepared, seq: 0, pid: process.pid, ret: 0, error: null, startedAt: 0, durationMs: 0 }, { stringLimit: this.run.stringLimit }));
+    if (step.pause) view.plan(step.side, formatPlanned(prepared, { stringLimit: this.run.stringLimit }));
     if (step.pause && (await this.waitForGo(step)) === 'quit') return 'quit';
 
     const making = this.make(step, prepared);
     const held = await Promise.race([making.then(() => false), delay(BLOCKED_AFTER_MS + 50).then(() => true)]);
-    if (held) this.pending.set(step.binds ?? `step ${index + 1}`, making);
+    if (held) {
+      this.pending.set(step.binds ?? `step ${index + 1}`, making);
+      const own = { call: prepared.name, done: making };
+      this.inKernel.set(step.side, own);
+      const returned = () => {
+        if (this.inKernel.get(step.side) === own) this.inKernel.delete(step.side);
+      };
+      making.then(returned, returned);
+    }
     return 'done';
   }
 

@@ -1,19 +1,20 @@
-// The calls a lesson step may make, and what each argument may be. Pure data: the loader checks a
+// The calls a lesson step may make, and what each argument may be, derived from the call registry:
+// a lesson passes what a C program decides (the descriptor, the address, the data, the size of the
+// buffer), never what follows from it (lengths, room for an address). Pure data: the loader checks a
 // lesson file against it without touching libc; calls.ts makes the calls.
 import {
   ADDRESS_FAMILIES,
   IP_PROTOCOLS,
   IPV6_OPTIONS,
   IP_OPTIONS,
-  MESSAGE_FLAGS,
-  SHUTDOWN_MODES,
-  SOCKET_LEVELS,
   SOCKET_OPTIONS,
   SOCKET_TYPE_FLAGS,
   SOCKET_TYPES,
   TCP_OPTIONS,
+  valueOf,
   Xlat,
 } from '../libc/xlat';
+import { CALL_NAMES, CallName, isCallName, ParamSpec, specOf } from '../trace/registry';
 
 /** What a step's call gives back, and what the name before `=` then stands for. */
 export type ResultKind = 'fd' | 'address' | 'data' | 'datagram' | 'count' | 'status';
@@ -34,7 +35,12 @@ export type ParamKind =
   /** a port number, or a name bound to an address (its port) */
   | { readonly kind: 'port' }
   /** names bound to descriptors, in brackets: `[listener, conn]` (for poll, each waited on for POLLIN) */
-  | { readonly kind: 'fds' };
+  | { readonly kind: 'fds' }
+  /**
+   * setsockopt()'s value: a whole number, or a time in seconds (`1.5`) for an option that takes a
+   * struct timeval; which one is decided by the arguments for the parameters `level` and `optname`.
+   */
+  | { readonly kind: 'optval'; readonly level: string; readonly optname: string };
 
 export interface Param {
   readonly name: string;
@@ -48,57 +54,100 @@ export interface Signature {
   readonly result: ResultKind;
 }
 
-const fd: Param = { name: 'sockfd', type: { kind: 'fd' } };
-const constant = (name: string, tables: readonly Xlat[], fallback?: number): Param => ({
-  name,
-  type: { kind: 'constant', tables },
-  ...(fallback === undefined ? {} : { default: fallback }),
-});
-const ANY_OPTION = [SOCKET_OPTIONS, TCP_OPTIONS, IP_OPTIONS, IPV6_OPTIONS];
+export type LessonCall = CallName;
 
-export type LessonCall =
-  | 'socket' | 'bind' | 'listen' | 'accept' | 'connect' | 'getsockname' | 'getpeername' | 'send' | 'recv'
-  | 'sendto' | 'recvfrom' | 'poll' | 'shutdown' | 'close' | 'setsockopt' | 'getaddrinfo';
-
-export const SIGNATURES: Readonly<Record<LessonCall, Signature>> = {
-  socket: {
-    params: [
-      constant('domain', [ADDRESS_FAMILIES]),
-      constant('type', [SOCKET_TYPES, SOCKET_TYPE_FLAGS]),
-      constant('protocol', [IP_PROTOCOLS], 0),
-    ],
-    result: 'fd',
-  },
-  bind: { params: [fd, { name: 'addr', type: { kind: 'address' } }], result: 'status' },
-  listen: { params: [fd, { name: 'backlog', type: { kind: 'int' } }], result: 'status' },
-  accept: { params: [fd], result: 'fd' },
-  connect: { params: [fd, { name: 'addr', type: { kind: 'address' } }], result: 'status' },
-  getsockname: { params: [fd], result: 'address' },
-  getpeername: { params: [fd], result: 'address' },
-  send: { params: [fd, { name: 'buf', type: { kind: 'data' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'count' },
-  recv: { params: [fd, { name: 'len', type: { kind: 'int' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'data' },
-  sendto: {
-    params: [fd, { name: 'buf', type: { kind: 'data' } }, { name: 'dest_addr', type: { kind: 'address' } }, constant('flags', [MESSAGE_FLAGS], 0)],
-    result: 'count',
-  },
-  recvfrom: { params: [fd, { name: 'len', type: { kind: 'int' } }, constant('flags', [MESSAGE_FLAGS], 0)], result: 'datagram' },
-  poll: { params: [{ name: 'fds', type: { kind: 'fds' } }, { name: 'timeout', type: { kind: 'int' } }], result: 'count' },
-  shutdown: { params: [fd, constant('how', [SHUTDOWN_MODES])], result: 'status' },
-  close: { params: [fd], result: 'status' },
-  setsockopt: {
-    params: [fd, constant('level', [SOCKET_LEVELS]), constant('optname', ANY_OPTION), { name: 'optval', type: { kind: 'int' } }],
-    result: 'status',
-  },
-  getaddrinfo: {
-    params: [
-      { name: 'node', type: { kind: 'text' } },
-      { name: 'service', type: { kind: 'port' } },
-      constant('family', [ADDRESS_FAMILIES], 0),
-    ],
-    result: 'address',
-  },
+/**
+ * The names a C program gives the options that strace names otherwise: with glibc on x86_64,
+ * SO_RCVTIMEO and SO_SNDTIMEO are SO_RCVTIMEO_OLD and SO_SNDTIMEO_OLD. For reading lessons only.
+ */
+const C_OPTION_NAMES: Xlat = {
+  unknown: 'SO_???',
+  entries: [
+    ['SO_RCVTIMEO', valueOf(SOCKET_OPTIONS, 'SO_RCVTIMEO_OLD')],
+    ['SO_SNDTIMEO', valueOf(SOCKET_OPTIONS, 'SO_SNDTIMEO_OLD')],
+  ],
 };
 
+const ANY_OPTION = [SOCKET_OPTIONS, C_OPTION_NAMES, TCP_OPTIONS, IP_OPTIONS, IPV6_OPTIONS];
+
+function constant(name: string, tables: readonly Xlat[], fallback?: number): Param {
+  return { name, type: { kind: 'constant', tables }, ...(fallback === undefined ? {} : { default: fallback }) };
+}
+
+/**
+ * What a lesson writes for one of the call's parameters; null for one it does not write (room for an
+ * address, getaddrinfo's list: the kernel fills them).
+ */
+export function lessonParam(param: ParamSpec, siblings: readonly ParamSpec[] = []): Param | null {
+  switch (param.kind) {
+    case 'fd':
+    case 'int':
+    case 'text':
+      return { name: param.name, type: { kind: param.kind } };
+    case 'enum':
+      return constant(param.name, [param.table]);
+    case 'flags':
+      return constant(param.name, [param.table], 0);
+    case 'socktype':
+      return constant(param.name, [SOCKET_TYPES, SOCKET_TYPE_FLAGS]);
+    case 'protocol':
+      return constant(param.name, [IP_PROTOCOLS], 0);
+    case 'sockopt':
+      return constant(param.name, ANY_OPTION);
+    case 'sockaddrIn':
+      return { name: param.name, type: { kind: 'address' } };
+    case 'dataIn':
+      return { name: param.name, type: { kind: 'data' } };
+    case 'dataOut':
+      // The size of the buffer, as `recv(conn, 1024)`: the lesson reads the data from the result.
+      return { name: param.length, type: { kind: 'int' } };
+    case 'pollfds':
+      return { name: param.name, type: { kind: 'fds' } };
+    case 'optval': {
+      const option = siblings.find((sibling) => sibling.kind === 'sockopt');
+      return option?.kind === 'sockopt'
+        ? { name: param.name, type: { kind: 'optval', level: option.level, optname: option.name } }
+        : { name: param.name, type: { kind: 'int' } };
+    }
+    case 'service':
+      return { name: param.name, type: { kind: 'port' } };
+    case 'hints':
+      // A lesson chooses only the family; the other hints are those of a TCP client.
+      return constant('family', [ADDRESS_FAMILIES], 0);
+    case 'sockaddrOut':
+    case 'addrinfoOut':
+      return null;
+  }
+}
+
+/** What the name a step binds stands for, from what the call gives back. */
+function resultOf(name: CallName): ResultKind {
+  const spec = specOf(name);
+  const kinds = new Set(spec.params.map((param) => param.kind));
+  if (spec.descriptor === 'returns') return 'fd';
+  if (kinds.has('dataOut')) return kinds.has('sockaddrOut') ? 'datagram' : 'data';
+  if (kinds.has('sockaddrOut') || kinds.has('addrinfoOut')) return 'address';
+  if (kinds.has('dataIn') || kinds.has('pollfds')) return 'count';
+  return 'status';
+}
+
+/** A call's signature in a lesson: the parameters it writes, those with a default last. */
+function signatureOf(name: CallName): Signature {
+  const spec = specOf(name);
+  const params = spec.params.flatMap((param) => lessonParam(param, spec.params) ?? []);
+  return {
+    params: [...params.filter((param) => param.default === undefined), ...params.filter((param) => param.default !== undefined)],
+    result: resultOf(name),
+  };
+}
+
+/** The system calls first, then the library calls: the order a lesson's error lists them in. */
+const LESSON_CALLS = [...CALL_NAMES.filter((name) => specOf(name).kind === 'syscall'), ...CALL_NAMES.filter((name) => specOf(name).kind !== 'syscall')];
+
+export const SIGNATURES: Readonly<Record<LessonCall, Signature>> = Object.fromEntries(
+  LESSON_CALLS.map((name) => [name, signatureOf(name)]),
+) as Record<LessonCall, Signature>;
+
 export function isLessonCall(name: string): name is LessonCall {
-  return Object.prototype.hasOwnProperty.call(SIGNATURES, name);
+  return isCallName(name);
 }

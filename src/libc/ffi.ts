@@ -1,4 +1,5 @@
-// The one module that talks to ffi-rs. Every function is bound once, here.
+// The one module that talks to ffi-rs. The traced system calls are bound from their registry
+// signatures (syscallNow, syscallOnPool, called from trace/invoke.ts); the probes and helpers here.
 // Calls that can block in the kernel run on a libuv thread-pool thread
 // (runInNewThread) so the event loop stays free for signals, timers and input;
 // errno is read by ffi-rs on that same thread, right after the call returns.
@@ -71,6 +72,11 @@ export function useCallThread(): void {
   callThread = true;
 }
 
+/** True on a call thread (useCallThread): every call is made synchronously here. */
+export function isCallThread(): boolean {
+  return callThread;
+}
+
 /**
  * When the last call made on this thread (not on the pool) started and returned, in milliseconds
  * since the epoch, read from performance.now() immediately around ffi-rs's load: ffi-rs's own
@@ -89,29 +95,16 @@ function mayBlock(funcName: string, retType: T, paramsType: readonly T[]): (valu
   return libcFunction<Promise<WithErrno>>(funcName, retType, paramsType, { errno: true, runInNewThread: true });
 }
 
-const ADDRESS_QUERY = [T.I32, T.U8Array, T.U8Array];
 const SENDTO = [T.I32, T.U8Array, T.U64, T.I32, T.U8Array, T.U32];
 const RECVFROM = [T.I32, T.U8Array, T.U64, T.I32, T.U8Array, T.U8Array];
 
 const fns = {
-  socket: immediate('socket', T.I32, [T.I32, T.I32, T.I32]),
-  bind: immediate('bind', T.I32, [T.I32, T.U8Array, T.U32]),
-  listen: immediate('listen', T.I32, [T.I32, T.I32]),
-  accept: mayBlock('accept', T.I32, ADDRESS_QUERY),
-  connect: mayBlock('connect', T.I32, [T.I32, T.U8Array, T.U32]),
-  send: mayBlock('send', T.I64, [T.I32, T.U8Array, T.U64, T.I32]),
-  recv: mayBlock('recv', T.I64, [T.I32, T.U8Array, T.U64, T.I32]),
-  sendto: mayBlock('sendto', T.I64, SENDTO),
-  recvfrom: mayBlock('recvfrom', T.I64, RECVFROM),
-  poll: mayBlock('poll', T.I32, [T.U8Array, T.U64, T.I32]),
-  shutdown: immediate('shutdown', T.I32, [T.I32, T.I32]),
-  close: immediate('close', T.I32, [T.I32]),
-  getsockname: immediate('getsockname', T.I32, ADDRESS_QUERY),
-  getpeername: immediate('getpeername', T.I32, ADDRESS_QUERY),
-  setsockopt: immediate('setsockopt', T.I32, [T.I32, T.I32, T.I32, T.U8Array, T.U32]),
+  // The kernel-view probes (untraced): getsockopt for TCP_INFO, ioctl for queue sizes, fgetxattr for a
+  // socket's protocol name, and a netlink socket with sendto/recvfrom on this thread for sock_diag
+  // queries, which the kernel answers at once.
+  socketNow: immediate('socket', T.I32, [T.I32, T.I32, T.I32]),
+  closeNow: immediate('close', T.I32, [T.I32]),
   getsockopt: immediate('getsockopt', T.I32, [T.I32, T.I32, T.I32, T.U8Array, T.U8Array]),
-  // The kernel-view probes (untraced): ioctl for queue sizes, fgetxattr for a socket's protocol name,
-  // and sendto/recvfrom on this thread for netlink queries, which the kernel answers at once.
   ioctl: immediate('ioctl', T.I32, [T.I32, T.U64, T.U8Array]),
   fgetxattr: immediate('fgetxattr', T.I64, [T.I32, T.String, T.U8Array, T.U64]),
   sendtoNow: immediate('sendto', T.I64, SENDTO),
@@ -130,9 +123,6 @@ const fns = {
   memmove: libcFunction<BigInt>('memmove', T.BigInt, [T.U8Array, T.U8Array, T.U64]),
 };
 
-/** sizeof(struct pollfd): int fd, short events, short revents. */
-export const POLLFD_SIZE = 8;
-
 /** What a system call returned: its value, and errno when the value is -1 (else 0). */
 export interface RawResult {
   readonly value: number;
@@ -141,6 +131,35 @@ export interface RawResult {
 
 function raw(result: WithErrno): RawResult {
   return { value: Number(result.value), errno: result.value === -1 ? result.errnoCode : 0 };
+}
+
+/** A C parameter's type as ffi-rs passes it: ints by value, a Buffer as a pointer to its bytes. */
+export type CType = 'i32' | 'u32' | 'u64' | 'u8array';
+
+/** A system call's glibc wrapper as ffi-rs calls it: its name, C return type and parameter types. */
+export interface SyscallSignature {
+  readonly func: string;
+  /** int, or a 64-bit ssize_t */
+  readonly returns: 'i32' | 'i64';
+  readonly params: readonly CType[];
+}
+
+const C_TYPES: Readonly<Record<CType, T>> = { i32: T.I32, u32: T.U32, u64: T.U64, u8array: T.U8Array };
+const RETURN_TYPES = { i32: T.I32, i64: T.I64 } as const;
+
+/**
+ * The wrapper called on this thread: for a call that never waits (socket, bind, close, ...).
+ * errno is read by ffi-rs right after the call, on the same thread.
+ */
+export function syscallNow(signature: SyscallSignature): (values: unknown[]) => RawResult {
+  const call = immediate(signature.func, RETURN_TYPES[signature.returns], signature.params.map((type) => C_TYPES[type]));
+  return (values) => raw(call(values));
+}
+
+/** The wrapper called on a libuv thread-pool thread: for a call the kernel may hold (accept, recv, ...). */
+export function syscallOnPool(signature: SyscallSignature): (values: unknown[]) => Promise<RawResult> {
+  const call = mayBlock(signature.func, RETURN_TYPES[signature.returns], signature.params.map((type) => C_TYPES[type]));
+  return async (values) => raw(await call(values));
 }
 
 /** Copies `length` bytes at a C address into a new Buffer, with libc's own memcpy. */
@@ -165,53 +184,6 @@ export function addressOf(buffer: Buffer): bigint {
   return pointer(fns.memmove([buffer, buffer, 0]));
 }
 
-export function socket(domain: number, type: number, protocol: number): RawResult {
-  return raw(fns.socket([domain, type, protocol]));
-}
-export function bind(fd: number, addr: Buffer, addrlen: number): RawResult {
-  return raw(fns.bind([fd, addr, addrlen]));
-}
-export function listen(fd: number, backlog: number): RawResult {
-  return raw(fns.listen([fd, backlog]));
-}
-export async function accept(fd: number, addr: Buffer, addrlen: Buffer): Promise<RawResult> {
-  return raw(await fns.accept([fd, addr, addrlen]));
-}
-export async function connect(fd: number, addr: Buffer, addrlen: number): Promise<RawResult> {
-  return raw(await fns.connect([fd, addr, addrlen]));
-}
-export async function send(fd: number, data: Buffer, flags: number): Promise<RawResult> {
-  return raw(await fns.send([fd, data, data.length, flags]));
-}
-export async function recv(fd: number, buffer: Buffer, flags: number): Promise<RawResult> {
-  return raw(await fns.recv([fd, buffer, buffer.length, flags]));
-}
-export async function sendto(fd: number, data: Buffer, flags: number, addr: Buffer): Promise<RawResult> {
-  return raw(await fns.sendto([fd, data, data.length, flags, addr, addr.length]));
-}
-/** recvfrom(2): `addr` receives the sender's address, `addrlen` (a socklen_t) its length. */
-export async function recvfrom(fd: number, buffer: Buffer, flags: number, addr: Buffer, addrlen: Buffer): Promise<RawResult> {
-  return raw(await fns.recvfrom([fd, buffer, buffer.length, flags, addr, addrlen]));
-}
-/** poll(2) on an array of struct pollfd (8 bytes each); the kernel writes each revents into `fds`. */
-export async function poll(fds: Buffer, timeout: number): Promise<RawResult> {
-  return raw(await fns.poll([fds, fds.length / POLLFD_SIZE, timeout]));
-}
-export function shutdown(fd: number, how: number): RawResult {
-  return raw(fns.shutdown([fd, how]));
-}
-export function close(fd: number): RawResult {
-  return raw(fns.close([fd]));
-}
-export function getsockname(fd: number, addr: Buffer, addrlen: Buffer): RawResult {
-  return raw(fns.getsockname([fd, addr, addrlen]));
-}
-export function getpeername(fd: number, addr: Buffer, addrlen: Buffer): RawResult {
-  return raw(fns.getpeername([fd, addr, addrlen]));
-}
-export function setsockopt(fd: number, level: number, name: number, value: Buffer): RawResult {
-  return raw(fns.setsockopt([fd, level, name, value, value.length]));
-}
 export function getsockopt(fd: number, level: number, name: number, value: Buffer, valueLength: Buffer): RawResult {
   return raw(fns.getsockopt([fd, level, name, value, valueLength]));
 }
@@ -222,6 +194,14 @@ export function ioctlInt(fd: number, request: number, value: Buffer): RawResult 
 /** fgetxattr(2): the attribute's bytes are left in `value`; the return value is their length. */
 export function fgetxattr(fd: number, name: string, value: Buffer): RawResult {
   return raw(fns.fgetxattr([fd, name, value, value.length]));
+}
+
+/** socket(2) and close(2), untraced: for the kernel view's netlink socket. */
+export function socketNow(domain: number, type: number, protocol: number): RawResult {
+  return raw(fns.socketNow([domain, type, protocol]));
+}
+export function closeNow(fd: number): RawResult {
+  return raw(fns.closeNow([fd]));
 }
 
 /** sendto(2) on this thread: for the kernel-view's netlink queries, which never block. */

@@ -1,5 +1,7 @@
 // struct pollfd's byte layout (x86_64): int fd at 0, short events at 4, short revents at 6.
-import { POLLFD_SIZE } from './ffi';
+
+/** sizeof(struct pollfd): int fd, short events, short revents (<poll.h>). */
+export const POLLFD_SIZE = 8;
 
 export interface PollRequest {
   readonly fd: number;

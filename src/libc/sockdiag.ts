@@ -140,7 +140,7 @@ function findInDump(netlink: number, inode: number): SocketEndpoints | null {
 /** The socket's entry in the kernel's tables of `family`/`protocol` sockets; null when it has none. */
 export function findInetSocket(identity: SocketIdentity): SocketEndpoints | null {
   if (identity.family !== AF_INET && identity.family !== AF_INET6) return null;
-  const netlink = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG).value;
+  const netlink = libc.socketNow(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG).value;
   if (netlink < 0) return null;
   try {
     const kernel = Buffer.alloc(SOCKADDR_NL_SIZE);
@@ -149,6 +149,6 @@ export function findInetSocket(identity: SocketIdentity): SocketEndpoints | null
     if (libc.sendtoNow(netlink, request, 0, kernel).value !== request.length) return null;
     return findInDump(netlink, identity.inode);
   } finally {
-    libc.close(netlink);
+    libc.closeNow(netlink);
   }
 }

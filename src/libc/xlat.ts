@@ -244,31 +244,6 @@ export const ADDRINFO_FLAGS = table('AI_???', [
   ['AI_NUMERICSERV', 0x400],
 ]);
 
-/**
- * x86_64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl) of the calls netsys makes:
- * strace -c lists calls of equal time in this order.
- */
-export const SYSCALL_NUMBERS = table('SYS_???', [
-  ['close', 3],
-  ['poll', 7],
-  ['socket', 41],
-  ['connect', 42],
-  ['accept', 43],
-  ['sendto', 44],
-  ['recvfrom', 45],
-  ['sendmsg', 46],
-  ['recvmsg', 47],
-  ['shutdown', 48],
-  ['bind', 49],
-  ['listen', 50],
-  ['getsockname', 51],
-  ['getpeername', 52],
-  ['socketpair', 53],
-  ['setsockopt', 54],
-  ['getsockopt', 55],
-  ['accept4', 288],
-]);
-
 export function nameOf(xlat: Xlat, value: number): string | undefined {
   for (const [name, v] of xlat.entries) if (v === value) return name;
   return undefined;

@@ -43,11 +43,10 @@ export async function resolveTargets(
 ): Promise<Target[]> {
   const literal = parseInetAddress(host);
   if (literal) return [{ family: literal.family, protocol: 0, addr: { ...literal, port, flowinfo: 0, scopeId: 0 } }];
-  const resolved = await calls.getaddrinfo(host, String(port), {
-    flags: 0,
-    family,
-    socktype,
-    protocol: 0,
+  const resolved = await calls.call('getaddrinfo', {
+    node: host,
+    service: String(port),
+    hints: { flags: 0, family, socktype, protocol: 0 },
   });
   if (resolved.error) {
     const reason = `${host}: ${resolved.error.name} (${resolved.error.message})`;
@@ -63,15 +62,15 @@ export async function resolveTargets(
 async function connectToAny(calls: Recorder, output: TraceOutput, targets: Target[]): Promise<{ fd: number; target: Target }> {
   let failure: Outcome | null = null;
   for (const target of targets) {
-    const created = calls.socket(target.family, SOCK_STREAM, target.protocol);
+    const created = calls.call('socket', { domain: target.family, type: SOCK_STREAM, protocol: target.protocol });
     if (created.error) {
       failure = created;
       continue;
     }
-    const connected = await calls.connect(created.ret, target.addr);
+    const connected = await calls.call('connect', { sockfd: created.ret, addr: target.addr });
     if (!connected.error) return { fd: created.ret, target };
     failure = connected;
-    calls.close(created.ret);
+    calls.call('close', { fd: created.ret });
     if (target !== targets[targets.length - 1]) output.note(`connect to ${endpointText(target.addr)} failed; trying the next address`);
   }
   throw new CallFailed(`cannot connect to ${targets.map((t) => endpointText(t.addr)).join(' or ')}`, failure ?? { ret: -1, error: null });
@@ -81,7 +80,7 @@ async function connectToAny(calls: Recorder, output: TraceOutput, targets: Targe
 async function receiveAll(calls: Recorder, output: TraceOutput, fd: number): Promise<void> {
   const buffer = Buffer.alloc(RECEIVE_BUFFER_SIZE);
   for (;;) {
-    const received = await calls.recv(fd, buffer);
+    const received = await calls.call('recv', { sockfd: fd, buf: buffer, flags: 0 });
     if (received.error) {
       output.note(`${failureNote('recv', received.error)}; the conversation is over`);
       throw new CallFailed('recv', received);
@@ -91,16 +90,23 @@ async function receiveAll(calls: Recorder, output: TraceOutput, fd: number): Pro
   }
 }
 
-/** The calls sendInput makes: the Recorder's, or a sender thread's guarded ones. */
-type Sending = Pick<Recorder, 'send' | 'shutdown'>;
+/** Makes `call` (on `fd`) as it is: the client's own thread needs no guard. */
+function unguarded<T>(_fd: number, call: () => T): T {
+  return call();
+}
 
-/** Sends the message, or standard input chunk by chunk as it arrives, then shutdown(SHUT_WR). */
+/**
+ * Sends the message, or standard input chunk by chunk as it arrives, then shutdown(SHUT_WR).
+ * `guard` wraps the shutdown: a sending thread makes it where the receiving thread, which closes the
+ * socket, can see it (worker.ts).
+ */
 export async function sendInput(
-  calls: Sending,
+  calls: Pick<Recorder, 'call'>,
   output: TraceOutput,
   fd: number,
   input: AsyncIterable<Buffer> | string,
   serverDone: () => boolean,
+  guard: <T>(fd: number, call: () => T) => T = unguarded,
 ): Promise<void> {
   const chunks: AsyncIterable<Buffer> | Buffer[] = typeof input === 'string' ? [Buffer.from(`${input}\n`)] : input;
   for await (const chunk of chunks) {
@@ -112,7 +118,7 @@ export async function sendInput(
     }
   }
   if (serverDone()) return;
-  expectSuccess('shutdown', calls.shutdown(fd, SHUT_WR));
+  expectSuccess('shutdown', guard(fd, () => calls.call('shutdown', { sockfd: fd, how: SHUT_WR })));
 }
 
 /** -m: the message, then the reply, in turn, as a simple C client does; the trace reads in that order. */
@@ -152,11 +158,11 @@ async function converseFromInput(calls: Recorder, output: TraceOutput, fd: numbe
 export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions, sending?: SendingThread): Promise<void> {
   const targets = await resolveTargets(calls, options.host, options.port, options.family);
   const { fd, target } = await connectToAny(calls, output, targets);
-  const local = calls.getsockname(fd, target.family);
+  const local = calls.call('getsockname', { sockfd: fd, addr: target.family });
   if (local.addr) output.note(`connected: ${endpointText(local.addr)} (port picked by the kernel) -> ${endpointText(target.addr)}`);
 
   if (options.message !== undefined) await converseOnce(calls, output, fd, options.message);
   else if (sending) await converseFromInput(calls, output, fd, sending);
   else throw new Error('the client needs a sending thread to send standard input');
-  calls.close(fd);
+  calls.call('close', { fd });
 }

@@ -36,5 +36,5 @@ export async function receiveDatagram(
       'shutdown on a UDP socket fails with ENOTCONN (there is no connection to shut down), ' +
         'yet it still wakes the waiting recvfrom, which returns 0 with no sender',
     );
-  return explainingWakeUp(explain, () => calls.recvfrom(fd, buffer, family));
+  return explainingWakeUp(explain, () => calls.call('recvfrom', { sockfd: fd, buf: buffer, flags: 0, src_addr: family }));
 }

@@ -1,15 +1,18 @@
 // netsys demo: a real `netsys server --once` process and a real `netsys client` process on loopback
 // (two processes: two sets of descriptors, two pids), each tracing itself with --json so that every
-// call has its pid, start and duration. When both have ended, their traces are merged in time order
-// and drawn as a two-lane timeline (or, with --mermaid, as a Mermaid sequence diagram).
+// call has its pid, start and duration. Each line is decoded into an event once, as it arrives
+// (json-read.ts). When both have ended, their traces are merged in time order and drawn as a
+// two-lane timeline (or, with --mermaid, as a Mermaid sequence diagram).
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PACKAGE_ROOT } from '../paths';
-import { converse, parseTraceLine, Side, TraceRecord } from '../trace/conversation';
+import { converse, Side, TraceItem } from '../trace/conversation';
+import { decodeTraceLine } from '../trace/json-read';
 import { renderLanes } from '../trace/lanes';
 import { renderMermaid } from '../trace/mermaid';
+import { DEFAULT_STRING_LIMIT, StraceOptions } from '../trace/strace';
 
 const NETSYS = path.join(PACKAGE_ROOT, 'bin', 'netsys');
 
@@ -18,24 +21,26 @@ export interface DemoOptions {
   readonly message: string;
   readonly color: boolean;
   readonly mermaid: boolean;
+  /** -y: the children name each descriptor, so their calls are drawn with the names. */
+  readonly endpoints: boolean;
   /** Passed on to both processes: --state, -y. */
   readonly traceArgs: readonly string[];
 }
 
 interface Child {
-  readonly records: TraceRecord[];
+  readonly records: TraceItem[];
   readonly pid: number | undefined;
   readonly exited: Promise<number>;
   stop(signal?: NodeJS.Signals): void;
 }
 
 /** Starts one side with --json; each line of its trace is kept, and handed to `watch` as it comes. */
-function start(args: string[], watch: (record: TraceRecord) => void = () => undefined): Child {
+function start(args: string[], watch: (record: TraceItem) => void = () => undefined): Child {
   const child = spawn(process.execPath, [NETSYS, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const records: TraceRecord[] = [];
+  const records: TraceItem[] = [];
   const lines = readline.createInterface({ input: child.stderr });
   lines.on('line', (line) => {
-    const record = parseTraceLine(line);
+    const record = decodeTraceLine(line);
     records.push(record);
     watch(record);
   });
@@ -55,7 +60,7 @@ export function outputWidth(): number {
 
 function participant(side: Side, child: Child): string {
   const first = child.records.find((r) => r.type === 'call');
-  const pid = first && first.type === 'call' ? first.pid : child.pid;
+  const pid = first && first.type === 'call' ? first.event.pid : child.pid;
   return `${side} (pid ${pid})`;
 }
 
@@ -75,8 +80,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   let announcePort: (port: string) => void = () => undefined;
   const listening = new Promise<string>((resolve) => (announcePort = resolve));
   const server = start(['server', '--once', '--json', ...options.traceArgs, String(options.port)], (record) => {
-    const match = record.type === 'note' ? record.text.match(/^listening on \S+:(\d+);/) : null;
-    if (match) announcePort(match[1]);
+    if (record.type === 'note' && record.listening) announcePort(String(record.listening.port));
   });
   let client: Child | null = null;
   passSignalsTo(() => (client ? [server, client] : [server]));
@@ -94,7 +98,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const steps = converse(server.records, clientRecords);
   const who = { server: participant('server', server), client: client ? participant('client', client) : 'client' };
   const color = options.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const text = options.mermaid ? renderMermaid(steps, who) : renderLanes(steps, who, { width: outputWidth(), color }).join('\n') + '\n';
+  const strace: StraceOptions = { stringLimit: DEFAULT_STRING_LIMIT, endpoints: options.endpoints };
+  const text = options.mermaid ? renderMermaid(steps, who, strace) : renderLanes(steps, who, { width: outputWidth(), color, strace }).join('\n') + '\n';
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   return code;
 }

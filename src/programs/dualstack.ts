@@ -19,7 +19,7 @@ export function chooseDualStack(
 ): void {
   if (local.family !== AF_INET6) return;
   if (v6only) {
-    expectSuccess('setsockopt IPV6_V6ONLY', calls.setsockoptInt(fd, SOL_IPV6, IPV6_V6ONLY, 1));
+    expectSuccess('setsockopt IPV6_V6ONLY', calls.call('setsockopt', { sockfd: fd, level: SOL_IPV6, optname: IPV6_V6ONLY, optval: { int: 1 } }));
     output.note('IPV6_V6ONLY: this socket takes IPv6 only; an IPv4 client finds nothing on this port');
   } else if (local.address === '::') {
     output.note('without IPV6_V6ONLY, a socket bound to :: takes IPv4 clients too: they appear as ::ffff:a.b.c.d');

@@ -27,23 +27,23 @@ const ADDRESS_IN_USE =
 
 /** Opens the listening socket and says where it listens; returns its descriptor. */
 export function openListener(calls: Recorder, output: TraceOutput, options: ListenerOptions): number {
-  const listener = expectSuccess('socket', calls.socket(options.family, SOCK_STREAM, 0));
+  const listener = expectSuccess('socket', calls.call('socket', { domain: options.family, type: SOCK_STREAM, protocol: 0 }));
   if (options.reuseaddr) {
-    expectSuccess('setsockopt SO_REUSEADDR', calls.setsockoptInt(listener, SOL_SOCKET, SO_REUSEADDR, 1));
+    expectSuccess('setsockopt SO_REUSEADDR', calls.call('setsockopt', { sockfd: listener, level: SOL_SOCKET, optname: SO_REUSEADDR, optval: { int: 1 } }));
   }
   chooseDualStack(calls, output, listener, options, Boolean(options.v6only));
   const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: 0 };
-  const bound = calls.bind(listener, requested);
+  const bound = calls.call('bind', { sockfd: listener, addr: requested });
   if (bound.error?.name === 'EADDRINUSE') output.note(ADDRESS_IN_USE);
   expectSuccess(`bind to ${endpointText(requested)}`, bound);
-  expectSuccess('listen', calls.listen(listener, options.backlog));
+  expectSuccess('listen', calls.call('listen', { sockfd: listener, backlog: options.backlog }));
 
   let local: InetSockAddr = requested;
   if (options.port === 0) {
-    const named = calls.getsockname(listener, options.family);
+    const named = calls.call('getsockname', { sockfd: listener, addr: options.family });
     expectSuccess('getsockname', named);
     if (named.addr && isInet(named.addr)) local = named.addr;
   }
-  output.note(`listening on ${endpointText(local)}; try: netsys client ${options.address} ${local.port}`);
+  output.listening(`listening on ${endpointText(local)}; try: netsys client ${options.address} ${local.port}`, local);
   return listener;
 }

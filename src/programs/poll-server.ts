@@ -45,7 +45,7 @@ class PollServer {
     this.listener = openListener(this.calls, this.output, this.options);
     this.output.note('--poll: one poll() waits on the listener and every client; recv and accept only when poll says ready, send with MSG_DONTWAIT');
     while (this.listener !== null || this.clients.size > 0) {
-      const polled = await this.calls.poll(this.pollSet(), NO_TIMEOUT);
+      const polled = await this.calls.call('poll', { fds: this.pollSet(), timeout: NO_TIMEOUT });
       if (polled.error?.name === 'EINTR') {
         this.output.note(`${failureNote('poll', polled.error)} (signal(7)), whatever SA_RESTART says; netsys polls again`);
         continue;
@@ -66,13 +66,13 @@ class PollServer {
   }
 
   private async acceptOne(listener: number): Promise<void> {
-    const accepted = await this.calls.accept(listener, this.options.family);
+    const accepted = await this.calls.call('accept', { sockfd: listener, addr: this.options.family });
     const fd = expectSuccess('accept', accepted);
     this.clients.set(fd, { fd, pending: null });
     const from = accepted.addr ? ` from ${endpointText(accepted.addr)}` : '';
     this.output.note(`accepted a connection${from} as fd ${fd}; ${this.clients.size} client(s) now`);
     if (this.options.once) {
-      this.calls.close(listener);
+      this.calls.call('close', { fd: listener });
       this.listener = null;
       this.output.note('--once: the listening socket is closed; the server ends when this client is done');
     }
@@ -81,14 +81,14 @@ class PollServer {
   private async serve(client: Client, revents: number): Promise<void> {
     const turn = client.pending ? await this.flush(client) : await this.receive(client, revents);
     if (turn === 'closed') {
-      this.calls.close(client.fd);
+      this.calls.call('close', { fd: client.fd });
       this.clients.delete(client.fd);
     }
   }
 
   /** poll said readable (or hung up, or in error): recv cannot block; echo what came. */
   private async receive(client: Client, revents: number): Promise<Turn> {
-    const received = await this.calls.recv(client.fd, this.buffer);
+    const received = await this.calls.call('recv', { sockfd: client.fd, buf: this.buffer, flags: 0 });
     if (received.error) {
       this.output.note(`${failureNote('recv', received.error)}; fd ${client.fd} is closed, the others are served on`);
       return 'closed';
@@ -110,7 +110,7 @@ class PollServer {
 
   /** One send that cannot block: what the kernel does not take now waits for POLLOUT. */
   private async send(client: Client, data: Buffer): Promise<Turn> {
-    const sent = await this.calls.send(client.fd, data, MSG_DONTWAIT);
+    const sent = await this.calls.call('send', { sockfd: client.fd, buf: data, flags: MSG_DONTWAIT });
     if (sent.error?.name === 'EAGAIN') {
       client.pending = data;
       this.output.note(

@@ -23,7 +23,7 @@ export interface ServerOptions {
 async function echo(calls: Recorder, output: TraceOutput, fd: number, then: string): Promise<void> {
   const buffer = Buffer.alloc(RECEIVE_BUFFER_SIZE);
   for (;;) {
-    const received = await calls.recv(fd, buffer);
+    const received = await calls.call('recv', { sockfd: fd, buf: buffer, flags: 0 });
     if (received.error) {
       output.note(`${failureNote('recv', received.error)}; this connection is over; ${then}`);
       break;
@@ -38,17 +38,17 @@ async function echo(calls: Recorder, output: TraceOutput, fd: number, then: stri
       break;
     }
   }
-  calls.close(fd);
+  calls.call('close', { fd });
 }
 
 export async function runServer(calls: Recorder, output: TraceOutput, options: ServerOptions): Promise<void> {
   const listener = openListener(calls, output, options);
 
   do {
-    const accepted = await calls.accept(listener, options.family);
+    const accepted = await calls.call('accept', { sockfd: listener, addr: options.family });
     const connection = expectSuccess('accept', accepted);
     if (accepted.addr) output.note(`accepted a connection from ${endpointText(accepted.addr)} as fd ${connection}`);
     await echo(calls, output, connection, options.once ? 'the server closes it and ends' : 'the server closes it and goes on to the next client');
   } while (!options.once);
-  calls.close(listener);
+  calls.call('close', { fd: listener });
 }

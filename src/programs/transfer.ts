@@ -1,5 +1,6 @@
 // Moving bytes: send until every byte is gone, as send(2) may take fewer than it was given.
-import type { Outcome, Recorder } from '../trace/recorder';
+import type { Outcome } from '../trace/recorder';
+import type { ArgsOf } from '../trace/registry';
 import { failureNote } from './faults';
 
 /**
@@ -8,6 +9,11 @@ import { failureNote } from './faults';
  * larger calls move bulk data about twice as fast as 64 KiB ones (npm run bench).
  */
 export const RECEIVE_BUFFER_SIZE = 262144;
+
+/** What sendAll needs of a Recorder: its send. */
+interface Sender {
+  call(name: 'send', args: ArgsOf<'send'>): Promise<Outcome>;
+}
 
 interface NoteTaker {
   note(text: string): void;
@@ -18,10 +24,10 @@ interface NoteTaker {
  * A blocking send returns fewer bytes than asked only when something cut its wait short after it had
  * copied some: a signal (a stop signal too), or an error; the rest goes in the next call.
  */
-export async function sendAll(calls: Pick<Recorder, 'send'>, fd: number, data: Buffer, notes?: NoteTaker): Promise<Outcome | null> {
+export async function sendAll(calls: Sender, fd: number, data: Buffer, notes?: NoteTaker): Promise<Outcome | null> {
   for (let sent = 0; sent < data.length; ) {
     const asked = data.length - sent;
-    const outcome = await calls.send(fd, data.subarray(sent));
+    const outcome = await calls.call('send', { sockfd: fd, buf: data.subarray(sent), flags: 0 });
     if (outcome.error?.name === 'EINTR') {
       notes?.note(`${failureNote('send', outcome.error)}; nothing was sent, so netsys calls send again, as a C program must`);
       continue;

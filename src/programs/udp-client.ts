@@ -62,9 +62,9 @@ async function chooseTarget(calls: Recorder, output: TraceOutput, options: UdpCl
 
 export async function runUdpClient(calls: Recorder, output: TraceOutput, options: UdpClientOptions): Promise<void> {
   const target = await chooseTarget(calls, output, options);
-  const fd = expectSuccess('socket', calls.socket(target.family, SOCK_DGRAM, target.protocol));
+  const fd = expectSuccess('socket', calls.call('socket', { domain: target.family, type: SOCK_DGRAM, protocol: target.protocol }));
   const timeout = options.timeoutMicroseconds;
-  expectSuccess('setsockopt SO_RCVTIMEO', calls.setsockoptTimeval(fd, SOL_SOCKET, SO_RCVTIMEO_OLD, timeout));
+  expectSuccess('setsockopt SO_RCVTIMEO', calls.call('setsockopt', { sockfd: fd, level: SOL_SOCKET, optname: SO_RCVTIMEO_OLD, optval: { timevalMicroseconds: timeout } }));
   output.note(
     `SO_RCVTIMEO is a struct timeval {tv_sec=${Math.floor(timeout / 1e6)}, tv_usec=${timeout % 1e6}}, shown as its 16 bytes as strace 6.1 shows it: ` +
       (timeout === 0 ? 'zero, so recvfrom waits for ever' : `recvfrom gives up after ${timeoutText(timeout)}`),
@@ -73,7 +73,7 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
 
   const buffer = Buffer.alloc(DATAGRAM_BUFFER_SIZE);
   for await (const datagram of datagrams(options.message ?? standardInput())) {
-    const sent = await calls.sendto(fd, datagram, target.addr);
+    const sent = await calls.call('sendto', { sockfd: fd, buf: datagram, flags: 0, dest_addr: target.addr });
     if (sent.error) {
       if (sent.error.name === 'EMSGSIZE') {
         output.note(`a datagram is sent whole or not at all: ${datagram.length} bytes is more than one UDP datagram holds (65507 over IPv4)`);
@@ -99,5 +99,5 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
     }
     await writeOut(buffer.subarray(0, received.ret)); // written before the next recv reuses the buffer
   }
-  calls.close(fd);
+  calls.call('close', { fd });
 }

@@ -38,22 +38,22 @@ async function echoOne(calls: Recorder, output: TraceOutput, fd: number, buffer:
     return;
   }
   output.note(describeDatagram(received.ret, sender));
-  const sent = await calls.sendto(fd, buffer.subarray(0, received.ret), sender);
+  const sent = await calls.call('sendto', { sockfd: fd, buf: buffer.subarray(0, received.ret), flags: 0, dest_addr: sender });
   if (sent.error) output.note(`sendto failed with ${sent.error.name}: this reply is lost, and UDP will not say so to the client`);
 }
 
 export async function runUdpServer(calls: Recorder, output: TraceOutput, options: UdpServerOptions): Promise<void> {
-  const fd = expectSuccess('socket', calls.socket(options.family, SOCK_DGRAM, 0));
+  const fd = expectSuccess('socket', calls.call('socket', { domain: options.family, type: SOCK_DGRAM, protocol: 0 }));
   if (options.reuseaddr) {
-    expectSuccess('setsockopt SO_REUSEADDR', calls.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1));
+    expectSuccess('setsockopt SO_REUSEADDR', calls.call('setsockopt', { sockfd: fd, level: SOL_SOCKET, optname: SO_REUSEADDR, optval: { int: 1 } }));
   }
   chooseDualStack(calls, output, fd, options, options.v6only);
   const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: 0 };
-  expectSuccess(`bind to ${endpointText(requested)}`, calls.bind(fd, requested));
+  expectSuccess(`bind to ${endpointText(requested)}`, calls.call('bind', { sockfd: fd, addr: requested }));
 
   let local: InetSockAddr = requested;
   if (options.port === 0) {
-    const named = calls.getsockname(fd, options.family);
+    const named = calls.call('getsockname', { sockfd: fd, addr: options.family });
     expectSuccess('getsockname', named);
     if (named.addr && isInet(named.addr)) local = named.addr;
   }
@@ -64,5 +64,5 @@ export async function runUdpServer(calls: Recorder, output: TraceOutput, options
   do {
     await echoOne(calls, output, fd, buffer, options.family);
   } while (!options.once);
-  calls.close(fd);
+  calls.call('close', { fd });
 }

@@ -3,8 +3,7 @@
 // `_Nullable` and `buf[.len]` annotations, which are not C; the declarations are the same.)
 // Every claim follows the call's man page and socket(7), ip(7), tcp(7), udp(7).
 
-/** Lesson ids in lessons/. */
-export type LessonId = 'tcp-server' | 'tcp-client' | 'conversation' | 'udp' | 'poll';
+import type { ExplainedName } from '../trace/registry';
 
 export interface CallReference {
   /** The man page that documents it: `accept(2)`, `getaddrinfo(3)`. */
@@ -25,14 +24,12 @@ export interface CallReference {
   /** Its common errors: the name, and why it happens with this call. */
   readonly errors: ReadonlyArray<readonly [name: string, why: string]>;
   readonly related: readonly string[];
-  /** The lessons that make this call, the one that teaches it first. */
-  readonly lessons: readonly LessonId[];
 }
 
 const SOCKET_H = ['#include <sys/socket.h>'];
 
-/** In the order `netsys explain` lists them: the order a program meets them. */
-export const CALLS: Readonly<Record<string, CallReference>> = {
+/** Every call in the registry has its entry here; `netsys explain` lists them in the registry's order. */
+export const CALLS: Readonly<Record<ExplainedName, CallReference>> = {
   getaddrinfo: {
     page: 'getaddrinfo(3)',
     kind: 'library call',
@@ -64,7 +61,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EAI_SYSTEM', 'a system call inside it failed; errno says which'],
     ],
     related: ['socket', 'connect', 'bind', 'freeaddrinfo', 'gai_strerror', 'getnameinfo'],
-    lessons: ['tcp-client'],
   },
   socket: {
     page: 'socket(2)',
@@ -89,7 +85,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EACCES', 'a security policy forbids creating this kind of socket'],
     ],
     related: ['bind', 'connect', 'listen', 'close', 'setsockopt'],
-    lessons: ['tcp-server', 'tcp-client', 'udp', 'conversation'],
   },
   bind: {
     page: 'bind(2)',
@@ -113,7 +108,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EAFNOSUPPORT', 'the address family does not match the socket\'s'],
     ],
     related: ['socket', 'listen', 'getsockname', 'setsockopt', 'connect'],
-    lessons: ['tcp-server', 'udp', 'conversation'],
   },
   listen: {
     page: 'listen(2)',
@@ -134,7 +128,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['ENOTSOCK', 'the descriptor is not a socket'],
     ],
     related: ['bind', 'accept', 'socket', 'connect'],
-    lessons: ['tcp-server', 'conversation', 'udp'],
   },
   accept: {
     page: 'accept(2)',
@@ -161,7 +154,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EOPNOTSUPP', 'the socket is not a stream socket'],
     ],
     related: ['listen', 'accept4', 'connect', 'poll', 'getpeername', 'close'],
-    lessons: ['tcp-server', 'conversation', 'udp', 'poll'],
   },
   accept4: {
     page: 'accept(2)',
@@ -184,7 +176,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EINTR', 'a signal handler ran while it waited'],
     ],
     related: ['accept', 'listen', 'socket', 'fcntl'],
-    lessons: [],
   },
   connect: {
     page: 'connect(2)',
@@ -213,7 +204,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EAFNOSUPPORT', 'the address family does not match the socket\'s'],
     ],
     related: ['socket', 'getaddrinfo', 'getsockname', 'accept', 'listen', 'poll'],
-    lessons: ['tcp-client', 'conversation', 'udp'],
   },
   send: {
     page: 'send(2)',
@@ -243,7 +233,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EINTR', 'a signal handler ran before any byte was sent'],
     ],
     related: ['recv', 'sendto', 'write', 'shutdown', 'poll'],
-    lessons: ['tcp-server', 'tcp-client', 'conversation', 'udp', 'poll'],
   },
   recv: {
     page: 'recv(2)',
@@ -272,7 +261,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EINTR', 'a signal handler ran before any data arrived'],
     ],
     related: ['send', 'recvfrom', 'read', 'shutdown', 'poll', 'setsockopt'],
-    lessons: ['tcp-server', 'tcp-client', 'conversation', 'udp', 'poll'],
   },
   sendto: {
     page: 'send(2)',
@@ -299,7 +287,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EAGAIN', 'nonblocking and the send buffer is full'],
     ],
     related: ['recvfrom', 'send', 'connect', 'bind', 'socket'],
-    lessons: ['udp'],
   },
   recvfrom: {
     page: 'recv(2)',
@@ -325,7 +312,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EINTR', 'a signal handler ran before anything arrived'],
     ],
     related: ['sendto', 'recv', 'setsockopt', 'bind', 'poll'],
-    lessons: ['udp'],
   },
   shutdown: {
     page: 'shutdown(2)',
@@ -347,7 +333,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['ENOTSOCK', 'the descriptor is not a socket'],
     ],
     related: ['close', 'recv', 'send', 'connect'],
-    lessons: ['conversation'],
   },
   close: {
     page: 'close(2)',
@@ -369,7 +354,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EINTR', 'a signal handler ran; Linux closed it anyway: do not retry'],
     ],
     related: ['shutdown', 'socket', 'accept', 'setsockopt'],
-    lessons: ['tcp-server', 'tcp-client', 'conversation', 'udp', 'poll'],
   },
   getsockname: {
     page: 'getsockname(2)',
@@ -389,7 +373,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EFAULT', 'addr or addrlen points outside the process memory'],
     ],
     related: ['getpeername', 'bind', 'connect'],
-    lessons: ['tcp-client', 'tcp-server', 'conversation', 'udp'],
   },
   getpeername: {
     page: 'getpeername(2)',
@@ -408,7 +391,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['EINVAL', 'addrlen is invalid'],
     ],
     related: ['getsockname', 'accept', 'connect'],
-    lessons: [],
   },
   setsockopt: {
     page: 'getsockopt(2)',
@@ -430,7 +412,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['ENOTSOCK', 'the descriptor is not a socket'],
     ],
     related: ['getsockopt', 'socket', 'bind', 'recvfrom'],
-    lessons: ['udp'],
   },
   getsockopt: {
     page: 'getsockopt(2)',
@@ -451,7 +432,6 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['ENOTSOCK', 'the descriptor is not a socket'],
     ],
     related: ['setsockopt', 'connect', 'poll'],
-    lessons: [],
   },
   poll: {
     page: 'poll(2)',
@@ -476,6 +456,59 @@ export const CALLS: Readonly<Record<string, CallReference>> = {
       ['ENOMEM', 'no memory for the kernel\'s tables'],
     ],
     related: ['accept', 'recv', 'send', 'connect', 'select', 'epoll'],
-    lessons: ['poll'],
+  },
+  read: {
+    page: 'read(2)',
+    kind: 'system call',
+    summary: 'read from a file descriptor',
+    headers: ['#include <unistd.h>'],
+    prototype: 'ssize_t read(int fd, void *buf, size_t count);',
+    does:
+      'Copies up to count bytes from the descriptor into buf and returns how many: on a socket, the bytes ' +
+      'that have arrived, as recv() with flags 0 would. 0 means end of stream: the peer shut down its ' +
+      'sending side and everything it sent has been read. It works on any descriptor (files, pipes, ' +
+      'terminals), which is why a socket can stand in for standard input.',
+    blocks:
+      'On a socket, as recv(): until at least one byte is there to read or the peer ends the stream, not ' +
+      'until count bytes have come. On a nonblocking socket, or after a SO_RCVTIMEO timeout, it fails with ' +
+      'EAGAIN.',
+    trace:
+      'The kernel sees read itself, not recvfrom: strace shows read(fd, "...", count), the bytes read ' +
+      'after the call.',
+    errors: [
+      ['ECONNRESET', 'the peer reset the connection; unread data is lost'],
+      ['EAGAIN', 'nothing to read, and nonblocking or the timeout expired'],
+      ['ENOTCONN', 'a TCP socket that is not connected'],
+      ['EBADF', 'the descriptor is not open for reading'],
+      ['EINTR', 'a signal handler ran before any data arrived'],
+    ],
+    related: ['recv', 'write', 'recvfrom', 'poll', 'close'],
+  },
+  write: {
+    page: 'write(2)',
+    kind: 'system call',
+    summary: 'write to a file descriptor',
+    headers: ['#include <unistd.h>'],
+    prototype: 'ssize_t write(int fd, const void *buf, size_t count);',
+    does:
+      'Hands count bytes from buf to the kernel and returns how many it took: on a connected socket, ' +
+      'exactly what send() with flags 0 does. Returning means the kernel has the bytes, not that the peer ' +
+      'has received or read them. It works on any descriptor, which is why a socket can stand in for ' +
+      'standard output.',
+    blocks:
+      'On a socket, as send(): until every byte has been copied into the send buffer, which is full when ' +
+      'the peer reads more slowly than this side writes. On a nonblocking socket it takes what fits, or ' +
+      'fails with EAGAIN when nothing fits.',
+    trace:
+      'The kernel sees write itself, not sendto: strace shows write(fd, "...", count).',
+    errors: [
+      ['EPIPE', 'this side shut down writing, or the peer closed and reset'],
+      ['ECONNRESET', 'the peer reset the connection'],
+      ['EAGAIN', 'send buffer full: nonblocking, or SO_SNDTIMEO expired'],
+      ['EDESTADDRREQ', 'a UDP socket that is not connected: use sendto()'],
+      ['EBADF', 'the descriptor is not open for writing'],
+      ['EINTR', 'a signal handler ran before any byte was written'],
+    ],
+    related: ['send', 'read', 'sendto', 'shutdown', 'poll'],
   },
 };

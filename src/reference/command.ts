@@ -3,6 +3,7 @@
 import { paintFor, wantsColor } from '../trace/paint';
 import type { ErrorInfo } from '../libc/errno';
 import { ADDRINFO_ERRORS } from '../libc/xlat';
+import { lessonsForReference, lessonsMaking } from '../lessons/uses';
 import { SOCKET_ERRORS } from './errors';
 import { callName, findCall, parseErrnoQuery, unknownCall, unknownErrno } from './lookup';
 import { PLAIN, renderAddrinfoError, renderCall, renderCallList, renderErrno, renderErrnoTable, Style } from './render';
@@ -43,10 +44,14 @@ export async function errnoText(query: string | undefined, style: Style): Promis
   return query === undefined ? tableText(libc, style) : queryText(libc, query, style);
 }
 
-/** The text for `netsys explain [call]`; throws UsageError for a call it does not know. */
+/**
+ * The text for `netsys explain [call]`, naming the lessons in netsys's lessons folder that make the
+ * call; throws UsageError for a call it does not know.
+ */
 export function explainText(call: string | undefined, style: Style): string {
   if (call === undefined) return renderCallList(style);
   const reference = findCall(call);
   if (!reference) throw unknownCall(call);
-  return renderCall(callName(call), reference, style);
+  const name = callName(call);
+  return renderCall(name, reference, style, lessonsMaking(name, lessonsForReference()));
 }

@@ -1,6 +1,7 @@
 // Finding things in the reference tables: pure functions, no libc, so lessons and notes can use them.
 import { UsageError } from '../args';
 import { ERRNO_ALIASES } from '../libc/xlat';
+import { EXPLAINED_NAMES, ExplainedName } from '../trace/registry';
 import { CALLS, CallReference } from './calls';
 import { ADDRINFO_ERROR_NOTES, ErrorNote, SOCKET_ERRORS } from './errors';
 
@@ -29,7 +30,8 @@ export function aliasesOf(name: string): string[] {
   return Object.keys(ERRNO_ALIASES).filter((alias) => ERRNO_ALIASES[alias] === name);
 }
 
-export const CALL_NAMES: readonly string[] = Object.keys(CALLS);
+/** Every call `netsys explain` knows, in the registry's order. */
+export const CALL_NAMES: readonly ExplainedName[] = EXPLAINED_NAMES;
 
 /** `accept`, `ACCEPT`, `accept()` and `accept(2)` all name `accept`. */
 export function callName(text: string): string {

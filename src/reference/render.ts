@@ -150,8 +150,9 @@ export function renderErrnoTable(errnos: readonly ErrorInfo[], addrinfo: readonl
   return lines.join('\n') + '\n';
 }
 
-function lessonLine(call: CallReference): string {
-  const [first, ...others] = call.lessons;
+/** `Lesson: tcp-server (netsys lesson tcp-server); also in udp`: `lessons` are the ids of those that make the call, the first first. */
+function lessonLine(lessons: readonly string[]): string {
+  const [first, ...others] = lessons;
   if (!first) return 'Lesson: no lesson makes this call yet.';
   const also = others.length > 0 ? `; also in ${others.join(', ')}` : '';
   return `Lesson: ${first} (netsys lesson ${first})${also}`;
@@ -159,8 +160,8 @@ function lessonLine(call: CallReference): string {
 
 const ERROR_NAME_WIDTH = 16;
 
-/** `netsys explain accept`. */
-export function renderCall(name: string, call: CallReference, style: Style = PLAIN): string {
+/** `netsys explain accept`; `lessons`: the ids of the lessons that make it, in their order. */
+export function renderCall(name: string, call: CallReference, style: Style = PLAIN, lessons: readonly string[] = []): string {
   const lines = [
     `${style.name(name)} - ${call.summary}`,
     style.aside(`${call.page}, a ${call.kind}`),
@@ -176,7 +177,7 @@ export function renderCall(name: string, call: CallReference, style: Style = PLA
     ...call.errors.flatMap(([error, why]) => labelled(error, why, ERROR_NAME_WIDTH, style)),
     '',
     ...wrap(`Related: ${call.related.join(', ')}`),
-    ...wrap(lessonLine(call)),
+    ...wrap(lessonLine(lessons)),
   ];
   return lines.join('\n') + '\n';
 }

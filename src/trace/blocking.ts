@@ -1,19 +1,11 @@
-// Why the kernel holds a call, in words, for the note under a blocked call's line.
-// Keyed by the name the program called; a call not listed gets no reason rather than a guess.
+// Why the kernel holds a call, in words, for the note under a blocked call's line: the registry's
+// reason for the name the program called; a call with none gets no reason rather than a guess.
 import type { CallEvent } from './event';
-
-export const WAITING_FOR: Readonly<Record<string, string>> = {
-  accept: 'no connection is waiting in the accept queue yet',
-  connect: 'no SYN-ACK has come back yet: the server is far away, or its accept queue is full and its kernel drops the SYN, which this kernel sends again after 1 s, 2 s, 4 s, ...',
-  recv: 'no data has arrived yet',
-  recvfrom: 'no datagram has arrived yet',
-  send: 'the send buffer is full until the peer reads',
-  sendto: 'the send buffer is full',
-  poll: 'none of the descriptors is ready yet',
-};
+import { specOf } from './registry';
 
 export function blockedNote(name: string): string {
-  const reason = WAITING_FOR[name];
+  const spec = specOf(name);
+  const reason = spec && spec.kind !== 'explained' ? spec.waits : undefined;
   return reason ? `blocked in ${name}: ${reason}` : `blocked in ${name}`;
 }
 

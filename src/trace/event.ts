@@ -45,6 +45,16 @@ export interface PollFd {
 
 export type CallKind = 'syscall' | 'libc';
 
+/** What every form of a call has: a call about to be made, one the kernel holds, one that returned. */
+export interface CallShape {
+  /** The name the program called: `recv`, even though the kernel sees recvfrom. */
+  readonly name: string;
+  /** A system call, or a library function (getaddrinfo) that is not one. */
+  readonly kind: CallKind;
+  /** The arguments; before the kernel has answered, those it fills in are of type 'output'. */
+  readonly args: readonly Arg[];
+}
+
 /** A TCP socket's state as the kernel reported it just after a call (--state); not a traced call. */
 export interface SocketState {
   readonly fd: number;

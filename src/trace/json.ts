@@ -1,6 +1,6 @@
 // `--json`: one object per call, one call per line. Documented in the README.
 import { ADDRESS_FAMILIES, formatEnum } from '../libc/xlat';
-import { isInet } from '../libc/addresses';
+import { InetSockAddr, isInet } from '../libc/addresses';
 import type { CallCount } from './count';
 import type { Arg, BlockedCall, CallEvent, SocketState } from './event';
 import { formatSocketState } from './state';
@@ -102,6 +102,11 @@ export function formatJsonBlocked(call: BlockedCall, options: StraceOptions): st
 
 export function formatJsonNote(text: string): string {
   return JSON.stringify({ type: 'note', text });
+}
+
+/** The note a server gives once it listens, with where as fields: `listening: {address, port}`. */
+export function formatJsonListening(text: string, addr: InetSockAddr): string {
+  return JSON.stringify({ type: 'note', text, listening: { family: formatEnum(ADDRESS_FAMILIES, addr.family), address: addr.address, port: addr.port } });
 }
 
 /** -c with --json: the counts as one object, times in seconds. */

@@ -6,6 +6,7 @@ import { tcpSnapshot } from '../libc/tcpinfo';
 import { nameOf, TCP_STATES } from '../libc/xlat';
 import { EndpointNames } from './endpoints';
 import type { Arg, SocketState } from './event';
+import { specOf } from './registry';
 import { formatSocketState } from './state';
 
 export interface KernelViewOptions {
@@ -22,9 +23,11 @@ export interface Observation {
   readonly states?: SocketState[];
 }
 
-/** Calls whose return value is a new descriptor, and calls after which a descriptor is gone. */
-const RETURNS_FD: ReadonlySet<string> = new Set(['socket', 'accept']);
-const CLOSES_FD: ReadonlySet<string> = new Set(['close']);
+/** Whether a call's return value is a new descriptor, or its descriptor is gone after it (the registry). */
+function descriptorEffect(name: string): 'returns' | 'closes' | undefined {
+  const spec = specOf(name);
+  return spec && spec.kind !== 'explained' ? spec.descriptor : undefined;
+}
 
 /** The state of a TCP socket now; null when `fd` is not an open TCP socket. */
 export function socketState(fd: number): SocketState | null {
@@ -56,8 +59,9 @@ export class KernelView {
   /** Called once per call, just after it returned, before its event is emitted. */
   observe(name: string, args: Arg[], ret: number): Observation {
     const touched = args.flatMap((arg) => (arg.type === 'fd' ? [arg.value] : []));
-    const closed = CLOSES_FD.has(name) ? touched : [];
-    const returned = RETURNS_FD.has(name) && ret >= 0 ? [ret] : [];
+    const effect = descriptorEffect(name);
+    const closed = effect === 'closes' ? touched : [];
+    const returned = effect === 'returns' && ret >= 0 ? [ret] : [];
     const observation: { args: Arg[]; retEndpoint?: string; states?: SocketState[] } = { args };
 
     if (this.names) {

@@ -7,7 +7,10 @@
 // columns: the right lane starts a third of the way across and each lane is two thirds wide, enough
 // for any call of a loopback conversation on one line.
 import { Paint, paintFor } from './paint';
-import { CallRecord, foldedText, Link, Side, Step } from './conversation';
+import { folded, Link, Side, Step } from './conversation';
+import type { CallEvent } from './event';
+import { formatSocketState } from './state';
+import { DEFAULT_STRING_LIMIT, formatLine, formatUnfinished, StraceOptions } from './strace';
 
 export type LaneSide = 'left' | 'right';
 
@@ -114,6 +117,8 @@ function laneOf(side: Side): LaneSide {
 export interface LaneOptions {
   readonly width: number;
   readonly color: boolean;
+  /** How each call is printed: -s, -y as the calls were traced with (strace's defaults if not given). */
+  readonly strace?: StraceOptions;
 }
 
 export interface Participants {
@@ -122,12 +127,12 @@ export interface Participants {
 }
 
 
-function callLines(record: CallRecord, side: LaneSide, width: number, paint: Paint): string[] {
-  const text = foldedText(record);
-  const failed = record.errno !== null;
+function callLines(event: CallEvent, side: LaneSide, width: number, paint: Paint, strace: StraceOptions): string[] {
+  const text = folded(formatLine(event, strace));
+  const failed = event.error !== null;
   return laneLines(side, text, width, (piece, index) => {
     if (index > 0) return failed ? paint.red(piece) : piece;
-    const name = piece.startsWith(record.call + '(') ? record.call : '';
+    const name = piece.startsWith(event.name + '(') ? event.name : '';
     const rest = piece.slice(name.length);
     return paint.bold(name) + (failed ? paint.red(rest) : rest);
   });
@@ -137,6 +142,7 @@ function callLines(record: CallRecord, side: LaneSide, width: number, paint: Pai
 export function renderLanes(steps: readonly Step[], who: Participants, options: LaneOptions): string[] {
   const paint = paintFor(options.color);
   const width = options.width;
+  const strace = options.strace ?? { stringLimit: DEFAULT_STRING_LIMIT };
   const shape = layout(width);
   const header = shape.rule
     ? who.server.slice(0, shape.laneWidth).padEnd(shape.laneWidth) + RULE + who.client
@@ -148,11 +154,11 @@ export function renderLanes(steps: readonly Step[], who: Participants, options: 
     } else if (step.kind === 'note') {
       lines.push(...laneLines(laneOf(step.side), `# ${step.text}`, width, (piece) => paint.dim(piece)));
     } else if (step.kind === 'blocked') {
-      lines.push(...laneLines(laneOf(step.side), step.text, width, (piece) => paint.yellow(piece)));
+      lines.push(...laneLines(laneOf(step.side), formatUnfinished(step.call, strace), width, (piece) => paint.yellow(piece)));
     } else {
       const side = laneOf(step.side);
-      lines.push(...callLines(step.record, side, width, paint));
-      for (const state of step.record.state ?? []) lines.push(...laneLines(side, `#   ${state.text}`, width, (piece) => paint.dim(piece)));
+      lines.push(...callLines(step.event, side, width, paint, strace));
+      for (const state of step.event.states ?? []) lines.push(...laneLines(side, `#   ${formatSocketState(state)}`, width, (piece) => paint.dim(piece)));
     }
   }
   return lines;

@@ -1,11 +1,11 @@
 // Where trace lines go: standard error or a file, as strace text (coloured on a terminal) or JSON.
 // Lines are gathered and written once per turn of the event loop; flush() waits until all are out.
-import { nodeErrorText } from '../libc/errno';
 import * as fs from 'node:fs';
+import type { InetSockAddr } from '../libc/addresses';
 import { blockedNote, returnedNote } from './blocking';
 import type { BlockedCall, CallEvent } from './event';
 import { CallCounter, CountedCalls, formatSummary } from './count';
-import { formatJson, formatJsonBlocked, formatJsonNote, formatJsonSummary } from './json';
+import { formatJson, formatJsonBlocked, formatJsonListening, formatJsonNote, formatJsonSummary } from './json';
 import { CallSelection, isSelected } from './select';
 import { lineParts, StampOptions } from './stamps';
 import { formatUnfinished, StraceOptions } from './strace';
@@ -24,6 +24,11 @@ export interface OutputOptions extends StraceOptions, StampOptions {
   readonly summary?: boolean;
   /** -e trace=: only these calls are shown (and counted). */
   readonly selection?: CallSelection;
+  /**
+   * Words for a failed write of the trace: `EPIPE (Broken pipe)` (libc's, from libc/errno.ts, given
+   * by the caller so that this renderer never loads the native binding); Node's message if not given.
+   */
+  readonly errorText?: (error: unknown) => string;
   /**
    * A descriptor already open for the trace (the -o file the main thread opened, or 2), written with
    * synchronous write(2)s by every thread of a call-thread program, each line whole: `file` is then
@@ -105,8 +110,10 @@ export class TraceOutput {
   /** Set once the stream has failed: later lines have nowhere to go. */
   private writeError: string | null = null;
   private writeErrorHandler: (message: string) => void = () => undefined;
+  private readonly errorText: (error: unknown) => string;
 
   constructor(private readonly options: OutputOptions) {
+    this.errorText = options.errorText ?? String;
     if (options.fd !== undefined) {
       this.sink = syncSink(options.fd, (error) => this.failed(error));
       this.paint = paintFor(options.color);
@@ -119,7 +126,7 @@ export class TraceOutput {
         fd = fs.openSync(options.file, 'w');
       } catch (error) {
         throw new OutputFileError(
-          `cannot write the trace to ${options.file}: ${nodeErrorText(error)}; -o needs a file netsys can create or overwrite`,
+          `cannot write the trace to ${options.file}: ${this.errorText(error)}; -o needs a file netsys can create or overwrite`,
         );
       }
       this.sink = fileSink(fd, (error) => this.failed(error));
@@ -171,6 +178,12 @@ export class TraceOutput {
     this.push(this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`));
   }
 
+  /** The note a server gives once it listens on `addr`; with --json, `addr` is in the record as fields. */
+  listening(text: string, addr: InetSockAddr): void {
+    if (this.options.format === 'json') this.push(formatJsonListening(text, addr));
+    else this.note(text);
+  }
+
   /** With -c: what this output has counted so far, to be added to another's (addCounts); else null. */
   counts(): CountedCalls | null {
     return this.counter ? this.counter.counted() : null;
@@ -210,7 +223,7 @@ export class TraceOutput {
   private failed(error: unknown): void {
     if (this.writeError) return;
     const where = this.options.file ?? 'standard error';
-    this.writeError = `cannot write the trace to ${where}: ${nodeErrorText(error)}`;
+    this.writeError = `cannot write the trace to ${where}: ${this.errorText(error)}`;
     this.writeErrorHandler(this.writeError);
   }
 

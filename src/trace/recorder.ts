@@ -1,32 +1,29 @@
-// The traced calls programs make: each one calls libc, then records one CallEvent.
-// The recorder also knows which descriptors are open and which calls the kernel is holding,
-// so that an interrupted program can wake those calls and close everything it opened.
-import { performance } from 'node:perf_hooks';
-import * as libc from '../libc/ffi';
+// The traced calls programs make, all by one path: the call's plan (from its registry entry) in,
+// its C values to libc (invoke.ts, the one place libc is called), what the kernel filled in decoded,
+// one CallEvent recorded. The recorder also knows which descriptors are open and which calls the
+// kernel is holding (descriptors.ts), so that an interrupted program can wake them and close all.
 import { addrinfoErrorInfo, ErrorInfo, errnoInfo } from '../libc/errno';
-import { Addrinfo, AddrinfoHints, resolve } from '../libc/resolve';
-import { InetSockAddr, SockAddr, sockaddrSize } from '../libc/addresses';
-import { decodeSockaddr } from '../libc/sockaddr';
-import { decodeRevents, encodePollFds, PollRequest } from '../libc/pollfd';
+import { Addrinfo, resolve } from '../libc/resolve';
+import type { SockAddr } from '../libc/addresses';
 import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
-import type { Arg, BlockedCall, CallEvent, CallKind, PollFd } from './event';
-import { fillOutputs, plan } from './plans';
+import { Descriptors } from './descriptors';
+import type { Arg, BlockedCall, CallEvent, PollFd } from './event';
+import { Invocation, invoke, now } from './invoke';
 import type { KernelView } from './kernelview';
+import { Filled, planCall, Planned, PlannedCall, Returned } from './plans';
+import { ArgsOf, CallName, Has, specOf, SyscallName, Waits } from './registry';
 
 export const SHUT_WR = valueOf(SHUTDOWN_MODES, 'SHUT_WR');
 export const SHUT_RDWR = valueOf(SHUTDOWN_MODES, 'SHUT_RDWR');
 
-/** struct timeval on x86_64: tv_sec and tv_usec, 8 bytes each. */
-const TIMEVAL_SIZE = 16;
-
 export interface Outcome {
   readonly ret: number;
-  /** errno when the call failed (ret is -1), else null. */
+  /** errno (getaddrinfo: its EAI_* code) when the call failed, else null. */
   readonly error: ErrorInfo | null;
 }
 
 export interface AddressOutcome extends Outcome {
-  /** The address the kernel wrote (accept's peer, getsockname's local end); null on failure. */
+  /** The address the kernel wrote (accept's peer, getsockname's local end, recvfrom's sender); null when none. */
   readonly addr: SockAddr | null;
 }
 
@@ -39,6 +36,15 @@ export interface ResolveOutcome extends Outcome {
   readonly entries: readonly Addrinfo[];
 }
 
+/** What call `N` gives back: its result, and what the kernel wrote for it to read. */
+export type OutcomeOf<N extends CallName> = Outcome &
+  (Has<N, 'sockaddrOut'> extends true ? Pick<AddressOutcome, 'addr'> : unknown) &
+  (Has<N, 'pollfds'> extends true ? Pick<PollOutcome, 'ready'> : unknown) &
+  (Has<N, 'addrinfoOut'> extends true ? Pick<ResolveOutcome, 'entries'> : unknown);
+
+/** A call that may wait in the kernel gives its outcome as a promise; one that never waits, at once. */
+export type ResultOf<N extends CallName> = Waits<N> extends true ? Promise<OutcomeOf<N>> : OutcomeOf<N>;
+
 /** Thrown out of a traced call that completes after the program was interrupted. */
 export class Interrupted extends Error {
   constructor() {
@@ -49,28 +55,19 @@ export class Interrupted extends Error {
 /** How long a call may take before it is reported as blocked. */
 export const BLOCKED_AFTER_MS = 200;
 
-function now(): number {
-  return performance.timeOrigin + performance.now();
-}
-
-/** When a call started and returned, in milliseconds since the epoch; whether it was reported blocked. */
-interface Timing {
-  readonly started: number;
-  readonly ended: number;
+/** How a call went, besides its result: whether it was reported blocked, and whether leaving woke it. */
+interface Held {
   readonly blocked?: boolean;
   readonly wokenToLeave?: boolean;
 }
 
-/** A call that does not wait, made on this thread: timed by ffi.ts immediately around the libc call. */
-function timed<T>(call: () => T): { raw: T; timing: Timing } {
-  const raw = call();
-  return { raw, timing: libc.lastCallTimes() };
-}
+/** Everything the generic path knows of a call once it has returned. */
+type Full = Outcome & Omit<Filled, 'args'>;
 
 /**
  * What a call thread (src/callthread/) gives its recorder: calls that may wait are then made
- * synchronously on that thread and timed there, and the main thread, which supervises, learns
- * which call the thread is in without being woken (a CallSlot).
+ * synchronously on that thread (invoke.ts) and timed there, and the main thread, which supervises,
+ * learns which call the thread is in without being woken (a CallSlot), and reports it blocked.
  */
 export interface CallSeam {
   /** True once the main thread has asked the program to leave: no call is made after it. */
@@ -79,7 +76,8 @@ export interface CallSeam {
   nextSeq(): number;
   /**
    * Just before a call that may wait: its name, the descriptors it waits on, its planned arguments
-   * and its start (ms since the epoch) are published; returns a ticket for leave().
+   * and its start (ms since the epoch) are published; returns a ticket for leave(). Throws
+   * Interrupted (and publishes nothing) when the program is leaving.
    */
   enter(name: string, fds: readonly number[], planned: readonly Arg[], startedAt: number): number;
   /**
@@ -90,17 +88,10 @@ export interface CallSeam {
   leave(ticket: number): { blocked: boolean; wokenToLeave: boolean };
 }
 
-function socklen(value: number): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(value, 0);
-  return length;
-}
-
 export class Recorder {
   private seq = 0;
   private stopping = false;
-  private readonly open = new Set<number>();
-  private readonly held = new Map<Promise<unknown>, readonly number[]>();
+  private readonly descriptors = new Descriptors();
 
   /**
    * @param emit         receives every event, in the order the calls completed
@@ -120,179 +111,30 @@ export class Recorder {
   ) {}
 
   get openDescriptors(): readonly number[] {
-    return [...this.open];
+    return this.descriptors.open;
   }
 
-  socket(domain: number, type: number, protocol: number): Outcome {
-    this.refuseIfStopping();
-    const { raw, timing } = timed(() => libc.socket(domain, type, protocol));
-    const outcome = this.record('socket', timing, raw, plan.socket(domain, type, protocol));
-    if (!outcome.error) this.open.add(outcome.ret);
-    return outcome;
+  /** Plans call `name` with `args` (by parameter name), for showing before it is made, then `make`. */
+  plan<N extends CallName>(name: N, args: ArgsOf<N>): PlannedCall<N> {
+    return planCall(name, args, this.captureLimit);
   }
 
-  bind(sockfd: number, addr: InetSockAddr): Outcome {
-    this.refuseIfStopping();
-    const { bytes, args } = plan.withAddress(sockfd, addr);
-    const { raw, timing } = timed(() => libc.bind(sockfd, bytes, bytes.length));
-    return this.record('bind', timing, raw, args);
-  }
-
-  listen(sockfd: number, backlog: number): Outcome {
-    this.refuseIfStopping();
-    const { raw, timing } = timed(() => libc.listen(sockfd, backlog));
-    return this.record('listen', timing, raw, plan.listen(sockfd, backlog));
-  }
-
-  /** accept(2) with room for an address of `family`, as a C server passes sizeof its sockaddr_in. */
-  async accept(sockfd: number, family: number): Promise<AddressOutcome> {
-    this.refuseIfStopping();
-    const addr = Buffer.alloc(sockaddrSize(family));
-    const length = socklen(addr.length);
-    const { raw, timing } = await this.hold('accept', plan.addressQuery(sockfd), sockfd, () => libc.accept(sockfd, addr, length));
-    const outcome = this.recordAddress('accept', timing, raw, sockfd, addr, length);
-    if (!outcome.error) this.open.add(outcome.ret);
-    return this.unlessStopping(outcome);
-  }
-
-  async connect(sockfd: number, addr: InetSockAddr): Promise<Outcome> {
-    this.refuseIfStopping();
-    const { bytes, args } = plan.withAddress(sockfd, addr);
-    const { raw, timing } = await this.hold('connect', args, sockfd, () => libc.connect(sockfd, bytes, bytes.length));
-    return this.unlessStopping(this.record('connect', timing, raw, args));
-  }
-
-  /** One send(2): it may send fewer bytes than given; the return value says how many. */
-  async send(sockfd: number, data: Buffer, flags = 0): Promise<Outcome> {
-    this.refuseIfStopping();
-    const args = plan.send(sockfd, this.capture(data, data.length), data.length, flags);
-    const { raw, timing } = await this.hold('send', args, sockfd, () => libc.send(sockfd, data, flags));
-    return this.unlessStopping(this.record('send', timing, raw, args));
-  }
-
-  /** One recv(2) into `buffer`; on success its first `ret` bytes hold the data. */
-  async recv(sockfd: number, buffer: Buffer, flags = 0): Promise<Outcome> {
-    this.refuseIfStopping();
-    const planned = plan.recv(sockfd, buffer.length, flags);
-    const { raw, timing } = await this.hold('recv', planned, sockfd, () => libc.recv(sockfd, buffer, flags));
-    return this.unlessStopping(this.record('recv', timing, raw, fillOutputs(planned, { buf: this.receivedInto(buffer, raw) })));
-  }
-
-  /** One sendto(2): a datagram to `addr`; UDP sends it whole or not at all. */
-  async sendto(sockfd: number, data: Buffer, addr: InetSockAddr, flags = 0): Promise<Outcome> {
-    this.refuseIfStopping();
-    const { bytes, args } = plan.sendto(sockfd, this.capture(data, data.length), data.length, flags, addr);
-    const { raw, timing } = await this.hold('sendto', args, sockfd, () => libc.sendto(sockfd, data, flags, bytes));
-    return this.unlessStopping(this.record('sendto', timing, raw, args));
+  /** Makes call `name` with `args` by parameter name, traced: `calls.call('listen', { sockfd: 3, backlog: 4 })`. */
+  call<N extends CallName>(name: N, args: ArgsOf<N>): ResultOf<N> {
+    return this.make(this.plan(name, args));
   }
 
   /**
-   * One recvfrom(2) into `buffer`, with room for a sender's address of `family`: on success the
-   * first `ret` bytes hold one datagram and `addr` the address the kernel wrote.
+   * Makes a planned call and records its event. Throws Interrupted once the program is leaving (before
+   * the call, or when a held call returns after that), and Error for close on a descriptor a call
+   * of this program is still waiting on.
    */
-  async recvfrom(sockfd: number, buffer: Buffer, family: number, flags = 0): Promise<AddressOutcome> {
+  make<N extends CallName>(planned: PlannedCall<N>): ResultOf<N> {
     this.refuseIfStopping();
-    const addr = Buffer.alloc(sockaddrSize(family));
-    const length = socklen(addr.length);
-    const planned = plan.recvfrom(sockfd, buffer.length, flags);
-    const { raw, timing } = await this.hold('recvfrom', planned, sockfd, () => libc.recvfrom(sockfd, buffer, flags, addr, length));
-    const after = length.readUInt32LE(0);
-    // As strace: a failed call shows both buffers by address and the length as passed; an address
-    // shorter than its family field (a wake-up with no datagram) is shown by address too.
-    const decoded = raw.value >= 0 && after >= 2 ? decodeSockaddr(addr, after) : null;
-    const outcome = this.record(
-      'recvfrom',
-      timing,
-      raw,
-      fillOutputs(planned, {
-        buf: this.receivedInto(buffer, raw),
-        src_addr: decoded
-          ? { name: 'src_addr', type: 'sockaddr', addr: decoded }
-          : { name: 'src_addr', type: 'pointer', value: libc.addressOf(addr) },
-        addrlen: { name: 'addrlen', type: 'socklen', before: addr.length, after: raw.value >= 0 ? after : addr.length },
-      }),
-    );
-    return this.unlessStopping({ ...outcome, addr: decoded });
-  }
-
-  /**
-   * poll(2): waits until one of `fds` is ready, or `timeout` ms have passed (-1: no limit). Held on all
-   * of them, so releaseAll's shutdown of each wakes it. `ready` lists the entries the kernel marked.
-   */
-  async poll(fds: readonly PollRequest[], timeout: number): Promise<PollOutcome> {
-    this.refuseIfStopping();
-    const bytes = encodePollFds(fds);
-    const planned = plan.poll(fds.map((entry) => ({ ...entry, revents: 0 })), timeout);
-    const { raw, timing } = await this.hold('poll', planned, fds.map((entry) => entry.fd), () => libc.poll(bytes, timeout));
-    const revents = decodeRevents(bytes);
-    const ready = raw.value > 0 ? fds.map((entry, i) => ({ ...entry, revents: revents[i] })).filter((entry) => entry.revents !== 0) : [];
-    const outcome = this.record('poll', timing, raw, planned, raw.value >= 0 ? ready : undefined);
-    return this.unlessStopping({ ...outcome, ready });
-  }
-
-  shutdown(sockfd: number, how: number): Outcome {
-    this.refuseIfStopping();
-    return this.shutdownNow(sockfd, how);
-  }
-
-  /**
-   * close(2). A program must not close a descriptor another of its calls is still waiting on: Linux
-   * would let that call go on, and the number could be reused under it. That is a bug in netsys, so it
-   * fails loudly here rather than tracing a close that a careful C program would not make.
-   */
-  close(sockfd: number): Outcome {
-    this.refuseIfStopping();
-    if ([...this.held.values()].some((fds) => fds.includes(sockfd))) {
-      throw new Error(`close(${sockfd}) while another call on it is still in the kernel`);
-    }
-    return this.closeNow(sockfd);
-  }
-
-  getsockname(sockfd: number, family: number): AddressOutcome {
-    this.refuseIfStopping();
-    return this.queryAddress('getsockname', libc.getsockname, sockfd, family);
-  }
-
-  getpeername(sockfd: number, family: number): AddressOutcome {
-    this.refuseIfStopping();
-    return this.queryAddress('getpeername', libc.getpeername, sockfd, family);
-  }
-
-  /** setsockopt(2) with an int option value, as for SO_REUSEADDR. */
-  setsockoptInt(sockfd: number, level: number, option: number, value: number): Outcome {
-    this.refuseIfStopping();
-    const bytes = Buffer.alloc(4);
-    bytes.writeInt32LE(value, 0);
-    const { raw, timing } = timed(() => libc.setsockopt(sockfd, level, option, bytes));
-    return this.record('setsockopt', timing, raw, plan.setsockoptInt(sockfd, level, option, value));
-  }
-
-  /**
-   * setsockopt(2) with a struct timeval, as for SO_RCVTIMEO. strace 6.1 does not decode this
-   * option's value: it shows the struct's 16 bytes as a string, and so does netsys.
-   */
-  setsockoptTimeval(sockfd: number, level: number, option: number, microseconds: number): Outcome {
-    this.refuseIfStopping();
-    const bytes = Buffer.alloc(TIMEVAL_SIZE);
-    bytes.writeBigInt64LE(BigInt(Math.floor(microseconds / 1e6)), 0);
-    bytes.writeBigInt64LE(BigInt(microseconds % 1e6), 8);
-    const { raw, timing } = timed(() => libc.setsockopt(sockfd, level, option, bytes));
-    const optval: Arg = { name: 'optval', type: 'bytes', head: this.capture(bytes, bytes.length), length: bytes.length };
-    return this.record('setsockopt', timing, raw, plan.setsockopt(sockfd, level, option, optval, bytes.length));
-  }
-
-  /** getaddrinfo(3): a library call that reads /etc/hosts and may ask DNS; not a system call. */
-  async getaddrinfo(node: string, service: string, hints: AddrinfoHints): Promise<ResolveOutcome> {
-    this.refuseIfStopping();
-    const started = now();
-    const result = await resolve(node, service, hints);
-    const timing = { started, ended: now() };
-    const error = result.status === 0 ? null : addrinfoErrorInfo(result.status);
-    const args = fillOutputs(plan.getaddrinfo(node, service, hints), {
-      res: { name: 'res', type: 'addrinfo', entries: result.entries },
-    });
-    this.emitEvent('getaddrinfo', 'libc', timing, result.status, error, args);
-    return this.unlessStopping({ ret: result.status, error, entries: result.entries });
+    const spec = specOf(planned.name);
+    if (spec.descriptor === 'closes') for (const fd of planned.fds) this.descriptors.refuseIfHeld(fd);
+    const made = this.traced(planned);
+    return (made instanceof Promise ? made.then((outcome) => this.unlessStopping(outcome)) : made) as ResultOf<N>;
   }
 
   /**
@@ -302,150 +144,107 @@ export class Recorder {
    */
   async releaseAll(): Promise<void> {
     this.stopping = true;
-    for (const sockfd of new Set([...this.held.values()].flat())) this.shutdownNow(sockfd, SHUT_RDWR);
-    await Promise.allSettled([...this.held.keys()]);
-    for (const sockfd of [...this.open].reverse()) this.closeNow(sockfd);
-  }
-
-  private shutdownNow(sockfd: number, how: number): Outcome {
-    const { raw, timing } = timed(() => libc.shutdown(sockfd, how));
-    return this.record('shutdown', timing, raw, plan.shutdown(sockfd, how));
-  }
-
-  private closeNow(sockfd: number): Outcome {
-    const { raw, timing } = timed(() => libc.close(sockfd));
-    // After close(2) the descriptor is gone even when it reports an error (see close(2), NOTES).
-    this.open.delete(sockfd);
-    return this.record('close', timing, raw, plan.close(sockfd));
-  }
-
-  /** A receive buffer as strace shows it after the call: the bytes received, or (failed) its address. */
-  private receivedInto(buffer: Buffer, raw: libc.RawResult): Arg {
-    return raw.value >= 0
-      ? { name: 'buf', type: 'bytes', head: this.capture(buffer, raw.value), length: raw.value }
-      : { name: 'buf', type: 'pointer', value: libc.addressOf(buffer) };
-  }
-
-  private queryAddress(
-    name: string,
-    call: (sockfd: number, addr: Buffer, length: Buffer) => libc.RawResult,
-    sockfd: number,
-    family: number,
-  ): AddressOutcome {
-    const addr = Buffer.alloc(sockaddrSize(family));
-    const length = socklen(addr.length);
-    const { raw, timing } = timed(() => call(sockfd, addr, length));
-    return this.recordAddress(name, timing, raw, sockfd, addr, length);
-  }
-
-  /** accept, getsockname, getpeername: the address and its value-result length, as the kernel left them. */
-  private recordAddress(
-    name: string,
-    timing: Timing,
-    raw: libc.RawResult,
-    sockfd: number,
-    addr: Buffer,
-    length: Buffer,
-  ): AddressOutcome {
-    const after = length.readUInt32LE(0);
-    const decoded = raw.value >= 0 ? decodeSockaddr(addr, after) : null;
-    const outcome = this.record(
-      name,
-      timing,
-      raw,
-      fillOutputs(plan.addressQuery(sockfd), {
-        addr: decoded
-          ? { name: 'addr', type: 'sockaddr', addr: decoded }
-          : { name: 'addr', type: 'pointer', value: libc.addressOf(addr) },
-        addrlen: { name: 'addrlen', type: 'socklen', before: addr.length, after },
-      }),
+    await this.descriptors.releaseAll(
+      (fd) => this.traced(this.plan('shutdown', { sockfd: fd, how: SHUT_RDWR })),
+      (fd) => this.traced(this.plan('close', { fd })),
     );
-    return { ...outcome, addr: decoded };
   }
 
-  private capture(data: Buffer, length: number): Buffer {
-    return Buffer.from(data.subarray(0, Math.min(length, this.captureLimit)));
+  /** The one traced-call path: invoke, decode, record. A call that may wait is held while it does. */
+  private traced(planned: Planned): Full | Promise<Full> {
+    if (planned.kind === 'libc') return this.library(planned);
+    const name = planned.name as SyscallName;
+    if (this.seam && specOf(name).waits) return Promise.resolve(this.tracedHere(planned, this.seam));
+    const invocation = invoke(name, planned.cValues);
+    if (!('done' in invocation)) return this.finish(planned, invocation.raw, invocation);
+    const watch = this.watch(planned, invocation.started);
+    return this.descriptors.hold(invocation.done, planned.fds).then(
+      (done) => this.finish(planned, done.raw, done, watch.returned()),
+      (error: unknown) => {
+        watch.cancel();
+        throw error;
+      },
+    );
   }
 
-  private record(name: string, timing: Timing, raw: libc.RawResult, args: Arg[], ready?: readonly PollFd[]): Outcome {
-    const error = raw.value === -1 ? errnoInfo(raw.errno) : null;
-    this.emitEvent(name, 'syscall', timing, raw.value, error, args, ready);
-    return { ret: raw.value, error };
+  /**
+   * A call that may wait, on a call thread: published through the seam, made synchronously (invoke.ts
+   * on a call thread) and timed right around the libc call, then recorded like any other.
+   */
+  private tracedHere(planned: Planned, seam: CallSeam): Full {
+    const args = this.view ? this.view.annotate(planned.args) : planned.args;
+    const ticket = seam.enter(planned.name, planned.fds, args, now());
+    const invocation = invoke(planned.name as SyscallName, planned.cValues) as Invocation;
+    const { blocked, wokenToLeave } = seam.leave(ticket);
+    return this.finish(planned, invocation.raw, invocation, { blocked, ...(wokenToLeave ? { wokenToLeave: true } : {}) });
+  }
+
+  /** getaddrinfo(3): a library call that reads /etc/hosts and may ask DNS; not a system call. */
+  private async library(planned: Planned): Promise<Full> {
+    const started = now();
+    const { node, service, hints } = planned.values as ArgsOf<'getaddrinfo'>;
+    const result = await resolve(node, service, hints);
+    return this.finish(planned, { value: result.status, errno: 0, entries: result.entries }, { started, ended: now() });
+  }
+
+  /**
+   * Reports the call as blocked if it has not returned after BLOCKED_AFTER_MS, with its planned args.
+   * `returned()` stops the timer and says how the call went.
+   */
+  private watch(planned: Planned, started: number): { cancel(): void; returned(): Held } {
+    let blocked = false;
+    const timer = setTimeout(() => {
+      blocked = true;
+      const args = this.view ? this.view.annotate(planned.args) : planned.args;
+      this.onBlocked({ pid: process.pid, name: planned.name, kind: 'syscall', args, startedAt: started });
+    }, BLOCKED_AFTER_MS);
+    const cancel = () => clearTimeout(timer);
+    return {
+      cancel,
+      returned: () => {
+        cancel();
+        return { blocked, ...(this.stopping ? { wokenToLeave: true } : {}) };
+      },
+    };
+  }
+
+  /** Decodes what the kernel filled in, keeps the open descriptors up to date, and records the event. */
+  private finish(planned: Planned, returned: Returned, timing: Omit<Invocation, 'raw'>, held: Held = {}): Full {
+    const { args, ...filled } = planned.fill(returned);
+    const ret = returned.value;
+    const error = planned.kind === 'libc' ? (ret === 0 ? null : addrinfoErrorInfo(ret)) : ret === -1 ? errnoInfo(returned.errno) : null;
+    const descriptor = specOf(planned.name).descriptor;
+    if (descriptor === 'returns' && !error) this.descriptors.add(ret);
+    if (descriptor === 'closes') for (const fd of planned.fds) this.descriptors.remove(fd);
+    this.emitEvent(planned, args, ret, error, timing, held, filled.ready !== undefined && ret >= 0 ? filled.ready : undefined);
+    return { ret, error, ...filled };
   }
 
   private emitEvent(
-    name: string,
-    kind: CallKind,
-    timing: Timing,
+    planned: Planned,
+    args: Arg[],
     ret: number,
     error: ErrorInfo | null,
-    args: Arg[],
-    ready?: readonly PollFd[],
+    timing: Omit<Invocation, 'raw'>,
+    held: Held,
+    ready: readonly PollFd[] | undefined,
   ): void {
-    const { args: observedArgs, ...kernel } = this.view?.enabled ? this.view.observe(name, args, ret) : { args };
+    const { args: observedArgs, ...kernel } = this.view?.enabled ? this.view.observe(planned.name, args, ret) : { args };
     this.emit({
       seq: this.seam ? this.seam.nextSeq() : ++this.seq,
       pid: process.pid,
-      name,
-      kind,
+      name: planned.name,
+      kind: planned.kind,
       args: observedArgs,
       ret,
       error,
       startedAt: timing.started,
       durationMs: timing.ended - timing.started,
-      ...(timing.blocked ? { blocked: true } : {}),
-      ...(timing.wokenToLeave ? { wokenToLeave: true } : {}),
+      ...(held.blocked ? { blocked: true } : {}),
+      ...(held.wokenToLeave ? { wokenToLeave: true } : {}),
       ...(ready ? { ready } : {}),
       ...kernel,
     });
-  }
-
-  /**
-   * Runs a call the kernel may hold, remembering which descriptor it waits on until it returns.
-   * If it has not returned after BLOCKED_AFTER_MS, it is reported as blocked, with its planned args.
-   */
-  private async hold<T>(
-    name: string,
-    planned: readonly Arg[],
-    sockfd: number | readonly number[],
-    start: () => Promise<T>,
-  ): Promise<{ raw: T; timing: Timing }> {
-    if (this.seam) return this.holdHere(name, planned, sockfd, start);
-    const started = now();
-    let blocked = false;
-    const timer = setTimeout(() => {
-      blocked = true;
-      this.onBlocked({ pid: process.pid, name, kind: 'syscall', args: this.view ? this.view.annotate(planned) : planned, startedAt: started });
-    }, BLOCKED_AFTER_MS);
-    const call = start();
-    this.held.set(call, typeof sockfd === 'number' ? [sockfd] : sockfd);
-    try {
-      const raw = await call;
-      return { raw, timing: { started, ended: now(), blocked, ...(this.stopping ? { wokenToLeave: true } : {}) } };
-    } finally {
-      clearTimeout(timer);
-      this.held.delete(call);
-    }
-  }
-
-  /**
-   * hold() on a call thread: the call is made synchronously (start() returns a settled Promise) and
-   * timed by ffi.ts right around the libc call; the main thread sees it through the seam meanwhile.
-   */
-  private async holdHere<T>(
-    name: string,
-    planned: readonly Arg[],
-    sockfd: number | readonly number[],
-    start: () => Promise<T>,
-  ): Promise<{ raw: T; timing: Timing }> {
-    const seam = this.seam!;
-    const fds = typeof sockfd === 'number' ? [sockfd] : sockfd;
-    const ticket = seam.enter(name, fds, this.view ? this.view.annotate(planned) : planned, now());
-    const call = start();
-    const times = libc.lastCallTimes();
-    const { blocked, wokenToLeave } = seam.leave(ticket);
-    const raw = await call;
-    return { raw, timing: { ...times, blocked, ...(wokenToLeave ? { wokenToLeave: true } : {}) } };
   }
 
   private refuseIfStopping(): void {

@@ -12,7 +12,7 @@ import {
   POLL_EVENTS,
   SOCKET_TYPES,
 } from '../libc/xlat';
-import type { Arg, BlockedCall, CallEvent, PollFd } from './event';
+import type { Arg, BlockedCall, CallEvent, CallShape, PollFd } from './event';
 import { quoteBytes, quoteString } from './quote';
 
 export interface StraceOptions {
@@ -105,9 +105,17 @@ export function formatArg(arg: Arg, options: StraceOptions): string {
 }
 
 /** The call with its arguments: `listen(3, 4)`, marked when it is a library call. */
-export function formatCall(event: CallEvent, options: StraceOptions): string {
-  const mark = event.kind === 'libc' ? LIBRARY_CALL_MARK : '';
-  return `${mark}${event.name}(${event.args.map((arg) => formatArg(arg, options)).join(', ')})`;
+export function formatCall(call: CallShape, options: StraceOptions): string {
+  const mark = call.kind === 'libc' ? LIBRARY_CALL_MARK : '';
+  return `${mark}${call.name}(${call.args.map((arg) => formatArg(arg, options)).join(', ')})`;
+}
+
+/**
+ * A call about to be made, as a lesson shows it before the learner makes it: `accept(3, addr, addrlen)`,
+ * each argument the kernel will fill in by its name.
+ */
+export function formatPlanned(call: CallShape, options: StraceOptions): string {
+  return formatCall(call, options);
 }
 
 /**

@@ -1,6 +1,7 @@
-// Which system call the kernel sees for each call netsys makes, and which names `-e trace=` accepts.
-import { SYSCALL_NUMBERS } from '../libc/xlat';
+// Which system call the kernel sees for each call netsys makes, and which names `-e trace=` accepts,
+// from the registry.
 import type { CallKind } from './event';
+import { EXPLAINED_NAMES, OTHER_SYSCALLS, REGISTRY, specOf } from './registry';
 
 /** What a call is known by: its name, and whether it is a system call. */
 export interface CallName {
@@ -8,27 +9,27 @@ export interface CallName {
   readonly kind: CallKind;
 }
 
-/** glibc's recv() and send() reach the kernel as recvfrom() and sendto() (with NULL addresses). */
-const KERNEL_NAMES: ReadonlyMap<string, string> = new Map([
-  ['recv', 'recvfrom'],
-  ['send', 'sendto'],
-]);
-
-/** The system call the kernel saw for an event, as strace names it; null for a library call. */
+/** The system call the kernel saw for an event, as strace names it (recv is recvfrom); null for a library call. */
 export function kernelName(event: CallName): string | null {
   if (event.kind !== 'syscall') return null;
-  return KERNEL_NAMES.get(event.name) ?? event.name;
+  const spec = specOf(event.name);
+  return spec?.kind === 'syscall' ? spec.kernel ?? event.name : event.name;
 }
 
-/** The system call's number on x86_64, or Infinity for one the table does not list. */
+/** The kernel's system calls netsys knows, each with its x86_64 number. */
+const SYSCALL_NUMBERS: ReadonlyMap<string, number> = new Map([
+  ...EXPLAINED_NAMES.flatMap((name): Array<[string, number]> => {
+    const spec = REGISTRY[name];
+    if (spec.kind === 'libc') return [];
+    return [[spec.kind === 'syscall' && 'kernel' in spec ? spec.kernel : name, spec.number]];
+  }),
+  ...Object.entries(OTHER_SYSCALLS),
+]);
+
+/** The system call's number on x86_64, or Infinity for one netsys does not know. */
 export function syscallNumber(name: string): number {
-  const found = SYSCALL_NUMBERS.entries.find(([entry]) => entry === name);
-  return found ? found[1] : Infinity;
+  return SYSCALL_NUMBERS.get(name) ?? Infinity;
 }
 
-/** Every name `-e trace=` accepts: the system calls, the libc wrappers netsys prints, and getaddrinfo. */
-export const TRACEABLE_NAMES: readonly string[] = [
-  ...SYSCALL_NUMBERS.entries.map(([name]) => name),
-  ...KERNEL_NAMES.keys(),
-  'getaddrinfo',
-].sort();
+/** Every name `-e trace=` accepts: the kernel's system calls, the libc wrappers netsys prints, and getaddrinfo. */
+export const TRACEABLE_NAMES: readonly string[] = [...new Set([...SYSCALL_NUMBERS.keys(), ...EXPLAINED_NAMES])].sort();

@@ -51,6 +51,180 @@ describe('every lesson in lessons/', () => {
   });
 });
 
+/** Wide enough for every call a lesson can make, as the acceptance check traces it. */
+const LESSON_TRACE = '%network,read,write,close,poll';
+
+/** `netsys lesson ID --no-pause` under `strace -ff`, one file per thread under `dir`/lesson.*. */
+function lessonUnderStrace(dir: string, id: string): Running {
+  return new Running(
+    'strace',
+    ['-qq', '-ff', '-o', path.join(dir, 'lesson'), '-e', `trace=${LESSON_TRACE}`, NETSYS, 'lesson', '--no-color', id, '--no-pause'],
+    undefined,
+    { XDG_STATE_HOME: state, COLUMNS: '80' },
+  );
+}
+
+/** What each lesson is there to show, in its recap: the statements of the seed (lessons/README.md). */
+const SHOWS: Readonly<Record<string, ReadonlyArray<readonly [what: string, line: RegExp]>>> = {
+  errors: [
+    ['EADDRINUSE from bind', /^bind\(\d+, \{sa_family=AF_INET, sin_port=htons\([1-9]\d*\), .* = -1 EADDRINUSE \(Address already in use\)$/],
+    ['ECONNREFUSED from connect', /^connect\(.* = -1 ECONNREFUSED \(Connection refused\)$/],
+    ['EINVAL from accept', /^accept\(.* = -1 EINVAL \(Invalid argument\)$/],
+    ['EBADF from a second close', /^close\(\d+\) += -1 EBADF \(Bad file descriptor\)$/],
+    ['ENOTCONN from recv', /^recv\(\d+, .* = -1 ENOTCONN \(Transport endpoint is not connected\)$/],
+    ['EPIPE from send, without and with MSG_NOSIGNAL', /^send\(\d+, "hello", 5, MSG_NOSIGNAL\) += -1 EPIPE \(Broken pipe\)$/],
+    ['listen on an unbound socket', /^listen\(\d+, 4\) += 0$/],
+    ['the port it was given, on every address', /^getsockname\(\d+, \{sa_family=AF_INET, sin_port=htons\([1-9]\d*\), sin_addr=inet_addr\("0\.0\.0\.0"\)\}, \[16\]\) += 0$/],
+  ],
+  shutdown: [
+    ['shutdown(SHUT_WR)', /^shutdown\(\d+, SHUT_WR\) += 0$/],
+    ['a recv returning 0', /^recv\(\d+, "", 1024, 0\) += 0$/],
+    ['a send after SHUT_WR refused', /^send\(\d+, "one more thing\\n", 15, 0\) += -1 EPIPE \(Broken pipe\)$/],
+  ],
+  'read-write': [
+    ['write, as strace prints it', /^write\(\d+, "hello\\n", 6\) += 6$/],
+    ['read, as strace prints it', /^read\(\d+, "hello\\n", 1024\) += 6$/],
+    ['send with no flags', /^send\(\d+, "hello\\n", 6, 0\) += 6$/],
+    ['recv with no flags', /^recv\(\d+, "hello\\n", 1024, 0\) += 6$/],
+    ['MSG_PEEK', /^recv\(\d+, "look, don't take\\n", 1024, MSG_PEEK\) += 17$/],
+    ['the same bytes taken after the peek', /^recv\(\d+, "look, don't take\\n", 1024, 0\) += 17$/],
+    ['MSG_DONTWAIT with EAGAIN', /^recv\(\d+, 0x[0-9a-f]+, 1024, MSG_DONTWAIT\) += -1 EAGAIN \(Resource temporarily unavailable\)$/],
+    ['read at the end of the stream', /^read\(\d+, "", 1024\) += 0$/],
+  ],
+  timeouts: [
+    ['SO_RCVTIMEO of 1.5 s, as strace prints it', /^setsockopt\(\d+, SOL_SOCKET, SO_RCVTIMEO_OLD, "\\1\\0\\0\\0\\0\\0\\0\\0 \\241\\7\\0\\0\\0\\0\\0", 16\) += 0$/],
+    ['accept giving up', /^accept\(\d+, 0x[0-9a-f]+, \[16\]\) += -1 EAGAIN \(Resource temporarily unavailable\)$/],
+    ['no timeout any more', /^setsockopt\(\d+, SOL_SOCKET, SO_RCVTIMEO_OLD, "(\\0){16}", 16\) += 0$/],
+    ['recv giving up', /^recv\(\d+, 0x[0-9a-f]+, 1024, 0\) += -1 EAGAIN \(Resource temporarily unavailable\)$/],
+    ['data after the timeout', /^recv\(\d+, "yes\\n", 1024, 0\) += 4$/],
+  ],
+  backlog: [
+    ['listen with a backlog of 1', /^listen\(\d+, 1\) += 0$/],
+    ['accept, with the address of the client it took', /^accept\(\d+, \{sa_family=AF_INET, .*\}, \[16\]\) += \d+$/],
+  ],
+};
+
+describe('the lessons of the seed', () => {
+  const dir = scratchDirPerTest('netsys-lesson-strace-');
+
+  it.each(LESSON_IDS)('%s: every call of its recap is in strace\'s record of the same run', async (id) => {
+    const run = lessonUnderStrace(dir(), id);
+    expect(await finish(run, 60000)).toEqual({ code: 0, signal: null });
+    const calls = recapCalls(run.stdout.toString());
+    expect(calls.length).toBeGreaterThan(3);
+    expect(unseenByStrace(calls, dir(), 'lesson')).toEqual([]);
+    for (const [what, line] of SHOWS[id] ?? []) expect({ what, shown: calls.some((call) => line.test(call)) }).toEqual({ what, shown: true });
+  }, 70000);
+
+  it.each(Object.keys(SHOWS))('%s, on a terminal: one key press makes one call, and the lesson ends with exit 0', async (id) => {
+    const file = fs.readdirSync(LESSONS_DIR).find((name) => name.endsWith('.lesson') && fs.readFileSync(path.join(LESSONS_DIR, name), 'utf8').includes(`\nid: ${id}\n`))!;
+    const steps = fs.readFileSync(path.join(LESSONS_DIR, file), 'utf8').split(/\n(?=step )/).slice(1);
+    const paused = steps.filter((step) => !/^pause: no$/m.test(step)).length;
+    const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_lesson.py'), 'utf8'), [NETSYS, id, ...Array<string>(paused).fill('enter')]);
+    expect((await finish(driver, 60000)).code).toBe(0);
+    const report = JSON.parse(driver.stdout.toString()) as { exit: number; output: string };
+    expect(report.exit).toBe(0);
+    expect(report.output.match(/\[Enter\] make this call/g)).toHaveLength(paused);
+    expect(report.output.match(/^(?:\w+ │ )?next: /gm)).toHaveLength(paused);
+    expect(report.output).toContain(`# lesson ${id} finished`);
+  }, 70000);
+
+  it('shutdown: after the peer\'s recv returned 0, data still crosses the other way, whichever side shut down', async () => {
+    const run = lesson(['shutdown', '--no-pause']);
+    expect((await finish(run)).code).toBe(0);
+    const calls = recapCalls(run.stdout.toString());
+    const at = (pattern: RegExp) => calls.findIndex((call) => pattern.test(call));
+    // the client shuts down: the server reads the end of the stream, then answers, and the client reads the answer
+    expect(at(/^recv\(\d+, "", 1024, 0\) += 0$/)).toBeGreaterThan(at(/^shutdown\(\d+, SHUT_WR\)/));
+    expect(at(/^send\(\d+, "answer\\n", 7, 0\) += 7$/)).toBeGreaterThan(at(/^recv\(\d+, "", 1024, 0\) += 0$/));
+    expect(at(/^recv\(\d+, "answer\\n", 1024, 0\) += 7$/)).toBeGreaterThan(at(/^send\(\d+, "answer\\n"/));
+    // the server shuts down: the client reads the end of the stream, then its line still reaches the server
+    const serverShutdown = calls.findIndex((call, i) => i > at(/^recv\(\d+, "answer/) && /^shutdown\(\d+, SHUT_WR\) += 0$/.test(call));
+    expect(serverShutdown).toBeGreaterThan(0);
+    expect(at(/^recv\(\d+, "thanks\\n", 1024, 0\) += 7$/)).toBeGreaterThan(serverShutdown);
+  });
+
+  it('timeouts: accept gives up after SO_RCVTIMEO, not before; with no timeout it waits until a client connects', async () => {
+    const run = lesson(['timeouts', '--no-pause']);
+    expect((await finish(run)).code).toBe(0);
+    const output = run.stdout.toString();
+    const waited = [...output.matchAll(/^server │ # (accept|recv) returned after (\d+(?:\.\d+)?) (ms|s) in the kernel$/gm)].map(
+      ([, call, time, unit]) => [call, Number(time) * (unit === 's' ? 1000 : 1)] as const,
+    );
+    expect(waited[0][0]).toBe('accept');
+    expect(waited[0][1]).toBeGreaterThanOrEqual(1500);
+    expect(waited[0][1]).toBeLessThan(2500);
+    const timedOutRecv = waited.find(([call]) => call === 'recv')!;
+    expect(timedOutRecv[1]).toBeGreaterThanOrEqual(1000);
+    expect(timedOutRecv[1]).toBeLessThan(2000);
+    const blocked = [...output.matchAll(/^server │ # blocked in accept/gm)].map((match) => match.index!);
+    // the step that connects: its words come before the call is made (and its line may come after accept's)
+    const connect = output.indexOf('The server\'s accept is still blocked. The client connects.');
+    const accepted = output.search(/^server │ accept\(\d+, \{sa_family=AF_INET, /m);
+    expect(blocked).toHaveLength(2); // the accept that timed out, then the one the client ends
+    expect(blocked[1]).toBeLessThan(connect);
+    expect(accepted).toBeGreaterThan(connect);
+  });
+
+  it('backlog: the connect that finds the queue full is held, and completes after an accept, at its SYN\'s next try', async () => {
+    const run = lesson(['backlog', '--no-pause']);
+    expect((await finish(run)).code).toBe(0);
+    const output = run.stdout.toString();
+    expect(output).toMatch(/^server │ #   fd \d+: LISTEN, accept queue 2\/1$/m);
+    const held = output.search(/^client │ sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16 <unfinished \.\.\.>$/m);
+    const firstAccept = output.search(/^server │ accept\(\d+, \{sa_family=AF_INET, /m);
+    const completed = firstAccept + output.slice(firstAccept).search(/^client │ sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = 0$/m);
+    expect(held).toBeGreaterThan(0);
+    expect(output.slice(held)).toMatch(/^client │ # blocked in connect/m);
+    expect(firstAccept).toBeGreaterThan(held);
+    expect(completed).toBeGreaterThan(firstAccept + 1);
+    // it waited for a SYN sent again, about a second after the first, not for the accept
+    const waited = output.match(/^client │ # connect returned after (\d+(?:\.\d+)?) (ms|s) in the kernel$/m)!;
+    expect(Number(waited[1]) * (waited[2] === 's' ? 1000 : 1)).toBeGreaterThan(800);
+  });
+});
+
+describe('the seed table in lessons/README.md', () => {
+  /** The calls of a lesson's steps, in order: step 1 is [0]. */
+  const stepCalls = (id: string): string[] => {
+    const file = fs.readdirSync(LESSONS_DIR).find((name) => name.endsWith('.lesson') && fs.readFileSync(path.join(LESSONS_DIR, name), 'utf8').match(/^id: (.+)$/m)?.[1] === id);
+    if (!file) return [];
+    const text = fs.readFileSync(path.join(LESSONS_DIR, file), 'utf8');
+    return [...text.matchAll(/^step \w+: (?:\w+ = )?(\w+)\(/gm)].map((match) => match[1]);
+  };
+  const readme = fs.readFileSync(path.join(LESSONS_DIR, 'README.md'), 'utf8');
+  const table = readme.slice(readme.search(/^## .*seed/im));
+  const rows = table
+    .split('\n')
+    .filter((line) => /^\| .* \| `[a-z0-9-]+` \| [\d–, ]+ \|/.test(line))
+    .map((line) => {
+      const [says, lesson, steps, sees] = line.split(' | ').map((cell) => cell.replace(/^\| |\s*\|$/g, ''));
+      const numbers = steps.split(',').flatMap((part) => {
+        const [from, to = from] = part.trim().split('–').map(Number);
+        return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      });
+      return { says, lesson: lesson.replace(/`/g, ''), numbers, call: sees.match(/^`(\w+)\(/)?.[1] };
+    });
+
+  it('has a row for each step of both patterns and for each of the nine calls', () => {
+    expect(rows.length).toBeGreaterThan(30);
+    for (const call of ['socket', 'bind', 'listen', 'accept', 'connect', 'send', 'recv', 'write', 'shutdown', 'close', 'getsockname']) {
+      expect({ call, rows: rows.some((row) => row.says.includes(`\`${call}\``)) }).toEqual({ call, rows: true });
+    }
+  });
+
+  it('points at steps that exist and make the call it shows', () => {
+    for (const row of rows) {
+      const calls = stepCalls(row.lesson);
+      expect({ row: row.says, lessonHasTheSteps: calls.length >= Math.max(...row.numbers) }).toEqual({ row: row.says, lessonHasTheSteps: true });
+      if (row.call) {
+        const made = row.numbers.map((n) => calls[n - 1]);
+        expect({ row: row.says, shows: row.call, made: made.includes(row.call) }).toEqual({ row: row.says, shows: row.call, made: true });
+      }
+    }
+  });
+});
+
 describe('a lesson', () => {
   it('prints the same text when standard input is not a terminal, without --no-pause', async () => {
     const run = lesson(['tcp-server'], '');
@@ -187,6 +361,46 @@ describe('a new lesson file', () => {
     const [a, b] = [...output.matchAll(/socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)/g)].map((m) => m[1]);
     expect(output).toMatch(new RegExp(`close\\(${b}\\) += 0[\\s\\S]*close\\(${a}\\) += 0`));
     expect(run.stderr).toBe('netsys: bind failed with EADDRINUSE, which this lesson did not expect; it cannot go on\n');
+  });
+
+  it('a time in seconds for an option that takes an int gets the file, the line and why', async () => {
+    fs.writeFileSync(
+      path.join(dir(), 'seconds.lesson'),
+      'id: seconds\ntitle: S\nsummary: S\norder: 1\nstep server: s = socket(AF_INET, SOCK_STREAM)\nstep server: setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 1.5)\n',
+    );
+    const run = lesson(['--lessons-dir', dir()]);
+    expect((await finish(run)).code).toBe(2);
+    expect(run.stderr).toMatch(/^netsys: .*seconds\.lesson:6: optval: 1\.5 seconds is a value for SO_RCVTIMEO or SO_SNDTIMEO at SOL_SOCKET; this option takes a whole number\n$/);
+  });
+
+  it('a side makes one call at a time: its next step waits for its call still in the kernel', async () => {
+    fs.writeFileSync(
+      path.join(dir(), 'one-at-a-time.lesson'),
+      [
+        'id: one-at-a-time\ntitle: O\nsummary: S\norder: 1',
+        'step server: l = socket(AF_INET, SOCK_STREAM)',
+        'step server: bind(l, 127.0.0.1:0)',
+        'step server: listen(l, 1)',
+        'step server: poll([l], 700)',
+        'step client: c = socket(AF_INET, SOCK_STREAM)',
+        'step server: here = getsockname(l)',
+        'step client: close(c)',
+        'step server: close(l)',
+      ].join('\n'),
+    );
+    const run = lesson(['one-at-a-time', '--no-pause', '--lessons-dir', dir()]);
+    expect((await finish(run)).code).toBe(0);
+    const output = run.stdout.toString();
+    const held = output.search(/^server │ poll\(\[\{fd=\d+, events=POLLIN\}\], 1, 700 <unfinished \.\.\.>$/m);
+    const otherSide = output.search(/^client │ socket\(/m);
+    const waits = output.search(/^server │ # the server is still in poll: a program makes one call at a time/m);
+    const returned = output.search(/^server │ poll\(\[\{fd=\d+, events=POLLIN\}\], 1, 700\) += 0 \(Timeout\)$/m);
+    const next = output.search(/^server │ getsockname\(/m);
+    expect(held).toBeGreaterThan(0);
+    expect(otherSide).toBeGreaterThan(held); // the other side goes on meanwhile
+    expect(waits).toBeGreaterThan(otherSide);
+    expect(returned).toBeGreaterThan(waits);
+    expect(next).toBeGreaterThan(returned);
   });
 
   describe('with a call nothing in the lesson completes', () => {

@@ -10,12 +10,12 @@ describe('Recorder', () => {
   it('refuses to close a descriptor an accept is still waiting on, and releaseAll wakes and closes it', async () => {
     const events: CallEvent[] = [];
     const calls = new Recorder((event) => events.push(event), 32);
-    const listener = calls.socket(AF_INET, SOCK_STREAM, 0).ret;
-    expect(calls.bind(listener, { family: AF_INET, address: '127.0.0.1', port: 0, flowinfo: 0, scopeId: 0 }).error).toBeNull();
-    expect(calls.listen(listener, 1).error).toBeNull();
-    const accepting = calls.accept(listener, AF_INET);
+    const listener = calls.call('socket', { domain: AF_INET, type: SOCK_STREAM, protocol: 0 }).ret;
+    expect(calls.call('bind', { sockfd: listener, addr: { family: AF_INET, address: '127.0.0.1', port: 0, flowinfo: 0, scopeId: 0 } }).error).toBeNull();
+    expect(calls.call('listen', { sockfd: listener, backlog: 1 }).error).toBeNull();
+    const accepting = calls.call('accept', { sockfd: listener, addr: AF_INET });
 
-    expect(() => calls.close(listener)).toThrow(`close(${listener}) while another call on it is still in the kernel`);
+    expect(() => calls.call('close', { fd: listener })).toThrow(`close(${listener}) while another call on it is still in the kernel`);
     expect(events.map((event) => event.name)).toEqual(['socket', 'bind', 'listen']);
 
     await calls.releaseAll();

@@ -183,7 +183,7 @@ describe('netsys explain CALL', () => {
     expectUsageError(
       await run(['explain', 'frobnicate']),
       'unknown call "frobnicate": netsys explains getaddrinfo, socket, bind, listen, accept, accept4, connect, ' +
-        'send, recv, sendto, recvfrom, shutdown, close, getsockname, getpeername, setsockopt, getsockopt, poll',
+        'send, recv, sendto, recvfrom, shutdown, close, getsockname, getpeername, setsockopt, getsockopt, poll, read, write',
     );
   });
 
@@ -191,7 +191,7 @@ describe('netsys explain CALL', () => {
     const list = await run(['explain']);
     expect(list.code).toBe(0);
     const calls = [...list.stdout.matchAll(/^ {2}([a-z0-9]+) +/gm)].map((match) => match[1]);
-    expect(calls).toHaveLength(18);
+    expect(calls).toHaveLength(20);
     const explained = await Promise.all(calls.map((call) => run(['explain', call], { FORCE_COLOR: '1' })));
     const errors = new Set<string>();
     for (const result of explained) {

@@ -1,31 +1,40 @@
 // The demo's timeline: two real --json traces (fixtures/demo-*.jsonl, written by `netsys server --once
-// --json 0` and `netsys client --json -m hello`) merged into one conversation, drawn in two lanes and
-// as a Mermaid diagram.
+// --json 0` and `netsys client --json -m hello`), decoded as the demo decodes them, merged into one
+// conversation, drawn in two lanes and as a Mermaid diagram.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CallRecord, converse, foldedText, parseTraceLine, Step, TraceRecord } from '../../src/trace/conversation';
+import { converse, folded, Step, TraceItem } from '../../src/trace/conversation';
+import type { CallEvent } from '../../src/trace/event';
+import { decodeTraceLine } from '../../src/trace/json-read';
+import { formatLine, formatUnfinished } from '../../src/trace/strace';
 import { laneLines, linkLines, renderLanes, wrap } from '../../src/trace/lanes';
 import { escapeMermaid, renderMermaid } from '../../src/trace/mermaid';
 import { laneTexts } from '../support/lanes';
 
-function fixture(name: string): TraceRecord[] {
-  return fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8').trim().split('\n').map(parseTraceLine);
+function lines(name: string): string[] {
+  return fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8').trim().split('\n');
+}
+function fixture(name: string): TraceItem[] {
+  return lines(name).map(decodeTraceLine);
 }
 const server = fixture('demo-server.jsonl');
 const client = fixture('demo-client.jsonl');
 const who = { server: 'server (pid 1902)', client: 'client (pid 1925)' };
-const calls = (records: TraceRecord[]) => records.filter((r): r is CallRecord => r.type === 'call');
+const calls = (items: TraceItem[]) => items.flatMap((item) => (item.type === 'call' ? [item.event] : []));
+const OPTIONS = { stringLimit: 32 };
+/** A call as the trace printed it, strace's padding folded. */
+const foldedText = (event: CallEvent) => folded(formatLine(event, OPTIONS));
 
 function describeStep(step: Step): string {
   if (step.kind === 'link') return `link ${step.link.kind}: ${step.link.text}`;
   if (step.kind === 'note') return `${step.side} # ${step.text}`;
-  if (step.kind === 'blocked') return `${step.side} ${step.text}`;
-  return `${step.side} ${foldedText(step.record)}`;
+  if (step.kind === 'blocked') return `${step.side} ${formatUnfinished(step.call, OPTIONS)}`;
+  return `${step.side} ${foldedText(step.event)}`;
 }
 
 /** Moves one side's clock: two processes' clocks may disagree, and the merge must not care. */
-function shifted(records: TraceRecord[], seconds: number): TraceRecord[] {
-  return records.map((r) => (r.type === 'call' ? { ...r, start: r.start + seconds } : r));
+function shifted(items: TraceItem[], seconds: number): TraceItem[] {
+  return items.map((r) => (r.type === 'call' ? { ...r, event: { ...r.event, startedAt: r.event.startedAt + seconds * 1000 } } : r));
 }
 
 describe('the conversation of two traces', () => {
@@ -33,8 +42,8 @@ describe('the conversation of two traces', () => {
 
   it('has every call and note of both sides, each side in its own order', () => {
     const mine = (side: string) => steps.filter((s) => s.kind !== 'link' && s.side === side);
-    expect(mine('server').map((s) => (s.kind === 'call' ? s.record : { type: 'note', text: s.kind === 'note' ? s.text : '' }))).toEqual(server);
-    expect(mine('client').map((s) => (s.kind === 'call' ? s.record : { type: 'note', text: s.kind === 'note' ? s.text : '' }))).toEqual(client);
+    expect(mine('server').map((s) => (s.kind === 'call' ? { type: 'call', event: s.event } : { type: 'note', text: s.kind === 'note' ? s.text : '' }))).toEqual(server);
+    expect(mine('client').map((s) => (s.kind === 'call' ? { type: 'call', event: s.event } : { type: 'note', text: s.kind === 'note' ? s.text : '' }))).toEqual(client);
   });
 
   it('marks the handshake, each transfer and each FIN just before the call they completed', () => {
@@ -76,7 +85,20 @@ describe('the conversation of two traces', () => {
   });
 
   it('shows a line that is not JSON (an error message) as a note', () => {
-    expect(parseTraceLine('netsys: cannot connect')).toEqual({ type: 'note', text: 'netsys: cannot connect' });
+    expect(decodeTraceLine('netsys: cannot connect')).toEqual({ type: 'note', text: 'netsys: cannot connect' });
+  });
+
+  it('decodes each record once into the event that prints as the record says', () => {
+    for (const name of ['demo-server.jsonl', 'demo-client.jsonl']) {
+      const records = lines(name).map((line) => JSON.parse(line) as { type: string; text: string });
+      const texts = records.filter((record) => record.type === 'call').map((record) => record.text);
+      expect(calls(fixture(name)).map((event) => formatLine(event, OPTIONS))).toEqual(texts);
+    }
+  });
+
+  it('shows a record without the fields of its type as a note, the line as it came', () => {
+    const line = '{"type":"call","call":"listen","args":"nonsense"}';
+    expect(decodeTraceLine(line)).toEqual({ type: 'note', text: line });
   });
 });
 
@@ -172,18 +194,18 @@ describe('Mermaid', () => {
 
 describe('a call the kernel held', () => {
   // The server's accept, announced as blocked 0.2 s after it started, before the client connected.
-  const accept = calls(server).find((record) => record.call === 'accept')!;
-  const blocked: TraceRecord = { type: 'blocked', call: 'accept', text: 'accept(18,  <unfinished ...>', start: accept.start };
-  const withBlocked = server.flatMap((record) => (record === accept ? [blocked, record] : [record]));
+  const accept = calls(server).find((event) => event.name === 'accept')!;
+  const blocked: TraceItem = { type: 'blocked', call: { pid: accept.pid, name: 'accept', kind: 'syscall', args: [accept.args[0], { name: 'addr', type: 'output' }, { name: 'addrlen', type: 'output' }], startedAt: accept.startedAt } };
+  const withBlocked = server.flatMap((item) => (item.type === 'call' && item.event === accept ? [blocked, item] : [item]));
   const steps = converse(withBlocked, client);
 
   it('stands in the server lane where it started: before the client connects, and before the accept returns', () => {
     const at = (test: (step: Step) => boolean) => steps.findIndex(test);
     const unfinished = at((step) => step.kind === 'blocked');
     expect(unfinished).toBeGreaterThanOrEqual(0);
-    expect(steps[unfinished]).toEqual({ kind: 'blocked', side: 'server', text: 'accept(18,  <unfinished ...>' });
-    expect(unfinished).toBeLessThan(at((step) => step.kind === 'call' && step.record.call === 'connect'));
-    expect(unfinished).toBeLessThan(at((step) => step.kind === 'call' && step.record === accept));
+    expect(describeStep(steps[unfinished])).toBe('server accept(18,  <unfinished ...>');
+    expect(unfinished).toBeLessThan(at((step) => step.kind === 'call' && step.event.name === 'connect'));
+    expect(unfinished).toBeLessThan(at((step) => step.kind === 'call' && step.event === accept));
   });
 
   it('is drawn in its lane and noted in the Mermaid diagram', () => {

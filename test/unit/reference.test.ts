@@ -3,13 +3,15 @@
 // integration test checks the real ones against Python.
 import { UsageError } from '../../src/args';
 import type { ErrorInfo } from '../../src/libc/errno';
-import { CALLS, LessonId } from '../../src/reference/calls';
+import { loadCatalog } from '../../src/lessons/catalog';
+import { lessonsMaking } from '../../src/lessons/uses';
+import { CALLS } from '../../src/reference/calls';
 import { ADDRINFO_ERROR_NOTES, SOCKET_ERRORS } from '../../src/reference/errors';
 import {
   CALL_NAMES, callName, errorNote, explainErrno, findCall, parseErrnoQuery,
 } from '../../src/reference/lookup';
 import {
-  formatPrototype, renderAddrinfoError, renderCall, renderCallList, renderErrno, renderErrnoTable, Style, wrap,
+  formatPrototype, PLAIN, renderAddrinfoError, renderCall, renderCallList, renderErrno, renderErrnoTable, Style, wrap,
 } from '../../src/reference/render';
 
 const ECONNREFUSED: ErrorInfo = { code: 111, name: 'ECONNREFUSED', message: 'Connection refused' };
@@ -28,17 +30,11 @@ const REQUIRED_ERRORS = [
 
 const REQUIRED_CALLS = [
   'socket', 'bind', 'listen', 'accept', 'accept4', 'connect', 'send', 'recv', 'sendto', 'recvfrom', 'shutdown',
-  'close', 'getsockname', 'getpeername', 'setsockopt', 'getsockopt', 'poll', 'getaddrinfo',
+  'close', 'getsockname', 'getpeername', 'setsockopt', 'getsockopt', 'poll', 'getaddrinfo', 'read', 'write',
 ];
 
-/** Which lesson makes which calls, as the lessons are planned. */
-const LESSON_CALLS: Record<LessonId, string[]> = {
-  'tcp-server': ['socket', 'bind', 'listen', 'accept', 'recv', 'send', 'close'],
-  'tcp-client': ['getaddrinfo', 'socket', 'connect', 'getsockname', 'send', 'recv', 'close'],
-  conversation: ['shutdown', 'connect', 'accept'],
-  udp: ['sendto', 'recvfrom', 'setsockopt'],
-  poll: ['poll'],
-};
+/** The lessons in lessons/, in their order: which of them make a call is read from these files. */
+const LESSONS = loadCatalog();
 
 function lines(text: string): string[] {
   expect(text.endsWith('\n')).toBe(true);
@@ -117,13 +113,15 @@ describe('findCall', () => {
 });
 
 describe('the calls table', () => {
-  it.each(Object.entries(LESSON_CALLS))('lesson %s teaches its calls', (lesson, calls) => {
-    for (const call of calls) expect(CALLS[call].lessons).toContain(lesson);
+  it.each(LESSONS.map((lesson) => [lesson.id, lesson] as const))('lesson %s is named for every call it makes', (id, lesson) => {
+    for (const step of lesson.steps) expect(lessonsMaking(step.call, LESSONS)).toContain(id);
   });
 
-  it('names only lessons that exist', () => {
-    for (const call of Object.values(CALLS)) {
-      for (const lesson of call.lessons) expect(Object.keys(LESSON_CALLS)).toContain(lesson);
+  it('names only lessons that exist, the first in order first', () => {
+    const ids = LESSONS.map((lesson) => lesson.id);
+    for (const call of CALL_NAMES) {
+      const named = lessonsMaking(call, LESSONS);
+      expect(named).toEqual(ids.filter((id) => named.includes(id)));
     }
   });
 
@@ -173,7 +171,7 @@ describe('wrap', () => {
 
 describe('renderCall', () => {
   it('shows accept: prototype, header, what it waits for, its errors and its lesson', () => {
-    const text = renderCall('accept', CALLS.accept);
+    const text = renderCall('accept', CALLS.accept, PLAIN, lessonsMaking('accept', LESSONS));
     expect(lines(text)[0]).toBe('accept - accept a connection on a socket');
     expect(text).toContain('\n#include <sys/socket.h>\n');
     expect(oneSpaced(text)).toContain(

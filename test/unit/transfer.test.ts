@@ -12,9 +12,9 @@ function scriptedSend(answers: Outcome[]) {
   const asked: number[] = [];
   return {
     asked,
-    send: async (_fd: number, data: Buffer): Promise<Outcome> => {
-      asked.push(data.length);
-      return answers.shift() ?? { ret: data.length, error: null };
+    call: async (_name: 'send', args: { readonly buf: Buffer }): Promise<Outcome> => {
+      asked.push(args.buf.length);
+      return answers.shift() ?? { ret: args.buf.length, error: null };
     },
   };
 }
