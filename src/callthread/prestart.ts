@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../paths';
 import { SharedState } from './slot';
-import { PRIMARY_SLOT, SLOT_COUNT, ThreadData } from './protocol';
+import { PRIMARY_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
 
 /** The call threads' bundle (package.json "build"). */
 export const THREAD_FILE = path.join(PACKAGE_ROOT, 'dist', 'callthread.js');
@@ -27,7 +27,13 @@ export function startCallThread(buffer: SharedArrayBuffer, slot: number): Worker
   return new Worker(THREAD_FILE, { workerData: data });
 }
 
-/** Starts the primary call thread and leaves it for takePrestarted(); it does not keep the process alive until taken. */
+/** How long process.exit waits for the call thread to end the process, before it does so itself (ms). */
+const EXIT_HANDOVER_MS = 2000;
+
+/**
+ * Starts the primary call thread and leaves it for takePrestarted(); it does not keep the process
+ * alive until taken. From now on process.exit hands the exit over to that thread (exitThroughThread).
+ */
 export function prestart(): void {
   const holder = globalThis as { [PRESTARTED]?: Started };
   if (holder[PRESTARTED]) return;
@@ -35,6 +41,30 @@ export function prestart(): void {
   const worker = startCallThread(buffer, PRIMARY_SLOT);
   worker.unref(); // a usage error, --help: the process must not wait for it
   holder[PRESTARTED] = { buffer, worker };
+  exitThroughThread(worker);
+}
+
+/**
+ * Node's process.exit tears down every worker thread, and tearing down one that has loaded ffi-rs
+ * crashes the process (SIGSEGV, every time here: ffi-rs's clean-up is not safe in a worker). So once a
+ * call thread exists, process.exit (a usage error, --help, the supervisor's last resort) asks that
+ * thread to end the process with _exit(2) and waits, at most EXIT_HANDOVER_MS, for it to do so; the
+ * 'exit' listeners run first, as process.exit runs them. Output already written is not lost: standard
+ * output and error are synchronous for files, pipes and terminals on Linux.
+ */
+export function exitThroughThread(worker: Worker): void {
+  let gone = false;
+  worker.once('exit', () => (gone = true));
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    const status = Number(code ?? process.exitCode ?? 0);
+    if (gone) return exit(status);
+    process.exitCode = status;
+    process.emit('exit', status);
+    worker.postMessage({ type: 'exit', code: status } satisfies ToCallThread);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EXIT_HANDOVER_MS);
+    return exit(status);
+  }) as typeof process.exit;
 }
 
 /** The prestarted primary thread, once (null when none was started or it was taken). */

@@ -19,7 +19,7 @@ import type { KernelView } from '../trace/kernelview';
 import { CallSlot, SharedState } from './slot';
 import { asleepIn } from './task';
 import { FromCallThread, Job, PRIMARY_SLOT, Program, SENDER_SLOT, SLOT_COUNT, ToCallThread } from './protocol';
-import { startCallThread, takePrestarted } from './prestart';
+import { exitThroughThread, startCallThread, takePrestarted } from './prestart';
 
 /** How often the main thread looks for a held call, in ms. */
 const SUPERVISE_EVERY_MS = 50;
@@ -93,12 +93,12 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   const started = takePrestarted();
   const state = started ? new SharedState(started.buffer, SLOT_COUNT) : SharedState.create(SLOT_COUNT);
   const primaryWorker = started?.worker ?? startCallThread(state.buffer, PRIMARY_SLOT);
+  if (!started) exitThroughThread(primaryWorker);
   primaryWorker.ref();
   const primary = watch(primaryWorker, state.slots[PRIMARY_SLOT]);
   const threads = [primary];
-  const withSender = program.program === 'client' && program.withSender;
-  const sender = withSender ? watch(startCallThread(state.buffer, SENDER_SLOT), state.slots[SENDER_SLOT]) : null;
-  if (sender) threads.push(sender);
+  /** The client's sender, started once the primary thread has connected (a refused connect needs none). */
+  let sender: Thread | null = null;
 
   let side: Promise<MainSide> | null = null;
   const mainSide = (): Promise<MainSide> =>
@@ -176,7 +176,11 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
         if (!leaving && (thread === primary || message.code !== 0)) void leave(message.code, message.message);
         break;
       case 'connected':
-        sender?.worker.postMessage({ type: 'socket', fd: message.fd } satisfies ToCallThread);
+        if (leaving || sender) break;
+        sender = watch(startCallThread(state.buffer, SENDER_SLOT), state.slots[SENDER_SLOT]);
+        threads.push(sender);
+        begin(sender, { program: 'sender' });
+        sender.worker.postMessage({ type: 'socket', fd: message.fd } satisfies ToCallThread);
         break;
       case 'counts':
         thread.counts = message.counts;
@@ -185,14 +189,15 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
         break;
     }
   };
-  for (const thread of threads) {
+  /** Gives a call thread its program, and listens to it. */
+  function begin(thread: Thread, given: Program): void {
     thread.worker.on('message', onMessage(thread));
     thread.worker.on('error', (error: Error) => {
       if (!leaving) void leave(70, `the thread that makes the calls failed: ${error.stack ?? String(error)}`);
     });
-    const job: Job = { type: 'job', program: thread === sender ? { program: 'sender' } : program, trace, kernel };
-    thread.worker.postMessage(job satisfies ToCallThread);
+    thread.worker.postMessage({ type: 'job', program: given, trace, kernel } satisfies ToCallThread);
   }
+  begin(primary, program);
 
   for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
     process.on(signal, () => {

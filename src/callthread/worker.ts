@@ -135,7 +135,6 @@ async function runJob(job: Job): Promise<void> {
   port.on('message', (message: ToCallThread) => {
     if (message.type === 'release') void release();
     else if (message.type === 'socket') socket(message.fd);
-    else if (message.type === 'exit') libc.exitNow(message.code);
   });
 
   const end = (code: number, message?: string): void => {
@@ -173,4 +172,13 @@ async function runJob(job: Job): Promise<void> {
   }
 }
 
-port.once('message', (job: Job) => void runJob(job));
+// The first job starts the program; an exit, at any time (even before a job: a usage error), ends
+// the process from here (protocol.ts ExitProcess, prestart.ts exitThroughThread).
+let started = false;
+port.on('message', (message: ToCallThread) => {
+  if (message.type === 'exit') libc.exitNow(message.code);
+  if (message.type === 'job' && !started) {
+    started = true;
+    void runJob(message);
+  }
+});
