@@ -4,7 +4,7 @@
 // Built as its own small bundle (dist/prestart.js); supervisor.ts takes the thread over, or starts
 // one itself when nothing was started here (the tests, which load src/ directly).
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../paths';
 import { SharedState } from './slot';
 import { PRIMARY_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
@@ -24,7 +24,9 @@ const PRESTARTED = Symbol.for('netsys.prestarted');
 /** Starts a call thread for `slot` of the shared state in `buffer`. */
 export function startCallThread(buffer: SharedArrayBuffer, slot: number): Worker {
   const data: ThreadData = { buffer, slot };
-  return new Worker(THREAD_FILE, { workerData: data });
+  // Its standard streams are its own (stdout, stderr: true): it writes with write(2) on descriptors 1
+  // and 2, and so nothing is piped through the main thread; the environment is shared, not copied.
+  return new Worker(THREAD_FILE, { workerData: data, env: SHARE_ENV, stdout: true, stderr: true });
 }
 
 /** How long process.exit waits for the call thread to end the process, before it does so itself (ms). */

@@ -9,9 +9,15 @@
 //   leave:  CAS(REPORT, -ticket → 0)         unfinished line, then WRITTEN = ticket (+ notify)
 // so either the call left before main claimed it (not blocked), or main claimed it first and the call
 // thread waits for WRITTEN before it writes its own line: the unfinished line always comes first.
-import * as v8 from 'node:v8';
+import type * as V8 from 'node:v8';
 import type { Arg } from '../trace/event';
 import * as xlat from '../libc/xlat';
+
+/** node:v8, loaded on the first call that needs it: bin/netsys loads this module before anything, to start a thread. */
+let v8Module: typeof V8 | null = null;
+function v8(): typeof V8 {
+  return (v8Module ??= require('node:v8') as typeof V8);
+}
 
 /** Int32 words of a slot. */
 const TID = 0;
@@ -64,23 +70,33 @@ export interface SlotCall {
 }
 
 /** Xlat tables travel by name: a table object is 20 entries, serialized again on every call otherwise. */
-const TABLE_NAMES = new Map<xlat.Xlat, string>();
-const TABLES = new Map<string, xlat.Xlat>();
-for (const [name, value] of Object.entries(xlat)) {
-  if (value && typeof value === 'object' && 'entries' in value && 'unknown' in value) {
-    TABLE_NAMES.set(value as xlat.Xlat, name);
-    TABLES.set(name, value as xlat.Xlat);
+let tableNames: Map<xlat.Xlat, string> | null = null;
+let tables: Map<string, xlat.Xlat> | null = null;
+
+function knownTables(): { names: Map<xlat.Xlat, string>; byName: Map<string, xlat.Xlat> } {
+  if (!tableNames || !tables) {
+    tableNames = new Map();
+    tables = new Map();
+    for (const [name, value] of Object.entries(xlat)) {
+      if (value && typeof value === 'object' && 'entries' in value && 'unknown' in value) {
+        tableNames.set(value as xlat.Xlat, name);
+        tables.set(name, value as xlat.Xlat);
+      }
+    }
   }
+  return { names: tableNames, byName: tables };
 }
 
 type WireArg = Omit<Arg, 'table'> & { table?: string };
 
 function toWire(args: readonly Arg[]): WireArg[] {
-  return args.map((arg) => ('table' in arg ? { ...arg, table: TABLE_NAMES.get(arg.table) ?? '' } : arg));
+  const { names } = knownTables();
+  return args.map((arg) => ('table' in arg ? { ...arg, table: names.get(arg.table) ?? '' } : arg));
 }
 
 function fromWire(args: readonly WireArg[]): Arg[] {
-  return args.map((arg) => (typeof arg.table === 'string' ? ({ ...arg, table: TABLES.get(arg.table) } as Arg) : (arg as Arg)));
+  const { byName } = knownTables();
+  return args.map((arg) => (typeof arg.table === 'string' ? ({ ...arg, table: byName.get(arg.table) } as Arg) : (arg as Arg)));
 }
 
 /** Deep equality of planned arguments: Buffers by content, Xlat tables (shared objects) by identity. */
@@ -138,7 +154,7 @@ export class CallSlot {
     // A loop makes the same calls again and again (recv into the same buffer): each serialized once.
     let known = this.serialized.get(name);
     if (!known || !same(planned, known.planned)) {
-      known = { planned, bytes: v8.serialize(toWire(planned)) };
+      known = { planned, bytes: v8().serialize(toWire(planned)) };
       this.serialized.set(name, known);
     }
     if (known.bytes !== this.inSlot) {
@@ -215,7 +231,7 @@ export class CallSlot {
     const copy = Buffer.from(this.bytes.subarray(PLAN_OFFSET, PLAN_OFFSET + length));
     if (Atomics.load(this.ints, TICKET) !== ticket || Atomics.load(this.ints, IN_CALL) === 0) return null;
     try {
-      return fromWire(v8.deserialize(copy) as WireArg[]);
+      return fromWire(v8().deserialize(copy) as WireArg[]);
     } catch {
       return null; // overwritten by the next call while it was copied
     }

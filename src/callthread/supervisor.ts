@@ -111,6 +111,10 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
         kernel ? import('../trace/kernelview').then(({ KernelView }): KernelView => new KernelView(kernel)) : Promise.resolve(undefined),
       ]);
       const output = new TraceOutput({ ...trace, errorText: nodeErrorText });
+      // The trace cannot be written (a full disk, a reader gone): the program ends rather than go on unseen.
+      output.onWriteError((message) => {
+        if (!leaving) void leave(1, message);
+      });
       const seam = {
         stopping: false,
         nextSeq: () => state.nextSeq(),
@@ -141,6 +145,24 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   /** The way out, whatever its cause: wake, release, wait (bounded), the -c table, the last line, exit. */
   const leave = async (code: number, message?: string, note?: string): Promise<never> => {
     leaving = true;
+    try {
+      await wakeAndRelease(note);
+    } catch (error) {
+      // Whatever failed on the way out (a trace nobody reads any more), the process still ends.
+      message ??= `internal error on the way out: ${error instanceof Error ? error.stack : String(error)}`;
+    }
+    if (message) {
+      try {
+        fs.writeSync(2, `netsys: ${message}\n`);
+      } catch {
+        // standard error is gone (a closed pipe): the exit status still tells
+      }
+    }
+    return exit(code);
+  };
+
+  /** Wakes the held calls (each shutdown traced here), has every thread close what it opened, then -c's table. */
+  async function wakeAndRelease(note: string | undefined): Promise<void> {
     state.stop();
     const held = new Set<number>();
     const wasInCall = threads.map((thread) => {
@@ -148,15 +170,18 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
       for (const heldFd of call?.fds ?? []) held.add(heldFd);
       return call !== null;
     });
-    if (note !== undefined || held.size > 0) {
-      const { output, calls, shutRdwr } = await mainSide();
-      if (note !== undefined) output.note(note);
-      for (const heldFd of held) calls.call('shutdown', { sockfd: heldFd, how: shutRdwr });
-      output.flush();
-    }
-    state.woken();
-    for (const thread of threads) {
-      if (!thread.exited) thread.worker.postMessage({ type: 'release' } satisfies ToCallThread);
+    try {
+      if (note !== undefined || held.size > 0) {
+        const { output, calls, shutRdwr } = await mainSide();
+        if (note !== undefined) output.note(note);
+        for (const heldFd of held) calls.call('shutdown', { sockfd: heldFd, how: shutRdwr });
+        output.flush();
+      }
+    } finally {
+      state.woken();
+      for (const thread of threads) {
+        if (!thread.exited) thread.worker.postMessage({ type: 'release' } satisfies ToCallThread);
+      }
     }
     await Promise.all(
       threads.map((thread, i) => Promise.race([thread.released, delay(wasInCall[i] || thread === primary ? RELEASE_WAIT_MS : IDLE_RELEASE_WAIT_MS)])),
@@ -166,9 +191,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
       for (const thread of threads) if (thread.counts) output.addCounts(thread.counts);
       await output.finish();
     }
-    if (message) fs.writeSync(2, `netsys: ${message}\n`);
-    return exit(code);
-  };
+  }
 
   const onMessage = (thread: Thread) => (message: FromCallThread) => {
     switch (message.type) {

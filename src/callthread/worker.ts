@@ -170,6 +170,10 @@ async function runJob(job: Job): Promise<void> {
     else if (error instanceof ProgramFailed) end(1, error.message);
     else end(70, `internal error: ${error instanceof Error ? error.stack : String(error)}`);
   }
+  // The body has ended by itself: nothing of this thread is in the kernel, so it closes what is left
+  // now, without waiting to be asked (one message less on the way out). When the program is leaving,
+  // the main thread asks, once it has woken the other threads' calls.
+  if (!state.stopping) await release();
 }
 
 // The first job starts the program; an exit, at any time (even before a job: a usage error), ends
