@@ -12,6 +12,9 @@ import { PRIMARY_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
 /** The call threads' bundle (package.json "build"). */
 export const THREAD_FILE = path.join(PACKAGE_ROOT, 'dist', 'callthread.js');
 
+/** The address space V8 reserves for a call thread's compiled code, in MiB. */
+const CODE_RANGE_MB = 32;
+
 /** A call thread, started, with the shared buffer it was given. */
 export interface Started {
   readonly buffer: SharedArrayBuffer;
@@ -26,7 +29,10 @@ export function startCallThread(buffer: SharedArrayBuffer, slot: number): Worker
   const data: ThreadData = { buffer, slot };
   // Its standard streams are its own (stdout, stderr: true): it writes with write(2) on descriptors 1
   // and 2, and so nothing is piped through the main thread; the environment is shared, not copied.
-  return new Worker(THREAD_FILE, { workerData: data, env: SHARE_ENV, stdout: true, stderr: true });
+  // V8 reserves address space for each isolate's code (128 MiB by default): 32 MiB is far more than a
+  // call thread compiles, and under `ulimit -v` the thread then starts wherever Node.js itself does
+  // (a default reservation needed 300 MiB more than the main thread alone, and V8 aborts without it).
+  return new Worker(THREAD_FILE, { workerData: data, env: SHARE_ENV, stdout: true, stderr: true, resourceLimits: { codeRangeSizeMb: CODE_RANGE_MB } });
 }
 
 /** How long process.exit waits for the call thread to end the process, before it does so itself (ms). */
