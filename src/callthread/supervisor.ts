@@ -97,8 +97,21 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   primaryWorker.ref();
   const primary = watch(primaryWorker, state.slots[PRIMARY_SLOT]);
   const threads = [primary];
-  /** The client's sender, started once the primary thread has connected (a refused connect needs none). */
+  /**
+   * The client's sender, started with the program (its own start then overlaps the connect), and
+   * given the socket once the primary thread has connected. Until then it has nothing to close or
+   * write: the way out does not wait for it.
+   */
   let sender: Thread | null = null;
+  let senderHasSocket = false;
+  const startSender = (): Thread => {
+    if (!sender) {
+      sender = watch(startCallThread(state.buffer, SENDER_SLOT), state.slots[SENDER_SLOT]);
+      threads.push(sender);
+      begin(sender, { program: 'sender' });
+    }
+    return sender;
+  };
 
   let side: Promise<MainSide> | null = null;
   const mainSide = (): Promise<MainSide> =>
@@ -184,7 +197,10 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
       }
     }
     await Promise.all(
-      threads.map((thread, i) => Promise.race([thread.released, delay(wasInCall[i] || thread === primary ? RELEASE_WAIT_MS : IDLE_RELEASE_WAIT_MS)])),
+      threads.map((thread, i) => {
+        if (thread === sender && !senderHasSocket) return undefined; // nothing to close or write yet
+        return Promise.race([thread.released, delay(wasInCall[i] || thread === primary ? RELEASE_WAIT_MS : IDLE_RELEASE_WAIT_MS)]);
+      }),
     );
     if (trace.summary) {
       const { output } = await mainSide();
@@ -199,11 +215,9 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
         if (!leaving && (thread === primary || message.code !== 0)) void leave(message.code, message.message);
         break;
       case 'connected':
-        if (leaving || sender) break;
-        sender = watch(startCallThread(state.buffer, SENDER_SLOT), state.slots[SENDER_SLOT]);
-        threads.push(sender);
-        begin(sender, { program: 'sender' });
-        sender.worker.postMessage({ type: 'socket', fd: message.fd } satisfies ToCallThread);
+        if (leaving || senderHasSocket) break;
+        senderHasSocket = true;
+        startSender().worker.postMessage({ type: 'socket', fd: message.fd } satisfies ToCallThread);
         break;
       case 'counts':
         thread.counts = message.counts;
@@ -221,6 +235,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
     thread.worker.postMessage({ type: 'job', program: given, trace, kernel } satisfies ToCallThread);
   }
   begin(primary, program);
+  if (program.program === 'client' && program.withSender) startSender();
 
   for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
     process.on(signal, () => {

@@ -159,7 +159,9 @@ export class TraceOutput {
     const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);
     this.push(styledHead + padding + (event.error ? this.paint.red(result) : this.paint.green(result)) + this.paint.dim(elapsed));
     for (const state of event.states ?? []) this.push(this.paint.dim(formatStateLine(state)));
-    if (event.blocked) this.note(returnedNote(event));
+    // A call interrupted by the very signal that ends the program is explained even when it had not
+    // been held long enough to be shown blocked (the signal can come within the first 200 ms).
+    if (event.blocked || (event.wokenToLeave && event.error?.name === 'EINTR')) this.note(returnedNote(event));
   }
 
   /** A call the kernel is holding: strace's unfinished line, and why it waits (not with -c). */

@@ -134,6 +134,8 @@ export class Recorder {
     const spec = specOf(planned.name);
     if (spec.descriptor === 'closes') for (const fd of planned.fds) this.descriptors.refuseIfHeld(fd);
     const made = this.traced(planned);
+    // On a call thread a call that may wait has decided for itself, as it returned, whether leaving woke it.
+    if (this.seam && planned.kind !== 'libc' && made instanceof Promise) return made as ResultOf<N>;
     return (made instanceof Promise ? made.then((outcome) => this.unlessStopping(outcome)) : made) as ResultOf<N>;
   }
 
@@ -154,7 +156,13 @@ export class Recorder {
   private traced(planned: Planned): Full | Promise<Full> {
     if (planned.kind === 'libc') return this.library(planned);
     const name = planned.name as SyscallName;
-    if (this.seam && specOf(name).waits) return Promise.resolve(this.tracedHere(planned, this.seam));
+    if (this.seam && specOf(name).waits) {
+      try {
+        return Promise.resolve(this.tracedHere(planned, this.seam));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const invocation = invoke(name, planned.cValues);
     if (!('done' in invocation)) return this.finish(planned, invocation.raw, invocation);
     const watch = this.watch(planned, invocation.started);
@@ -169,14 +177,19 @@ export class Recorder {
 
   /**
    * A call that may wait, on a call thread: published through the seam, made synchronously (invoke.ts
-   * on a call thread) and timed right around the libc call, then recorded like any other.
+   * on a call thread) and timed right around the libc call, then recorded like any other. Throws
+   * Interrupted (after recording it) when the program's leaving woke it.
    */
   private tracedHere(planned: Planned, seam: CallSeam): Full {
     const args = this.view ? this.view.annotate(planned.args) : planned.args;
     const ticket = seam.enter(planned.name, planned.fds, args, now());
     const invocation = invoke(planned.name as SyscallName, planned.cValues) as Invocation;
     const { blocked, wokenToLeave } = seam.leave(ticket);
-    return this.finish(planned, invocation.raw, invocation, { blocked, ...(wokenToLeave ? { wokenToLeave: true } : {}) });
+    const full = this.finish(planned, invocation.raw, invocation, { blocked, ...(wokenToLeave ? { wokenToLeave: true } : {}) });
+    // Woken because the program is leaving: recorded, and the program goes no further. A call that
+    // returned before that (poll's EINTR from the very signal) is the program's to see and explain.
+    if (wokenToLeave) throw new Interrupted();
+    return full;
   }
 
   /** getaddrinfo(3): a library call that reads /etc/hosts and may ask DNS; not a system call. */
