@@ -1,7 +1,7 @@
 // Parsing and checking what the user typed. Each function returns the value or throws a UsageError
 // whose message names what was wrong and what is accepted.
 
-import type { CallSelection } from './trace/select';
+import { CallSelection, SYSCALL_CLASSES } from './trace/select';
 import { TRACEABLE_NAMES } from './trace/syscalls';
 
 export class UsageError extends Error {}
@@ -38,7 +38,8 @@ export function parseTimeout(text: string): number {
 
 /**
  * -e, as strace reads it: `[trace=][!]NAME[,NAME...]`, or `trace=all`. Names are system calls
- * (recvfrom also selects recv, which reaches the kernel as recvfrom) or the names netsys prints.
+ * (recvfrom also selects recv, which reaches the kernel as recvfrom), the names netsys prints, or
+ * strace's classes (`%network`, `%desc`, ...), each standing for its members.
  */
 export function parseTraceExpression(text: string): CallSelection | undefined {
   const qualifier = /^([a-z_]+)=/.exec(text);
@@ -49,12 +50,14 @@ export function parseTraceExpression(text: string): CallSelection | undefined {
   const negated = value.startsWith('!');
   const names = (negated ? value.slice(1) : value).split(',');
   if (!negated && names.length === 1 && names[0] === 'all') return undefined;
-  const unknown = names.filter((name) => !TRACEABLE_NAMES.includes(name));
+  const unknown = names.filter((name) => !TRACEABLE_NAMES.includes(name) && !SYSCALL_CLASSES.has(name));
   if (unknown.length > 0) {
     const what = unknown.map((name) => `"${name}"`).join(', ');
-    throw new UsageError(`-e trace: no call named ${what}; netsys makes only ${TRACEABLE_NAMES.join(', ')} (or: all)`);
+    throw new UsageError(
+      `-e trace: no call named ${what}; netsys makes only ${TRACEABLE_NAMES.join(', ')} (or: all, or a class: ${[...SYSCALL_CLASSES.keys()].slice(0, 3).join(', ')}, ...)`,
+    );
   }
-  return { names: new Set(names), negated };
+  return { names: new Set(names.flatMap((name) => SYSCALL_CLASSES.get(name) ?? [name])), negated };
 }
 
 export function parseOutputFile(text: string): string {

@@ -21,7 +21,12 @@ interface TraceFlags {
   summaryOnly?: boolean;
   /** -e trace=...; absent for all calls. */
   e?: CallSelection;
-  decodeFds?: boolean;
+  /** -y, -yy: how many times -y was given. */
+  y: number;
+  /** -x, -xx: how many times -x was given. */
+  x: number;
+  /** -r */
+  relativeTimestamps?: boolean;
   state?: boolean;
 }
 
@@ -43,20 +48,32 @@ function stringLimitOption(): Option {
     .argParser(arg(parseCount('-s', 0, 1048576)));
 }
 
-function withTraceOptions(command: Command): Command {
+/** A flag that may be repeated, as strace's -t, -x and -y: `-yy` is counted twice. */
+function count(_: string, times: number): number {
+  return times + 1;
+}
+
+/** How each call's line is written, for every command that makes calls: --json, -o, -s, --no-color, -T, -t, -y. */
+function withLineOptions(command: Command, outputHelp: string): Command {
   return command
     .option('--json', 'print each call as one JSON object per line (see README)')
-    .option('-o, --output <file>', 'write the trace to FILE instead of standard error', arg(parseOutputFile))
+    .option('-o, --output <file>', outputHelp, arg(parseOutputFile))
     .addOption(stringLimitOption())
     .option('--no-color', 'plain text, no colour (also: NO_COLOR=1, or when not on a terminal)')
     .option('-T, --syscall-times', 'show the time spent in each call at the end of its line, as strace -T: <0.000123>')
-    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', (_, count: number) => count + 1, 0)
+    .option('-t', 'show the time of day each call started, as strace -t; -tt adds microseconds, -ttt gives seconds since the epoch', count, 0)
+    .option('-y', 'name each socket descriptor, as strace -y does: 3<socket:[74061]>; -yy names its endpoints, as strace -yy: 3<TCP:[127.0.0.1:8080]>', count, 0);
+}
+
+function withTraceOptions(command: Command): Command {
+  return withLineOptions(command, 'write the trace to FILE instead of standard error')
     .option('-c, --summary-only', 'no line per call: at exit, a table of calls, errors and time per system call, as strace -c')
     .addOption(
-      new Option('-e <expr>', 'trace=NAME[,NAME...]: show only these calls (all are still made), as strace -e trace=; trace=!NAME shows all but these')
+      new Option('-e <expr>', 'trace=NAME[,NAME...] or a class such as %network or %desc: show only these calls and their notes (all are still made), as strace -e trace=; trace=!NAME shows all but these')
         .argParser(arg(parseTraceExpression)),
     )
-    .option('-y, --decode-fds', "name each socket descriptor by its endpoints, as strace -yy does: 3<TCP:[127.0.0.1:8080]>")
+    .option('-r, --relative-timestamps', 'show the time since the previous line started each line, as strace -r')
+    .option('-x', 'print a string holding any non-printable byte in hex, as strace -x; -xx prints every string in hex', count, 0)
     .option('--state', "after each call, each TCP socket's state as the kernel reports it, and its queues");
 }
 
@@ -101,17 +118,19 @@ function traceRequest(flags: TraceFlags): TraceRequest {
     file: flags.output,
     stringLimit: flags.stringLimit,
     timestamps: Math.min(flags.t, 3) as 0 | 1 | 2 | 3,
+    relative: Boolean(flags.relativeTimestamps),
     durations: Boolean(flags.syscallTimes),
     summary: Boolean(flags.summaryOnly),
     selection: flags.e,
-    endpoints: Boolean(flags.decodeFds),
+    decodeFds: Math.min(flags.y, 2) as 0 | 1 | 2,
+    hex: Math.min(flags.x, 2) as 0 | 1 | 2,
   };
 }
 
 /** Runs a program on its call thread(s) until it ends (the process exits there). */
 async function runOnCallThreads(program: Program, flags: TraceFlags): Promise<void> {
   const { supervise, TraceFileError } = await import('./callthread/supervisor');
-  const kernel = flags.decodeFds || flags.state ? { endpoints: Boolean(flags.decodeFds), state: Boolean(flags.state) } : null;
+  const kernel = flags.y > 0 || flags.state ? { endpoints: flags.y > 0, state: Boolean(flags.state) } : null;
   try {
     await supervise(program, traceRequest(flags), kernel);
   } catch (error) {
@@ -126,7 +145,7 @@ function buildProgram(): Command {
     .version(require('../package.json').version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, 'commands: server, client, demo, lesson, errno, explain (netsys --help)')) });
+    .configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, 'commands: server, client, demo, lesson, shell, errno, explain (netsys --help)')) });
 
   withTraceOptions(
     program
@@ -135,7 +154,7 @@ function buildProgram(): Command {
       .argument('<port>', 'port to listen on, 0 to let the kernel choose', arg(parsePort))
       .option('--host <address>', 'address to bind (default 127.0.0.1, or ::1 with -6); 0.0.0.0 or :: opens the server to the network')
       .option('--backlog <n>', 'listen() backlog: connections the kernel may queue', arg(parseCount('--backlog', 0, 65535)), 16)
-      .option('--reuseaddr', 'set SO_REUSEADDR before bind (rebind a port whose connections are in TIME_WAIT)')
+      .option('--reuseaddr', 'set SO_REUSEADDR before bind: take a port held by connections in TIME_WAIT, when the server that left them had set it too')
       .option('--once', 'serve one connection (with -u: one datagram), then close the socket and exit')
       .option('--poll', 'serve many clients at once from one process, with poll()')
       .option('-u, --udp', 'UDP: socket(SOCK_DGRAM), bind, then recvfrom and sendto back for each datagram; no listen, no accept')
@@ -152,6 +171,7 @@ function buildProgram(): Command {
     const options = {
       family: local.family,
       address: local.address,
+      scopeId: local.scopeId,
       port,
       backlog: flags.backlog,
       reuseaddr: Boolean(flags.reuseaddr),
@@ -198,17 +218,17 @@ function buildProgram(): Command {
     .option('-m, --message <text>', 'the line the client sends', 'hello')
     .option('--no-color', 'plain text, no colour')
     .option('--mermaid', 'write the conversation as a Mermaid sequence diagram instead')
-    .option('-y, --decode-fds', 'name each socket descriptor by its endpoints, as strace -yy does')
+    .option('-y', 'name each socket descriptor, as strace -y does (socket:[74061]); -yy by its endpoints, as strace -yy', count, 0)
     .option('--state', "after each call, each TCP socket's state as the kernel reports it")
-    .action(async (flags: { port: number; message: string; color: boolean; mermaid?: boolean; decodeFds?: boolean; state?: boolean }) => {
+    .action(async (flags: { port: number; message: string; color: boolean; mermaid?: boolean; y: number; state?: boolean }) => {
       const { runDemo } = await import('./programs/demo');
       process.exitCode = await runDemo({
         port: flags.port,
         message: flags.message,
         color: flags.color,
         mermaid: Boolean(flags.mermaid),
-        endpoints: Boolean(flags.decodeFds),
-        traceArgs: [...(flags.decodeFds ? ['-y'] : []), ...(flags.state ? ['--state'] : [])],
+        decodeFds: Math.min(flags.y, 2) as 0 | 1 | 2,
+        traceArgs: [...(flags.y > 0 ? ['-' + 'y'.repeat(Math.min(flags.y, 2))] : []), ...(flags.state ? ['--state'] : [])],
       });
     });
 
@@ -257,6 +277,32 @@ function buildProgram(): Command {
       }
     });
 
+  withLineOptions(
+    program
+      .command('shell')
+      .description('type calls, one per line, and watch each one made for real: both sides, held calls, Tab, save as a lesson'),
+    "write the trace to FILE; the shell's words stay on the screen",
+  )
+    .option('--no-state', "do not show each TCP socket's state after each call (shown by default)")
+    .action(async (flags: Pick<TraceFlags, 'json' | 'output' | 'stringLimit' | 'color' | 't' | 'syscallTimes' | 'y'> & { state: boolean }) => {
+      const { runShell, ShellUsageError } = await import('./shell/command');
+      try {
+        await runShell({
+          stringLimit: flags.stringLimit,
+          color: flags.color,
+          state: flags.state,
+          decodeFds: Math.min(flags.y, 2) as 0 | 1 | 2,
+          durations: Boolean(flags.syscallTimes),
+          timestamps: Math.min(flags.t, 3) as 0 | 1 | 2 | 3,
+          json: Boolean(flags.json),
+          file: flags.output,
+        });
+      } catch (error) {
+        if (error instanceof ShellUsageError) fail(error.message);
+        throw error;
+      }
+    });
+
   for (const command of program.commands) {
     const usage = `usage: netsys ${command.name()} ${command.usage()} (netsys ${command.name()} --help)`;
     command.configureOutput({ outputError: (text, write) => write(commanderErrorLine(text, usage)) });
@@ -297,7 +343,7 @@ async function reference(text: () => Promise<string> | string): Promise<string> 
 export async function main(argv: string[]): Promise<void> {
   // A program's call thread starts now (if bin/netsys has not started it), in parallel with parsing the command line.
   if (argv[2] === 'server' || argv[2] === 'client') prestart();
-  if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys errno or netsys explain (netsys --help)');
+  if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys shell, netsys errno or netsys explain (netsys --help)');
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

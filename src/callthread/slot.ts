@@ -204,9 +204,10 @@ export class CallSlot {
     return false;
   }
 
-  /** Waits until this thread is in no call on `fd` (another thread's send, before the socket is closed). */
-  waitUntilFree(fd: number): void {
-    while (this.holds(fd)) Atomics.wait(this.ints, IN_CALL, 1, 50);
+  /** Waits (at most `ms`) until this thread is in no call on `fd` (another thread's send, before the socket is closed). */
+  waitUntilFree(fd: number, ms: number): void {
+    const deadline = Date.now() + ms;
+    while (this.holds(fd) && Date.now() < deadline) Atomics.wait(this.ints, IN_CALL, 1, 10);
   }
 
   // ---- the main thread's side ----
@@ -254,8 +255,7 @@ const HEADER_WORDS = 8;
 const STOP = 0;
 const WOKEN = 1;
 const SEQ = 2;
-const SERVER_DONE = 3;
-const SENDER_FINISHED = 4;
+const SENDER_FINISHED = 3;
 const HEADER_BYTES = HEADER_WORDS * 4;
 
 /**
@@ -303,15 +303,6 @@ export class SharedState {
     return Atomics.add(this.header, SEQ, 1) + 1;
   }
 
-  /** The client's receiving thread saw the server close: the sending thread sends no more. */
-  get serverDone(): boolean {
-    return Atomics.load(this.header, SERVER_DONE) !== 0;
-  }
-
-  markServerDone(): void {
-    Atomics.store(this.header, SERVER_DONE, 1);
-  }
-
   /** The client's sending thread has sent all of standard input and shut down its side. */
   get senderFinished(): boolean {
     return Atomics.load(this.header, SENDER_FINISHED) !== 0;
@@ -319,5 +310,11 @@ export class SharedState {
 
   markSenderFinished(): void {
     Atomics.store(this.header, SENDER_FINISHED, 1);
+    Atomics.notify(this.header, SENDER_FINISHED);
+  }
+
+  /** Waits (at most `ms`) for the sending thread to finish. */
+  waitForSender(ms: number): void {
+    if (!this.senderFinished) Atomics.wait(this.header, SENDER_FINISHED, 0, ms);
   }
 }

@@ -186,7 +186,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
     try {
       if (note !== undefined || held.size > 0) {
         const { output, calls, shutRdwr } = await mainSide();
-        if (note !== undefined) output.note(note);
+        if (note !== undefined) output.aside(note);
         for (const heldFd of held) calls.call('shutdown', { sockfd: heldFd, how: shutRdwr });
         output.flush();
       }

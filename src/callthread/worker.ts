@@ -20,18 +20,16 @@ import { beforeEachRead, standardInput } from '../programs/stdin';
 import { runUdpClient } from '../programs/udp-client';
 import { runUdpServer } from '../programs/udp-server';
 import { wokenToLeave } from '../programs/leaving';
-import { CallSlot, SharedState } from './slot';
-import { FromCallThread, Job, SENDER_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
+import { SharedState } from './slot';
+import { FromCallThread, Job, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
 
 /** How long a woken call waits for the main thread to write its wake-up calls, at most (ms). */
 const WOKEN_WAIT_MS = 2000;
 
-/** The sender's call was not made: the server had closed, and the primary thread may close the socket. */
-class ServerDone extends Error {
-  constructor() {
-    super('the server closed the connection');
-  }
-}
+/** How long the receiving thread sleeps between looks at whether the program is leaving, while it waits for the sender (ms). */
+const SENDER_WAIT_SLICE_MS = 50;
+/** How long a thread that closes its sockets waits for the other thread's call on one of them to return (ms). */
+const FREE_WAIT_MS = 1000;
 
 const port = parentPort!;
 const data = workerData as ThreadData;
@@ -45,7 +43,7 @@ function post(message: FromCallThread): void {
 }
 
 /** The seam through which this thread's Recorder publishes each call that may wait (slot.ts). */
-function seamFor(output: TraceOutput, isSender: boolean): CallSeam {
+function seamFor(output: TraceOutput): CallSeam {
   return {
     get stopping() {
       return state.stopping;
@@ -55,9 +53,9 @@ function seamFor(output: TraceOutput, isSender: boolean): CallSeam {
       output.flush();
       const ticket = slot.enter(name, fds, planned, startedAt);
       // Checked after the call is published (Dekker): the main thread sets the flag, then reads the slot.
-      if (state.stopping || (isSender && state.serverDone)) {
+      if (state.stopping) {
         slot.leave(ticket);
-        throw state.stopping ? new Interrupted() : new ServerDone();
+        throw new Interrupted();
       }
       return ticket;
     },
@@ -73,33 +71,25 @@ function seamFor(output: TraceOutput, isSender: boolean): CallSeam {
   };
 }
 
-/** The client's sender, seen from its primary thread: started by a message, watched through its slot. */
+/** The client's sender, seen from its primary (receiving) thread: started by a message, finished by a flag. */
 function senderThread(): SendingThread {
-  const sender: CallSlot = state.slots[SENDER_SLOT];
   return {
     start: (fd) => post({ type: 'connected', fd }),
     get finished() {
       return state.senderFinished;
     },
-    stop(fd) {
-      state.markServerDone();
-      sender.waitUntilFree(fd);
+    // This thread waits outside any call, in slices, so that the program's leaving is seen at once.
+    waitUntilFinished: async () => {
+      while (!state.senderFinished) {
+        if (state.stopping) throw new Interrupted();
+        state.waitForSender(SENDER_WAIT_SLICE_MS);
+      }
     },
   };
 }
 
-/** Runs the sender: standard input to `fd`, each send and the shutdown published in the slot. */
+/** Runs the sender: standard input to `fd`, then shutdown(SHUT_WR); the receiving thread closes the socket after. */
 async function send(calls: Recorder, output: TraceOutput, fd: number, counting: boolean): Promise<void> {
-  // The shutdown is not a call that waits, but the primary thread must not close the socket under it.
-  const guard = <T>(sockfd: number, call: () => T): T => {
-    const ticket = slot.enter('shutdown', [sockfd], [], Date.now());
-    try {
-      if (state.serverDone) throw new ServerDone();
-      return call();
-    } finally {
-      slot.leave(ticket);
-    }
-  };
   if (counting) {
     // With -c: this thread's counts go to the main thread before each read, which may wait for ever.
     beforeEachRead(() => {
@@ -108,22 +98,24 @@ async function send(calls: Recorder, output: TraceOutput, fd: number, counting: 
       if (counted) post({ type: 'counts', counts: counted });
     });
   }
-  const input = standardInput();
-  await sendInput(calls, output, fd, input, () => state.serverDone, guard);
-  if (!state.serverDone) state.markSenderFinished();
+  await sendInput(calls, output, fd, standardInput());
+  output.flush();
+  state.markSenderFinished();
 }
 
 async function runJob(job: Job): Promise<void> {
   const output = new TraceOutput({ ...job.trace, errorText: nodeErrorText });
   const view = job.kernel ? new KernelView(job.kernel) : undefined;
-  const isSender = job.program.program === 'sender';
   beforeEachRead(() => output.flush());
-  const calls = new Recorder((event) => output.call(event), job.trace.stringLimit, undefined, view, seamFor(output, isSender));
+  const calls = new Recorder((event) => output.call(event), job.trace.stringLimit, undefined, view, seamFor(output));
 
   let releasing = false;
   const release = async (): Promise<void> => {
     if (releasing) return;
     releasing = true;
+    // The other call thread may still be in a call on one of these sockets (the sender's send, woken
+    // by the main thread's shutdown): close only once it has returned, as a careful C program would.
+    for (const fd of calls.openDescriptors) for (const other of state.slots) if (other !== slot) other.waitUntilFree(fd, FREE_WAIT_MS);
     await calls.releaseAll();
     output.flush();
     const counted = output.counts();
@@ -147,7 +139,7 @@ async function runJob(job: Job): Promise<void> {
     const program = job.program;
     switch (program.program) {
       case 'server': {
-        for (const note of program.preface) output.note(note);
+        for (const note of program.preface) output.aside(note);
         const options = program.options;
         if (program.kind === 'udp') await runUdpServer(calls, output, { ...options, v6only: Boolean(options.v6only) });
         else await (program.kind === 'poll' ? runPollServer : runServer)(calls, output, options);
@@ -165,7 +157,7 @@ async function runJob(job: Job): Promise<void> {
     }
     end(0);
   } catch (error) {
-    if (error instanceof Interrupted || error instanceof ServerDone) end(0);
+    if (error instanceof Interrupted) end(0);
     else if (error instanceof HostNotFound) end(2, error.message);
     else if (error instanceof ProgramFailed) end(1, error.message);
     else end(70, `internal error: ${error instanceof Error ? error.stack : String(error)}`);

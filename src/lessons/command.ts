@@ -7,6 +7,8 @@ import { terminalKeys } from './keys';
 import { markFinished, readProgress } from './progress';
 import { MadeCall, StepRunner } from './runner';
 import type { Lesson, Side } from './format';
+import { lineAnswers, terminalAnswers } from './answers';
+import type { Answers } from './turn';
 import type { TraceItem } from '../trace/conversation';
 import { LessonView, paragraphs } from './view';
 
@@ -40,13 +42,14 @@ function terminalWidth(): number {
 
 export function listLessons(options: Pick<LessonOptions, 'color' | 'lessonsDir'>): void {
   const lessons = loadCatalog(options.lessonsDir);
-  const finished = readProgress().finished;
+  const { finished, solved = {} } = readProgress();
   const paint = paintFor(wantsColor(options.color, process.stdout));
   const idWidth = Math.max(...lessons.map((lesson) => lesson.id.length));
-  const lines = ['Lessons (run one with: netsys lesson ID; ✓ marks the ones you have finished):', ''];
+  const lines = ['Lessons (run one with: netsys lesson ID; ✓ marks the ones you have finished, ★ the exercises you solved):', ''];
   for (const lesson of lessons) {
     const mark = finished[lesson.id] ? paint.green('✓') : ' ';
-    lines.push(`${mark} ${paint.bold(lesson.id.padEnd(idWidth))}  ${lesson.title}`);
+    const exercise = lesson.steps.some((step) => step.turn) ? (solved[lesson.id] ? paint.green(' ★ solved') : ' (exercise)') : '';
+    lines.push(`${mark} ${paint.bold(lesson.id.padEnd(idWidth))}  ${lesson.title}${exercise}`);
     lines.push(...paragraphs(lesson.summary, terminalWidth(), ' '.repeat(idWidth + 4)));
   }
   process.stdout.write(lines.join('\n') + '\n');
@@ -56,6 +59,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
   const lessons = loadCatalog(options.lessonsDir);
   const lesson = findLesson(lessons, id);
   const keys = options.pause && !options.mermaid && process.stdin.isTTY ? terminalKeys() : null;
+  const answers = answersFor(lesson, options);
   const view = new LessonView(
     { width: terminalWidth(), color: wantsColor(options.color, process.stdout), sides: lesson.sides, stringLimit: options.stringLimit },
     options.mermaid ? () => undefined : (text) => process.stdout.write(text),
@@ -67,8 +71,9 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
     stringLimit: options.stringLimit,
     state: options.state,
     ...(options.reference?.(lessons) ?? NO_REFERENCE),
+    answers,
   });
-  const notes = { note: (text: string) => view.note(null, text), finish: async () => undefined };
+  const notes = { aside: (text: string) => view.note(null, text), finish: async () => undefined };
   return runProgram(runner, notes, async () => {
     const ending = await runner.walk();
     keys?.close();
@@ -77,9 +82,19 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
       process.stdout.write(await mermaidOf(runner.calls, options.stringLimit));
       return;
     }
-    const problem = markFinished(lesson.id);
-    view.note(null, problem ? `lesson finished, but progress could not be saved: ${problem}` : `lesson ${lesson.id} finished`);
+    const problem = markFinished(lesson.id, undefined, undefined, runner.solved);
+    const done = runner.solved ? `lesson ${lesson.id} finished, and solved: you met every goal yourself` : `lesson ${lesson.id} finished`;
+    view.note(null, problem ? `lesson finished, but progress could not be saved: ${problem}` : done);
   });
+}
+
+/**
+ * Where the learner's calls at your-turn steps come from: the terminal; the lines of standard input
+ * when it is not one; none with --no-pause or --mermaid (each step makes its reference call).
+ */
+function answersFor(lesson: Lesson, options: LessonOptions): Answers | null {
+  if (!options.pause || options.mermaid || !lesson.steps.some((step) => step.turn)) return null;
+  return process.stdin.isTTY ? terminalAnswers() : lineAnswers();
 }
 
 /** The calls a lesson made, as the demo draws two processes: a Mermaid sequenceDiagram (without the state notes). */

@@ -1,23 +1,13 @@
 // Reading a lesson file (format: lessons/README.md). Pure: text in, Lesson out, or a LessonFormatError
 // naming the file, the line and what is wrong. Lesson files are data; nothing in them is evaluated.
-import { isIP } from 'node:net';
-import { valueOf } from '../libc/xlat';
-import { takesTimeval } from '../libc/marshal';
-import { isLessonCall, Param, ResultKind, SIGNATURES } from './signatures';
+import { ArgExpr, CallSyntaxError, parseCallLine } from './callline';
+import { addToTurn, GoalError, Turn, turnProblem } from './goals';
+import type { ResultKind } from './signatures';
 
 export type Side = 'server' | 'client';
 export const SIDES: readonly Side[] = ['server', 'client'];
 
-/** One argument as written in the lesson. */
-export type ArgExpr =
-  | { readonly kind: 'int'; readonly value: number }
-  /** A time in seconds with a fraction, `1.5`: for an option whose value is a struct timeval. */
-  | { readonly kind: 'seconds'; readonly value: number }
-  | { readonly kind: 'constant'; readonly value: number; readonly text: string }
-  | { readonly kind: 'string'; readonly value: string }
-  | { readonly kind: 'address'; readonly host: string; readonly port: number }
-  | { readonly kind: 'name'; readonly name: string }
-  | { readonly kind: 'names'; readonly names: readonly string[] };
+export type { ArgExpr } from './callline';
 
 export interface Step {
   readonly line: number;
@@ -38,7 +28,10 @@ export interface Step {
   readonly onError: Readonly<Record<string, string>>;
   /** False for steps made without waiting for a key (a lesson's setup). */
   readonly pause: boolean;
+  /** A "your turn" step: the learner makes the call, the kernel checks the goals; the step's call is the reference solution. */
+  readonly turn?: Turn;
 }
+
 
 export interface Lesson {
   readonly file: string;
@@ -62,7 +55,6 @@ export class LessonFormatError extends Error {
 const HEADER_KEYS = ['id', 'title', 'summary', 'order', 'intro', 'outro'] as const;
 const STEP_TEXT_KEYS = ['before', 'after', 'more'] as const;
 const STEP_LINE = /^step\s+(\w+)\s*:\s*(.*)$/;
-const CALL = /^(?:([A-Za-z_]\w*)\s*=\s*)?([a-z_]\w*)\s*\((.*)\)\s*$/;
 const KEY = /^([a-z]+(?: [A-Z0-9_]+)?)\s*:\s?(.*)$/;
 
 interface Field {
@@ -106,161 +98,19 @@ function joinParagraphs(parts: string[]): string {
   return parts.join(' ').replace(/ ?\n ?/g, '\n\n');
 }
 
-/** Splits `a, "b, c", d` at the commas outside quotes and brackets. */
-function splitArgs(text: string): string[] {
-  const args: string[] = [];
-  let current = '';
-  let quoted = false;
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted && ch === '\\') {
-      current += ch + (text[++i] ?? '');
-      continue;
-    }
-    if (ch === '"') quoted = !quoted;
-    if (!quoted && ch === '[') depth++;
-    if (!quoted && ch === ']') depth--;
-    if (!quoted && depth === 0 && ch === ',') {
-      args.push(current.trim());
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  if (current.trim() !== '' || args.length > 0) args.push(current.trim());
-  return args;
-}
-
-function parseString(text: string): string | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function parseAddress(text: string): { host: string; port: number } | null {
-  const match = text.match(/^(?:\[([0-9A-Fa-f:.]+)\]|(\d+\.\d+\.\d+\.\d+)):(\d+)$/);
-  if (!match) return null;
-  const host = match[1] ?? match[2];
-  const port = Number(match[3]);
-  if (isIP(host) === 0 || port > 65535) return null;
-  return { host, port };
-}
-
 interface Scope {
   readonly bound: Map<string, ResultKind>;
 }
 
-function parseArg(text: string, param: Param, scope: Scope, fail: (problem: string) => never): ArgExpr {
-  const want = param.type;
-  if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return { kind: 'seconds', value: Number(text) };
-  if (/^-?\d+$/.test(text)) {
-    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port' || want.kind === 'optval') return { kind: 'int', value: Number(text) };
-    fail(`${param.name} cannot be a number here`);
-  }
-  if (text.startsWith('"')) {
-    const value = parseString(text);
-    if (value === null) fail(`${param.name}: ${text} is not a well-formed quoted string (JSON escapes: \\n, \\t, \\", \\\\, \\u0000)`);
-    if (want.kind === 'data' || want.kind === 'text') return { kind: 'string', value };
-    fail(`${param.name} cannot be a string`);
-  }
-  if (want.kind === 'fds') {
-    const list = /^\[(.*)\]$/.exec(text);
-    const names = list ? list[1].split(',').map((name) => name.trim()) : [];
-    if (names.length === 0 || names.some((name) => !/^[A-Za-z_]\w*$/.test(name))) {
-      fail(`${param.name} must be descriptors in brackets, such as [listener, conn], not "${text}"`);
-    }
-    for (const name of names) {
-      if (scope.bound.get(name) !== 'fd') fail(`${param.name}: "${name}" is not a descriptor given by an earlier step`);
-    }
-    return { kind: 'names', names };
-  }
-  if (/^[\d[]/.test(text)) {
-    const address = parseAddress(text);
-    if (!address) fail(`${param.name}: "${text}" is not an address with a port, such as 127.0.0.1:0 or [::1]:0`);
-    if (want.kind !== 'address') fail(`${param.name} cannot be an address`);
-    return { kind: 'address', ...address };
-  }
-  if (want.kind === 'constant' && /^[A-Z][A-Z0-9_]*(\s*\|\s*[A-Z][A-Z0-9_]*)*$/.test(text)) {
-    let value = 0;
-    for (const name of text.split('|').map((part) => part.trim())) {
-      const table = want.tables.find((xlat) => xlat.entries.some(([entry]) => entry === name));
-      if (!table) {
-        const known = want.tables.flatMap((xlat) => xlat.entries.map(([entry]) => entry)).join(', ');
-        fail(`${param.name}: unknown constant ${name} (known here: ${known})`);
-      }
-      value |= valueOf(table, name);
-    }
-    return { kind: 'constant', value, text };
-  }
-  if (/^[A-Za-z_]\w*$/.test(text)) {
-    const kind = scope.bound.get(text);
-    if (!kind) fail(`"${text}" is not a name given by an earlier step (write "${text} = call(...)" first)`);
-    const fits: Record<ParamKind['kind'], readonly ResultKind[]> = {
-      fd: ['fd'],
-      address: ['address', 'datagram'],
-      data: ['data', 'datagram'],
-      port: ['address', 'datagram'],
-      int: ['count'],
-      optval: ['count'],
-      constant: [],
-      text: [],
-      fds: [],
-    };
-    if (!fits[want.kind].includes(kind)) fail(`${param.name} cannot be "${text}", which names ${describe(kind)}`);
-    return { kind: 'name', name: text };
-  }
-  fail(`${param.name}: cannot read "${text}"`);
-}
-
-type ParamKind = Param['type'];
-
-function describe(kind: ResultKind): string {
-  return { fd: 'a descriptor', address: 'an address', data: 'received data', datagram: 'a datagram', count: 'a byte count', status: 'a status' }[kind];
-}
-
 function parseStepCall(source: string, scope: Scope, fail: (problem: string) => never) {
-  const match = source.match(CALL);
-  if (!match) fail(`expected a call such as "fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)", found "${source}"`);
-  const [, binds, call, argText] = match;
-  if (!isLessonCall(call)) fail(`unknown call "${call}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`);
-  const signature = SIGNATURES[call];
-  const texts = splitArgs(argText);
-  const required = signature.params.filter((param) => param.default === undefined).length;
-  if (texts.length < required || texts.length > signature.params.length) {
-    const names = signature.params.map((param) => (param.default === undefined ? param.name : `[${param.name}]`)).join(', ');
-    fail(`${call} takes ${names}; found ${texts.length} argument${texts.length === 1 ? '' : 's'}`);
+  try {
+    const { call, args, binds, result } = parseCallLine(source, scope);
+    if (binds) scope.bound.set(binds, result);
+    return { call, args, binds };
+  } catch (error) {
+    if (error instanceof CallSyntaxError) fail(error.problem);
+    throw error;
   }
-  const args = texts.map((text, index) => parseArg(text, signature.params[index], scope, fail));
-  checkOptionValues(signature.params, args, fail);
-  if (binds) {
-    if (signature.result === 'status') fail(`${call} returns only 0 or -1: there is nothing to name "${binds}"`);
-    scope.bound.set(binds, signature.result);
-  }
-  return { call, args, binds };
-}
-
-/**
- * An option value in seconds with a fraction (`1.5`) only for an option that takes a struct timeval
- * (SO_RCVTIMEO, SO_SNDTIMEO); a whole number is seconds for those, and the int value for the others.
- */
-function checkOptionValues(params: readonly Param[], args: readonly ArgExpr[], fail: (problem: string) => never): void {
-  params.forEach((param, index) => {
-    const want = param.type;
-    const value = args[index];
-    if (want.kind !== 'optval' || value?.kind !== 'seconds') return;
-    const numberFor = (name: string): number | undefined => {
-      const expr = args[params.findIndex((other) => other.name === name)];
-      return expr?.kind === 'int' || expr?.kind === 'constant' ? expr.value : undefined;
-    };
-    const [level, optname] = [numberFor(want.level), numberFor(want.optname)];
-    if (level === undefined || optname === undefined || !takesTimeval(level, optname)) {
-      fail(`${param.name}: ${value.value} seconds is a value for SO_RCVTIMEO or SO_SNDTIMEO at SOL_SOCKET; this option takes a whole number`);
-    }
-  });
 }
 
 function isErrnoName(name: string): boolean {
@@ -274,6 +124,8 @@ export function parseLesson(file: string, text: string): Lesson {
   let step: { -readonly [K in keyof Step]: Step[K] } | null = null;
 
   const finishStep = () => {
+    const problem = step?.turn ? turnProblem(step.turn) : null;
+    if (problem) throw new LessonFormatError(file, step!.line, problem);
     if (step) steps.push({ ...step, onError: { ...step.onError } });
   };
 
@@ -308,12 +160,19 @@ export function parseLesson(file: string, text: string): Lesson {
     } else if (field.key === 'pause') {
       if (field.value !== 'yes' && field.value !== 'no') fail(`pause: must be "yes" or "no", not "${field.value}"`);
       step.pause = field.value === 'yes';
+    } else if (field.key === 'task' || field.key === 'hint' || field.key === 'goal') {
+      try {
+        step.turn = addToTurn(step.turn, field.key, field.value, scope.bound);
+      } catch (error) {
+        if (error instanceof GoalError) fail(error.message);
+        throw error;
+      }
     } else if (field.key.startsWith('on ')) {
       const errno = field.key.slice(3);
       if (!isErrnoName(errno)) fail(`"on ${errno}:" must name an errno such as ECONNREFUSED`);
       step.onError = { ...step.onError, [errno]: field.value };
     } else {
-      fail(`unknown key "${field.key}:" (a step has: before, after, more, expect, pause, on ERRNO)`);
+      fail(`unknown key "${field.key}:" (a step has: before, after, more, expect, pause, on ERRNO; a your-turn step task, hint, goal)`);
     }
   }
   finishStep();

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 interface ProgressFile {
   /** Lesson id → when it was last finished (ISO 8601). */
   finished: Record<string, string>;
+  /** Lesson id → when the learner last met every your-turn step of it without being shown the solution. */
+  solved?: Record<string, string>;
 }
 
 export function progressPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -17,8 +19,9 @@ export function progressPath(env: NodeJS.ProcessEnv = process.env): string {
 
 function isProgress(value: unknown): value is ProgressFile {
   if (typeof value !== 'object' || value === null) return false;
-  const finished = (value as { finished?: unknown }).finished;
-  return typeof finished === 'object' && finished !== null && Object.values(finished).every((when) => typeof when === 'string');
+  const { finished, solved } = value as { finished?: unknown; solved?: unknown };
+  const dates = (record: unknown) => typeof record === 'object' && record !== null && Object.values(record).every((when) => typeof when === 'string');
+  return dates(finished) && (solved === undefined || dates(solved));
 }
 
 export function readProgress(file = progressPath()): ProgressFile {
@@ -31,10 +34,11 @@ export function readProgress(file = progressPath()): ProgressFile {
   return { finished: {} };
 }
 
-/** Records a finished lesson; returns why it could not, or null. */
-export function markFinished(id: string, file = progressPath(), when = new Date()): string | null {
+/** Records a finished lesson (and, with `solved`, one whose your-turn steps the learner met); returns why it could not, or null. */
+export function markFinished(id: string, file = progressPath(), when = new Date(), solved = false): string | null {
   const progress = readProgress(file);
   progress.finished[id] = when.toISOString();
+  if (solved) progress.solved = { ...progress.solved, [id]: when.toISOString() };
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;

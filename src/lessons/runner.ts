@@ -11,6 +11,7 @@ import { ProgramFailed } from '../programs/run';
 import { MissingValue, Prepared, prepare, Value } from './calls';
 import { Lesson, Side, SIDES, Step } from './format';
 import type { Keys } from './keys';
+import { Answers, takeTurn } from './turn';
 import type { LessonView } from './view';
 
 export interface LessonRun {
@@ -25,6 +26,8 @@ export interface LessonRun {
   readonly explainErrno: (name: string) => string | undefined;
   /** What `?` shows of a call: its prototype, what it does, its errors (netsys explain). */
   readonly explainCall: (name: string) => readonly string[] | undefined;
+  /** The learner's calls at your-turn steps; null or absent: each makes its reference call (--no-pause). */
+  readonly answers?: Answers | null;
 }
 
 /** How long the end of a lesson waits for calls still in the kernel before waking them. */
@@ -71,6 +74,8 @@ export class StepRunner {
   private readonly inKernel = new Map<Side, { readonly call: string; readonly done: Promise<void> }>();
   private readonly made: MadeCall[] = [];
   private failure: string | null = null;
+  /** Your-turn steps the learner met without being shown the solution. */
+  private solvedTurns = 0;
 
   constructor(private readonly run: LessonRun) {
     // One view of the kernel for both sides: a client's connect shows the server's accept queue grow.
@@ -86,6 +91,12 @@ export class StepRunner {
         kernel,
       );
     this.sides = { server: recorder('server'), client: recorder('client') };
+  }
+
+  /** True when the lesson has your-turn steps and the learner met every one without `solution`. */
+  get solved(): boolean {
+    const turns = this.run.lesson.steps.filter((step) => step.turn).length;
+    return turns > 0 && this.solvedTurns === turns;
   }
 
   /** Every call made so far, in the order they returned. */
@@ -138,6 +149,7 @@ export class StepRunner {
     }
     if (this.failure) return 'done';
     view.prose(interpolate(step.before, this.values));
+    if (step.turn) return this.turn(index, step);
     let prepared: Prepared;
     try {
       prepared = prepare(step, this.values, this.sides[step.side]);
@@ -159,6 +171,31 @@ export class StepRunner {
         if (this.inKernel.get(step.side) === own) this.inKernel.delete(step.side);
       };
       making.then(returned, returned);
+    }
+    return 'done';
+  }
+
+  /** A your-turn step: the learner's call, made for real, the goal checked by the kernel (turn.ts). */
+  private async turn(index: number, step: Step): Promise<'done' | 'quit'> {
+    const { lesson, view } = this.run;
+    const outcome = await takeTurn({
+      step,
+      values: this.values,
+      recorder: this.sides[step.side],
+      isOpen: (fd) => this.ownerOf(fd) !== undefined,
+      view,
+      answers: this.run.answers ?? null,
+      explainErrno: this.run.explainErrno,
+      explainCall: this.run.explainCall,
+      words: (text) => interpolate(text, this.values),
+    });
+    const where = `step ${index + 1} (${lesson.file}:${step.line})`;
+    if (outcome.kind === 'quit') return 'quit';
+    if (outcome.kind === 'ended') this.failure = `the input ended before the goal of ${where} was met`;
+    else if (outcome.kind === 'broken') this.failure = `${where}: the reference call does not meet the step's goal: ${outcome.why}`;
+    else {
+      if (outcome.kind === 'solved') this.solvedTurns++;
+      view.prose(interpolate(step.after, this.values), '  ');
     }
     return 'done';
   }

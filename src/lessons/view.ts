@@ -5,6 +5,7 @@ import { blockedNote, returnedNote } from '../trace/blocking';
 import { formatStateLine } from '../trace/state';
 import { laneLines, wrap } from '../trace/lanes';
 import { formatLine, formatUnfinished, StraceOptions } from '../trace/strace';
+import { formatStampedLine, StampOptions } from '../trace/stamps';
 import type { Side } from './format';
 import { Paint, paintFor } from '../trace/paint';
 
@@ -13,10 +14,12 @@ const LANES_FROM_WIDTH = 120;
 /** Prose is easier to read in short lines, however wide the terminal. */
 const PROSE_WIDTH = 80;
 
-export interface ViewOptions extends StraceOptions {
+export interface ViewOptions extends StraceOptions, StampOptions {
   readonly width: number;
   readonly color: boolean;
   readonly sides: readonly Side[];
+  /** Two sides get two lanes from this width on (columns; default 120); Infinity: always one column, labelled. */
+  readonly lanesFrom?: number;
 }
 
 /** Wraps prose into paragraphs of at most `width` columns. */
@@ -38,7 +41,7 @@ export class LessonView {
     private readonly write: (text: string) => void,
   ) {
     this.paint = paintFor(options.color);
-    this.lanes = options.sides.length === 2 && options.width >= LANES_FROM_WIDTH;
+    this.lanes = options.sides.length === 2 && options.width >= (options.lanesFrom ?? LANES_FROM_WIDTH);
   }
 
   title(text: string): void {
@@ -68,7 +71,7 @@ export class LessonView {
 
   /** A call's line in its side's lane; each socket state under it in the lane of the side that owns the socket. */
   trace(side: Side, event: CallEvent, ownerOf: (fd: number) => Side = () => side): void {
-    this.inLane(side, formatLine(event, this.options), (piece) => (event.error ? this.paint.red(piece) : this.paint.green(piece)));
+    this.inLane(side, formatStampedLine(event, this.options), (piece) => (event.error ? this.paint.red(piece) : this.paint.green(piece)));
     for (const state of event.states ?? []) this.inLane(ownerOf(state.fd), formatStateLine(state), (piece) => this.paint.dim(piece));
     if (event.blocked) this.note(side, returnedNote(event));
   }

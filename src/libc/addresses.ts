@@ -1,4 +1,5 @@
 // Socket addresses as netsys holds them: plain data, no libc needed to read or print them.
+import { interfaceName } from './interfaces';
 import { ADDRESS_FAMILIES, valueOf } from './xlat';
 
 export const AF_INET = valueOf(ADDRESS_FAMILIES, 'AF_INET');
@@ -33,8 +34,14 @@ export function sockaddrSize(family: number): number {
   return family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
 }
 
-/** `127.0.0.1:8080`, `[::1]:8080`: how a person writes an endpoint. */
+/** `127.0.0.1`, `::1`, `fe80::1%lo` (a scope id by its interface's name when one has it, else `%77`): how a person writes an address. */
+export function hostText(addr: Pick<InetSockAddr, 'address' | 'scopeId'>): string {
+  if (addr.scopeId === 0) return addr.address;
+  return `${addr.address}%${interfaceName(addr.scopeId) ?? addr.scopeId}`;
+}
+
+/** `127.0.0.1:8080`, `[::1]:8080`, `[fe80::1%lo]:8080`: how a person writes an endpoint. */
 export function endpointText(addr: SockAddr): string {
   if (!isInet(addr)) return `family ${addr.family}`;
-  return addr.family === AF_INET6 ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`;
+  return addr.family === AF_INET6 ? `[${hostText(addr)}]:${addr.port}` : `${addr.address}:${addr.port}`;
 }

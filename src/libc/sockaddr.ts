@@ -3,13 +3,39 @@
 // Address text comes from libc's inet_ntop, so it is the text strace prints.
 import { AF_INET, AF_INET6, InetSockAddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE, SockAddr, sockaddrSize } from './addresses';
 import { inetNtop, inetPton } from './ffi';
+import { interfaceIndex } from './interfaces';
 
-/** Parses an IPv4 or IPv6 literal (`[::1]` allowed); null when `text` is not one. */
-export function parseInetAddress(text: string): { family: number; address: string } | null {
+/** An address literal as typed: its family, inet_ntop's text, and an IPv6 scope id (0 when none was given). */
+export interface InetLiteral {
+  readonly family: number;
+  readonly address: string;
+  readonly scopeId: number;
+}
+
+/** Link-local unicast fe80::/10, node-local and link-local multicast ff01::/16, ff02::/16 (any flags), from the address's bytes. */
+function scopeIsInterface(bytes: Buffer): boolean {
+  return (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) || (bytes[0] === 0xff && ((bytes[1] & 0x0f) === 1 || (bytes[1] & 0x0f) === 2));
+}
+
+/**
+ * The scope id after `%`, read as glibc's getaddrinfo reads it (inet/inet6_scopeid_pton.c): an
+ * interface's name for a link-local or node-local address, else a decimal number; null when neither.
+ */
+function parseScope(scope: string, bytes: Buffer): number | null {
+  const named = scopeIsInterface(bytes) ? interfaceIndex(scope) : null;
+  if (named !== null) return named;
+  return /^\d+$/.test(scope) && Number(scope) <= 0xffffffff ? Number(scope) : null;
+}
+
+/** Parses an IPv4 or IPv6 literal (`[::1]`, `fe80::1%lo`, `[::1%1]` allowed); null when `text` is not one. */
+export function parseInetAddress(text: string): InetLiteral | null {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  if (inetPton(AF_INET, bare, 4)) return { family: AF_INET, address: bare };
-  const v6 = inetPton(AF_INET6, bare, 16);
-  return v6 ? { family: AF_INET6, address: inetNtop(AF_INET6, v6) } : null;
+  if (inetPton(AF_INET, bare, 4)) return { family: AF_INET, address: bare, scopeId: 0 };
+  const [address, scope, ...extra] = bare.split('%');
+  const v6 = extra.length === 0 ? inetPton(AF_INET6, address, 16) : null;
+  if (!v6) return null;
+  const scopeId = scope === undefined ? 0 : parseScope(scope, v6);
+  return scopeId === null ? null : { family: AF_INET6, address: inetNtop(AF_INET6, v6), scopeId };
 }
 
 export function encodeSockaddr(addr: InetSockAddr): Buffer {

@@ -117,38 +117,74 @@ function endpointsOf(message: Buffer): SocketEndpoints | null {
   return { local, peer: hasPeer ? address(family, dst, dport) : null };
 }
 
-/** Reads the dump's replies until the socket with `inode` is found or the dump ends. */
-function findInDump(netlink: number, inode: number): SocketEndpoints | null {
+/** One socket of a dump: its inode, the kernel's TCP state number (idiag_state), and its endpoints. */
+export interface DiagSocket {
+  readonly inode: number;
+  readonly state: number;
+  readonly endpoints: SocketEndpoints;
+}
+
+const DIAG_STATE = 1;
+
+/** Reads the dump's replies, handing each socket to `visit` until it returns true or the dump ends. */
+function readDump(netlink: number, visit: (socket: DiagSocket) => boolean): void {
   const buffer = Buffer.alloc(32768);
   const from = Buffer.alloc(SOCKADDR_NL_SIZE);
   const fromLength = Buffer.alloc(4);
   for (;;) {
     fromLength.writeUInt32LE(from.length, 0);
     const received = libc.recvfromNow(netlink, buffer, 0, from, fromLength).value;
-    if (received <= 0) return null;
+    if (received <= 0) return;
     for (let offset = 0; offset + NLMSG_HEADER_SIZE <= received; ) {
       const length = buffer.readUInt32LE(offset);
       const type = buffer.readUInt16LE(offset + 4);
-      if (length < NLMSG_HEADER_SIZE || type !== SOCK_DIAG_BY_FAMILY) return null; // NLMSG_DONE, NLMSG_ERROR
+      if (length < NLMSG_HEADER_SIZE || type !== SOCK_DIAG_BY_FAMILY) return; // NLMSG_DONE, NLMSG_ERROR
       const message = buffer.subarray(offset + NLMSG_HEADER_SIZE, offset + length);
-      if (message.length >= INET_DIAG_MSG_SIZE && message.readUInt32LE(DIAG_INODE) === inode) return endpointsOf(message);
+      const endpoints = message.length >= INET_DIAG_MSG_SIZE ? endpointsOf(message) : null;
+      if (endpoints && visit({ inode: message.readUInt32LE(DIAG_INODE), state: message.readUInt8(DIAG_STATE), endpoints })) return;
       offset += (length + 3) & ~3;
     }
+  }
+}
+
+/** Dumps the kernel's table of `family`/`protocol` sockets (every state) to `visit`; false when it could not be asked. */
+function dumpInetSockets(family: number, protocol: number, visit: (socket: DiagSocket) => boolean): boolean {
+  const netlink = libc.socketNow(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG).value;
+  if (netlink < 0) return false;
+  try {
+    const kernel = Buffer.alloc(SOCKADDR_NL_SIZE);
+    kernel.writeUInt16LE(AF_NETLINK, 0);
+    const request = dumpRequest(family, protocol);
+    if (libc.sendtoNow(netlink, request, 0, kernel).value !== request.length) return false;
+    readDump(netlink, visit);
+    return true;
+  } finally {
+    libc.closeNow(netlink);
   }
 }
 
 /** The socket's entry in the kernel's tables of `family`/`protocol` sockets; null when it has none. */
 export function findInetSocket(identity: SocketIdentity): SocketEndpoints | null {
   if (identity.family !== AF_INET && identity.family !== AF_INET6) return null;
-  const netlink = libc.socketNow(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG).value;
-  if (netlink < 0) return null;
-  try {
-    const kernel = Buffer.alloc(SOCKADDR_NL_SIZE);
-    kernel.writeUInt16LE(AF_NETLINK, 0);
-    const request = dumpRequest(identity.family, identity.protocol);
-    if (libc.sendtoNow(netlink, request, 0, kernel).value !== request.length) return null;
-    return findInDump(netlink, identity.inode);
-  } finally {
-    libc.closeNow(netlink);
+  let found: SocketEndpoints | null = null;
+  dumpInetSockets(identity.family, identity.protocol, (socket) => {
+    if (socket.inode === identity.inode) found = socket.endpoints;
+    return found !== null;
+  });
+  return found;
+}
+
+/**
+ * Every socket of `protocol` (IPPROTO_TCP, IPPROTO_UDP), IPv4 and IPv6, whose local port is `port`, as
+ * `ss -tan 'sport = :PORT'` lists them; connections in TIME_WAIT included.
+ */
+export function inetSocketsOnPort(protocol: number, port: number): DiagSocket[] {
+  const found: DiagSocket[] = [];
+  for (const family of [AF_INET, AF_INET6]) {
+    dumpInetSockets(family, protocol, (socket) => {
+      if (socket.endpoints.local.port === port) found.push(socket);
+      return false;
+    });
   }
+  return found;
 }

@@ -1,7 +1,6 @@
 // The TCP client: resolve → for each address: socket → connect (close and try the next on failure)
 // → getsockname → send the input while receiving what comes back → shutdown(SHUT_WR) → recv until 0
-// → close. Receiving runs beside sending, on two call threads, as nc's two directions do, so a large
-// echo cannot fill both buffers and stall.
+// → close. Receiving runs beside sending, as nc does, so a large echo cannot fill both buffers and stall.
 import { endpointText, InetSockAddr } from '../libc/addresses';
 import { parseInetAddress } from '../libc/sockaddr';
 import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../libc/xlat';
@@ -42,7 +41,7 @@ export async function resolveTargets(
   socktype = SOCK_STREAM,
 ): Promise<Target[]> {
   const literal = parseInetAddress(host);
-  if (literal) return [{ family: literal.family, protocol: 0, addr: { ...literal, port, flowinfo: 0, scopeId: 0 } }];
+  if (literal) return [{ family: literal.family, protocol: 0, addr: { ...literal, port, flowinfo: 0 } }];
   const resolved = await calls.call('getaddrinfo', {
     node: host,
     service: String(port),
@@ -70,14 +69,26 @@ async function connectToAny(calls: Recorder, output: TraceOutput, targets: Targe
     const connected = await calls.call('connect', { sockfd: created.ret, addr: target.addr });
     if (!connected.error) return { fd: created.ret, target };
     failure = connected;
+    const next = target !== targets[targets.length - 1] ? '; netsys closes this socket and tries the next address' : '';
+    if (connected.error) output.note(`${failureNote('connect', connected.error)}${next}`);
     calls.call('close', { fd: created.ret });
-    if (target !== targets[targets.length - 1]) output.note(`connect to ${endpointText(target.addr)} failed; trying the next address`);
   }
   throw new CallFailed(`cannot connect to ${targets.map((t) => endpointText(t.addr)).join(' or ')}`, failure ?? { ret: -1, error: null });
 }
 
-/** recv until the server closes its side (0) or a call fails; each byte goes to standard output. */
-async function receiveAll(calls: Recorder, output: TraceOutput, fd: number): Promise<void> {
+/**
+ * What recv returning 0 means, and what the client does next: the peer will send no more (it called
+ * shutdown(SHUT_WR), or close), which says nothing about whether it still reads.
+ */
+function endOfStreamNote(stillSending: boolean): string {
+  return stillSending
+    ? 'recv returned 0: the server will send no more (it shut down its sending side, or closed its socket); ' +
+        'it may still be reading, so the client goes on sending its input, then shuts down its own side'
+    : 'recv returned 0: the server will send no more, and the client has shut down its side: both are done';
+}
+
+/** recv until the server will send no more (0) or a call fails; each byte goes to standard output. */
+async function receiveAll(calls: Recorder, output: TraceOutput, fd: number, stillSending: () => boolean): Promise<void> {
   const buffer = Buffer.alloc(RECEIVE_BUFFER_SIZE);
   for (;;) {
     const received = await calls.call('recv', { sockfd: fd, buf: buffer, flags: 0 });
@@ -85,76 +96,59 @@ async function receiveAll(calls: Recorder, output: TraceOutput, fd: number): Pro
       output.note(`${failureNote('recv', received.error)}; the conversation is over`);
       throw new CallFailed('recv', received);
     }
-    if (received.ret === 0) return;
-    await writeOut(buffer.subarray(0, received.ret)); // written before the next recv reuses the buffer
+    if (received.ret === 0) {
+      output.note(endOfStreamNote(stillSending()));
+      return;
+    }
+    await writeOut(buffer.subarray(0, received.ret), output); // written before the next recv reuses the buffer
   }
 }
 
-/** Makes `call` (on `fd`) as it is: the client's own thread needs no guard. */
-function unguarded<T>(_fd: number, call: () => T): T {
-  return call();
-}
-
-/**
- * Sends the message, or standard input chunk by chunk as it arrives, then shutdown(SHUT_WR).
- * `guard` wraps the shutdown: a sending thread makes it where the receiving thread, which closes the
- * socket, can see it (worker.ts).
- */
-export async function sendInput(
-  calls: Pick<Recorder, 'call'>,
-  output: TraceOutput,
-  fd: number,
-  input: AsyncIterable<Buffer> | string,
-  serverDone: () => boolean,
-  guard: <T>(fd: number, call: () => T) => T = unguarded,
-): Promise<void> {
+/** Sends the message, or standard input chunk by chunk as it arrives, then shutdown(SHUT_WR). */
+export async function sendInput(calls: Pick<Recorder, 'call'>, output: TraceOutput, fd: number, input: AsyncIterable<Buffer> | string): Promise<void> {
   const chunks: AsyncIterable<Buffer> | Buffer[] = typeof input === 'string' ? [Buffer.from(`${input}\n`)] : input;
   for await (const chunk of chunks) {
-    if (serverDone()) return;
     const failed = await sendAll(calls, fd, chunk, output);
     if (failed) {
       if (failed.error) output.note(`${failureNote('send', failed.error)}; the conversation is over`);
       throw new CallFailed('send', failed);
     }
   }
-  if (serverDone()) return;
-  expectSuccess('shutdown', guard(fd, () => calls.call('shutdown', { sockfd: fd, how: SHUT_WR })));
+  expectSuccess('shutdown', calls.call('shutdown', { sockfd: fd, how: SHUT_WR }));
 }
 
 /** -m: the message, then the reply, in turn, as a simple C client does; the trace reads in that order. */
 async function converseOnce(calls: Recorder, output: TraceOutput, fd: number, message: string): Promise<void> {
-  await sendInput(calls, output, fd, message, () => false);
-  await receiveAll(calls, output, fd);
+  await sendInput(calls, output, fd, message);
+  await receiveAll(calls, output, fd, () => false);
 }
 
 /**
- * The client's second call thread, which sends standard input as it comes (sendInput), while this one
- * receives: each waits in its own call, as nc's two directions do, so a large echo cannot fill both
- * directions' buffers and leave each side waiting on the other.
+ * The client's second call thread, which sends standard input as it comes (sendInput, then
+ * shutdown(SHUT_WR)) while this one receives: each waits in its own call, as nc's two directions do,
+ * so a large input cannot fill both directions' buffers and leave each side waiting on the other.
  */
 export interface SendingThread {
   /** Starts sending standard input on `fd`. */
   start(fd: number): void;
   /** True once it has sent all of standard input and shut down the sending side. */
   readonly finished: boolean;
-  /** The server has closed: it sends no more; returns once it is in no call on `fd`, so `fd` may be closed. */
-  stop(fd: number): void;
+  /** Resolves once it has finished; throws Interrupted if the program leaves first (a signal, its send failing). */
+  waitUntilFinished(): Promise<void>;
 }
 
-/** Standard input goes out on the sending thread while the reply comes back here. */
+/**
+ * Standard input goes out on the sending thread as it comes while the reply comes back here. Each
+ * direction ends on its own (the input's end, shutdown(SHUT_WR); recv returning 0), as nc -N does:
+ * a server that shuts down its sending side may still read. The socket is closed once both have.
+ */
 async function converseFromInput(calls: Recorder, output: TraceOutput, fd: number, sending: SendingThread): Promise<void> {
   sending.start(fd);
-  try {
-    await receiveAll(calls, output, fd);
-  } catch (error) {
-    sending.stop(fd);
-    throw error;
-  }
-  if (!sending.finished) output.note('recv returned 0: the server closed the connection; the rest of the input is not sent');
-  sending.stop(fd); // a send already in the kernel returns before the socket is closed
+  await receiveAll(calls, output, fd, () => !sending.finished);
+  await sending.waitUntilFinished();
 }
 
-/** The TCP client; without -m, standard input is sent by `sending`, another call thread. */
+/** The TCP client; without -m, standard input is sent by `sending`, another call thread (worker.ts). */
 export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions, sending?: SendingThread): Promise<void> {
   const targets = await resolveTargets(calls, options.host, options.port, options.family);
   const { fd, target } = await connectToAny(calls, output, targets);

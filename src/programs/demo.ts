@@ -12,7 +12,7 @@ import { converse, Side, TraceItem } from '../trace/conversation';
 import { decodeTraceLine } from '../trace/json-read';
 import { renderLanes } from '../trace/lanes';
 import { renderMermaid } from '../trace/mermaid';
-import { DEFAULT_STRING_LIMIT, StraceOptions } from '../trace/strace';
+import { DecodeFdsLevel, DEFAULT_STRING_LIMIT, StraceOptions } from '../trace/strace';
 
 const NETSYS = path.join(PACKAGE_ROOT, 'bin', 'netsys');
 
@@ -21,8 +21,8 @@ export interface DemoOptions {
   readonly message: string;
   readonly color: boolean;
   readonly mermaid: boolean;
-  /** -y: the children name each descriptor, so their calls are drawn with the names. */
-  readonly endpoints: boolean;
+  /** -y or -yy: the children name each descriptor, so their calls are drawn with the names. */
+  readonly decodeFds: DecodeFdsLevel;
   /** Passed on to both processes: --state, -y. */
   readonly traceArgs: readonly string[];
 }
@@ -98,7 +98,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const steps = converse(server.records, clientRecords);
   const who = { server: participant('server', server), client: client ? participant('client', client) : 'client' };
   const color = options.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const strace: StraceOptions = { stringLimit: DEFAULT_STRING_LIMIT, endpoints: options.endpoints };
+  const strace: StraceOptions = { stringLimit: DEFAULT_STRING_LIMIT, decodeFds: options.decodeFds };
   const text = options.mermaid ? renderMermaid(steps, who, strace) : renderLanes(steps, who, { width: outputWidth(), color, strace }).join('\n') + '\n';
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   return code;

@@ -11,11 +11,22 @@ const MEANING: Readonly<Record<string, string>> = {
     'action kills a C program right here; Node.js sets SIGPIPE to SIG_IGN at start-up, so netsys lives ' +
     'and sees EPIPE. A C program passes MSG_NOSIGNAL to send (or ignores SIGPIPE) to do the same',
   ETIMEDOUT: 'the peer stopped answering: the kernel gave up retransmitting',
+  ECONNREFUSED:
+    'nothing listens on that address and port: the kernel there answered the SYN with RST ' +
+    '(a firewall rule can answer the same way)',
+  ENETUNREACH: 'this machine has no route to that network (ip route shows the routes; for a link-local address, the interface after % has none)',
+  EADDRNOTAVAIL: 'no interface of this machine has that address (ip addr lists them)',
+  'connect EADDRNOTAVAIL': 'no ephemeral port is left for another connection to that address and port (sysctl net.ipv4.ip_local_port_range)',
+  EACCES: 'ports below 1024 need root or CAP_NET_BIND_SERVICE (unless sysctl net.ipv4.ip_unprivileged_port_start is lower)',
+  EHOSTUNREACH: 'the host could not be reached: no answer to ARP or neighbour discovery, or a router said so (ICMP host unreachable)',
   EINTR: 'a signal handler ran while the call waited, and this call is not restarted after one',
 };
 
-/** `recv failed with ECONNRESET: the peer reset ...`; just the failure when its meaning is not listed. */
+/**
+ * `recv failed with ECONNRESET: the peer reset ...`; just the failure when its meaning is not listed.
+ * A meaning keyed `call ERRNO` is that call's own, where the same errno means something else.
+ */
 export function failureNote(call: string, error: ErrorInfo): string {
-  const meaning = MEANING[error.name];
+  const meaning = MEANING[`${call} ${error.name}`] ?? MEANING[error.name];
   return meaning ? `${call} failed with ${error.name}: ${meaning}` : `${call} failed with ${error.name} (${error.message})`;
 }

@@ -95,7 +95,7 @@ class PollServer {
     }
     if (received.ret === 0) {
       const hangup = revents & POLLIN ? '' : ' (poll said POLLHUP)';
-      this.output.note(`recv returned 0${hangup}: the client on fd ${client.fd} closed its side, so the server closes this connection`);
+      this.output.note(`recv returned 0${hangup}: the client on fd ${client.fd} sends no more, and all it sent is echoed: the server closes it`);
       return 'closed';
     }
     return this.send(client, Buffer.from(this.buffer.subarray(0, received.ret)));

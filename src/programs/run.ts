@@ -10,16 +10,23 @@ export interface Releasable {
   releaseAll(): Promise<void>;
 }
 
-/** What the way out needs of the output: a note, and the end of the trace, all written (TraceOutput). */
+/** What the way out needs of the output: a note about the run, and the end of the trace, all written (TraceOutput). */
 export interface Notes {
-  note(text: string): void;
+  aside(text: string): void;
   finish(): Promise<void>;
   /** Calls `handler` once if the trace cannot be written (a full disk, a closed pipe). */
   onWriteError?(handler: (message: string) => void): void;
 }
 
-/** The program cannot go on: it ends with exit status 1 and this one-line message. */
-export class ProgramFailed extends Error {}
+/** The program cannot go on: it ends with `exitCode` (1 unless given) and this one-line message (none when empty). */
+export class ProgramFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
 
 /** A system call failed and the program cannot go on; the call itself is already in the trace. */
 export class CallFailed extends ProgramFailed {
@@ -61,7 +68,7 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
     process.on(signal, () => {
       if (leaving) process.exit(code); // a second signal while closing: leave at once
-      output.note(`${signal}: closing every socket netsys opened`);
+      output.aside(`${signal}: closing every socket netsys opened`);
       void leave(code);
     });
   }
@@ -70,7 +77,7 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
     await body();
   } catch (error) {
     if (error instanceof Interrupted) return new Promise<never>(() => undefined); // the signal handler leaves
-    if (error instanceof ProgramFailed) return leave(1, error.message);
+    if (error instanceof ProgramFailed) return leave(error.exitCode, error.message);
     throw error;
   }
   return leave(0);

@@ -11,6 +11,8 @@ import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
 export interface ServerOptions {
   readonly family: number;
   readonly address: string;
+  /** The IPv6 scope id typed after `%` in --host (`fe80::1%eth0`), 0 when none. */
+  readonly scopeId?: number;
   readonly port: number;
   readonly backlog: number;
   readonly reuseaddr: boolean;
@@ -29,7 +31,7 @@ async function echo(calls: Recorder, output: TraceOutput, fd: number, then: stri
       break;
     }
     if (received.ret === 0) {
-      output.note('recv returned 0: the client closed its side, so the server closes this connection');
+      output.note('recv returned 0: the client sends no more, and all it sent is echoed: the server closes it');
       break;
     }
     const failed = await sendAll(calls, fd, buffer.subarray(0, received.ret), output);

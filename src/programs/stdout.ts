@@ -8,9 +8,20 @@ import { ProgramFailed } from './run';
 
 let failure: string | null = null;
 
-/** Writes what came back to descriptor 1, all of it; throws ProgramFailed once standard output is gone. */
-export async function writeOut(data: Buffer): Promise<void> {
+/** The trace, whose lines so far can be written at once (TraceOutput). */
+export interface QueuedLines {
+  writeQueued(): void;
+}
+
+/**
+ * Writes what came back to descriptor 1, all of it, waiting while the reader is slow; throws
+ * ProgramFailed once standard output is gone. The trace lines queued so far are written first, so
+ * that where both reach one terminal (or one pipe, `2>&1`) the line of the call that read the data
+ * comes before the data.
+ */
+export async function writeOut(data: Buffer, trace: QueuedLines): Promise<void> {
   if (failure) throw new ProgramFailed(failure);
+  trace.writeQueued();
   try {
     writeAllSync(1, data);
   } catch (error) {

@@ -35,7 +35,11 @@ export async function sendAll(calls: Sender, fd: number, data: Buffer, notes?: N
     if (outcome.error) return outcome;
     sent += outcome.ret;
     if (outcome.ret < asked) {
-      notes?.note(`short send: the kernel took ${outcome.ret} of ${asked} bytes; send is called again with the other ${asked - outcome.ret}`);
+      notes?.note(
+        `short send: the kernel took ${outcome.ret} of ${asked} bytes. A blocking send returns early only when its wait for room ` +
+        `was cut short after it had copied some bytes: by a signal, by a timeout (SO_SNDTIMEO, which netsys does not set), or because the connection failed (the peer reset it); ` +
+        `send is called again with the other ${asked - outcome.ret}, and if the connection failed, that call says how`,
+      );
     }
   }
   return null;

@@ -8,6 +8,7 @@ import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
 import { resolveTargets, Target } from './client';
 import { DATAGRAM_BUFFER_SIZE, receiveDatagram, splitLines } from './datagrams';
+import { failureNote } from './faults';
 import { writeOut } from './stdout';
 import { standardInput } from './stdin';
 import { CallFailed, expectSuccess } from './run';
@@ -75,9 +76,11 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
   for await (const datagram of datagrams(options.message ?? standardInput())) {
     const sent = await calls.call('sendto', { sockfd: fd, buf: datagram, flags: 0, dest_addr: target.addr });
     if (sent.error) {
-      if (sent.error.name === 'EMSGSIZE') {
-        output.note(`a datagram is sent whole or not at all: ${datagram.length} bytes is more than one UDP datagram holds (65507 over IPv4)`);
-      }
+      output.note(
+        sent.error.name === 'EMSGSIZE'
+          ? `a datagram is sent whole or not at all: ${datagram.length} bytes is more than one UDP datagram holds (65507 over IPv4)`
+          : failureNote('sendto', sent.error),
+      );
       throw new CallFailed(`sendto ${endpointText(target.addr)}`, sent);
     }
     const received = await receiveDatagram(calls, output, fd, buffer, target.family);
@@ -89,6 +92,7 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
         );
         throw new CallFailed(`no reply from ${endpointText(target.addr)} within ${timeoutText(timeout)} (recvfrom)`, received);
       }
+      output.note(failureNote('recvfrom', received.error));
       throw new CallFailed('recvfrom', received);
     }
     if (received.addr && endpointText(received.addr) !== endpointText(target.addr)) {
@@ -97,7 +101,7 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
           'a socket with no connect takes datagrams from anyone, so a careful client compares the sender (or calls connect, and the kernel filters)',
       );
     }
-    await writeOut(buffer.subarray(0, received.ret)); // written before the next recv reuses the buffer
+    await writeOut(buffer.subarray(0, received.ret), output); // written before the next recv reuses the buffer
   }
   calls.call('close', { fd });
 }

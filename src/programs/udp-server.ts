@@ -1,17 +1,21 @@
 // The UDP echo server: socket(SOCK_DGRAM) → bind → for each datagram: recvfrom → sendto back to the
 // address recvfrom reported. No listen, no accept: UDP has no connections, so the datagrams of every
 // sender arrive on this one socket, each with its sender's address.
-import { endpointText, InetSockAddr, isInet } from '../libc/addresses';
+import { endpointText, hostText, InetSockAddr, isInet } from '../libc/addresses';
 import { SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
 import { DATAGRAM_BUFFER_SIZE, receiveDatagram } from './datagrams';
+import { udpAddressInUseNote } from './address-in-use';
 import { chooseDualStack } from './dualstack';
+import { failureNote } from './faults';
 import { CallFailed, expectSuccess } from './run';
 
 export interface UdpServerOptions {
   readonly family: number;
   readonly address: string;
+  /** The IPv6 scope id typed after `%` in --host (`fe80::1%eth0`), 0 when none. */
+  readonly scopeId?: number;
   readonly port: number;
   readonly reuseaddr: boolean;
   readonly v6only: boolean;
@@ -48,8 +52,10 @@ export async function runUdpServer(calls: Recorder, output: TraceOutput, options
     expectSuccess('setsockopt SO_REUSEADDR', calls.call('setsockopt', { sockfd: fd, level: SOL_SOCKET, optname: SO_REUSEADDR, optval: { int: 1 } }));
   }
   chooseDualStack(calls, output, fd, options, options.v6only);
-  const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: 0 };
-  expectSuccess(`bind to ${endpointText(requested)}`, calls.call('bind', { sockfd: fd, addr: requested }));
+  const requested: InetSockAddr = { family: options.family, address: options.address, port: options.port, flowinfo: 0, scopeId: options.scopeId ?? 0 };
+  const bound = calls.call('bind', { sockfd: fd, addr: requested });
+  if (bound.error) output.note(bound.error.name === 'EADDRINUSE' ? udpAddressInUseNote(requested.port, options.reuseaddr) : failureNote('bind', bound.error));
+  expectSuccess(`bind to ${endpointText(requested)}`, bound);
 
   let local: InetSockAddr = requested;
   if (options.port === 0) {
@@ -57,7 +63,7 @@ export async function runUdpServer(calls: Recorder, output: TraceOutput, options
     expectSuccess('getsockname', named);
     if (named.addr && isInet(named.addr)) local = named.addr;
   }
-  output.note(`receiving datagrams on ${endpointText(local)}; try: netsys client -u ${options.address} ${local.port}`);
+  output.listening(`receiving datagrams on ${endpointText(local)}; try: netsys client -u ${hostText(local)} ${local.port}`, local);
   output.note('no listen, no accept: UDP has no connections; every sender\'s datagrams arrive on this one socket');
 
   const buffer = Buffer.alloc(DATAGRAM_BUFFER_SIZE);

@@ -23,6 +23,7 @@ export interface CallReference {
   readonly trace?: string;
   /** Its common errors: the name, and why it happens with this call. */
   readonly errors: ReadonlyArray<readonly [name: string, why: string]>;
+  /** Calls to read next: only calls this reference explains (a test holds every entry to it). */
   readonly related: readonly string[];
 }
 
@@ -60,7 +61,7 @@ export const CALLS: Readonly<Record<ExplainedName, CallReference>> = {
       ['EAI_FAMILY', 'hints.ai_family is not AF_INET, AF_INET6 or AF_UNSPEC'],
       ['EAI_SYSTEM', 'a system call inside it failed; errno says which'],
     ],
-    related: ['socket', 'connect', 'bind', 'freeaddrinfo', 'gai_strerror', 'getnameinfo'],
+    related: ['socket', 'connect', 'bind'],
   },
   socket: {
     page: 'socket(2)',
@@ -175,7 +176,7 @@ export const CALLS: Readonly<Record<ExplainedName, CallReference>> = {
       ['EMFILE', 'this process has all the descriptors its limit allows'],
       ['EINTR', 'a signal handler ran while it waited'],
     ],
-    related: ['accept', 'listen', 'socket', 'fcntl'],
+    related: ['accept', 'listen', 'socket'],
   },
   connect: {
     page: 'connect(2)',
@@ -219,8 +220,9 @@ export const CALLS: Readonly<Record<ExplainedName, CallReference>> = {
     blocks:
       'Until all len bytes have been copied into the socket\'s send buffer, which is full when the peer ' +
       'reads more slowly than this side sends; it does not wait for the peer to receive or acknowledge ' +
-      'them. On a nonblocking socket ' +
-      'it takes what fits and returns, or fails with EAGAIN when nothing fits.',
+      'them. It returns fewer than len only when that wait is cut short after some bytes went in: by a ' +
+      'signal, by SO_SNDTIMEO\'s timeout, or by the connection failing (its error comes from the next ' +
+      'call). On a nonblocking socket it takes what fits and returns, or fails with EAGAIN when nothing fits.',
     trace:
       'glibc makes the sendto system call: strace shows sendto(fd, buf, len, flags, NULL, 0). ' +
       'netsys keeps the name the program called.',
@@ -455,7 +457,7 @@ export const CALLS: Readonly<Record<ExplainedName, CallReference>> = {
       ['EFAULT', 'fds points outside the process memory'],
       ['ENOMEM', 'no memory for the kernel\'s tables'],
     ],
-    related: ['accept', 'recv', 'send', 'connect', 'select', 'epoll'],
+    related: ['accept', 'recv', 'send', 'connect'],
   },
   read: {
     page: 'read(2)',

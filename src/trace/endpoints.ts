@@ -4,6 +4,7 @@
 // known (strace caches it by inode), so a connection that has ended keeps the name it had.
 import { endpointText } from '../libc/addresses';
 import { findInetSocket, SocketEndpoints, SocketIdentity, socketIdentity } from '../libc/sockdiag';
+import type { SocketName } from './event';
 
 /** `TCP:[127.0.0.1:8080->127.0.0.1:51234]`; `TCP:[74061]` when the socket has no endpoints to show. */
 export function formatEndpoint(protocolName: string, inode: number, endpoints: SocketEndpoints | null): string {
@@ -22,11 +23,12 @@ interface Known {
 export class EndpointNames {
   private readonly known = new Map<number, Known>();
 
-  /** The name of `fd` as it stands before the call being recorded: known, or looked up now. */
-  describe(fd: number): string | undefined {
+  /** The name of `fd` as it stands before the call being recorded: known, or looked up now; {} when not a socket. */
+  describe(fd: number): SocketName {
     const entry = this.known.get(fd) ?? this.learn(fd);
-    if (!entry) return undefined;
-    return entry.found ?? formatEndpoint(entry.identity.protocolName, entry.identity.inode, null);
+    if (!entry) return {};
+    const { inode, protocolName } = entry.identity;
+    return { endpoint: entry.found ?? formatEndpoint(protocolName, inode, null), inode };
   }
 
   /** After a call on `fd`: look the socket up in the kernel's tables, unless its name is known already. */

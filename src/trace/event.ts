@@ -12,8 +12,7 @@ interface Named {
 export type Arg = Named &
   (
     | { readonly type: 'int'; readonly value: number }
-    /** `endpoint`: the socket as strace -yy names it (`TCP:[127.0.0.1:8080]`), when asked for with -y. */
-    | { readonly type: 'fd'; readonly value: number; readonly endpoint?: string }
+    | ({ readonly type: 'fd'; readonly value: number } & SocketName)
     | { readonly type: 'enum'; readonly table: Xlat; readonly value: number }
     | { readonly type: 'flags'; readonly table: Xlat; readonly value: number }
     | { readonly type: 'socktype'; readonly value: number }
@@ -36,8 +35,17 @@ export type Arg = Named &
     | { readonly type: 'output' }
   );
 
+/**
+ * The socket a descriptor names, read from the kernel when -y or -yy asked for it: `inode` as strace -y
+ * shows it (`socket:[74061]`, the /proc/self/fd link), `endpoint` as strace -yy does (`TCP:[127.0.0.1:8080]`).
+ */
+export interface SocketName {
+  readonly endpoint?: string;
+  readonly inode?: number;
+}
+
 /** One struct pollfd: what was asked (events) and what the kernel answered (revents, 0 before it has). */
-export interface PollFd {
+export interface PollFd extends SocketName {
   readonly fd: number;
   readonly events: number;
   readonly revents: number;
@@ -67,6 +75,11 @@ export interface SocketState {
   readonly unacked?: number;
   /** This side's FIN is sent and not yet acknowledged (FIN_WAIT1, CLOSING, LAST_ACK). */
   readonly finUnacked?: boolean;
+  /**
+   * For a socket in CLOSE that had a connection: its endpoints (`127.0.0.1:8080`), and its state in
+   * the kernel's tables now (TIME_WAIT: held by no descriptor), absent once it is gone from them.
+   */
+  readonly connection?: { readonly local: string; readonly peer: string; readonly state?: string };
 }
 
 export interface CallEvent {
@@ -89,8 +102,10 @@ export interface CallEvent {
   readonly blocked?: boolean;
   /** True when the call returned after netsys began to leave (a signal, `q` in a lesson), woken by that. */
   readonly wokenToLeave?: boolean;
-  /** With -y: the socket a returned descriptor names (socket, accept), as strace -yy shows it. */
+  /** With -y or -yy: the socket a returned descriptor names (socket, accept), as strace -yy shows it. */
   readonly retEndpoint?: string;
+  /** With -y or -yy: that socket's inode, as strace -y shows it. */
+  readonly retInode?: number;
   /** With --state: the TCP sockets the call touched (and any other whose state changed), just after it. */
   readonly states?: readonly SocketState[];
 }

@@ -6,7 +6,7 @@ import { AF_INET, InetSockAddr, SockAddr } from '../libc/addresses';
 import type { ErrorInfo } from '../libc/errno';
 import type { Addrinfo } from '../libc/resolve';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, Xlat } from '../libc/xlat';
-import type { Arg, BlockedCall, CallEvent, CallKind, PollFd, SocketState } from './event';
+import type { Arg, BlockedCall, CallEvent, CallKind, PollFd, SocketName, SocketState } from './event';
 import type { TraceItem } from './conversation';
 import { specOf } from './registry';
 
@@ -39,6 +39,12 @@ function string(record: Json, key: string): string {
 
 function optionalString(record: Json, key: string): string | undefined {
   return record[key] === undefined ? undefined : string(record, key);
+}
+
+/** A descriptor's socket as --json wrote it under -y or -yy: `endpoint` and `inode`, each when present. */
+function socketName(record: Json, endpointKey = 'endpoint', inodeKey = 'inode'): SocketName {
+  const endpoint = optionalString(record, endpointKey);
+  return { ...(endpoint === undefined ? {} : { endpoint }), ...(record[inodeKey] === undefined ? {} : { inode: number(record, inodeKey) }) };
 }
 
 function family(record: Json, key = 'family'): number {
@@ -78,10 +84,8 @@ function arg(call: string, value: unknown): Arg {
     case 'socktype':
     case 'intref':
       return { name, type, value: number(record, 'value') };
-    case 'fd': {
-      const endpoint = optionalString(record, 'endpoint');
-      return { name, type, value: number(record, 'value'), ...(endpoint === undefined ? {} : { endpoint }) };
-    }
+    case 'fd':
+      return { name, type, value: number(record, 'value'), ...socketName(record) };
     case 'enum':
     case 'flags':
       return { name, type, table: tableOf(call, name), value: number(record, 'value') };
@@ -110,9 +114,9 @@ function arg(call: string, value: unknown): Arg {
   }
 }
 
-function pollfd(value: unknown): { fd: number; events: number } {
+function pollfd(value: unknown): { fd: number; events: number } & SocketName {
   const entry = object(value, 'a pollfd');
-  return { fd: number(entry, 'fd'), events: entry.events === undefined ? 0 : number(entry, 'events') };
+  return { fd: number(entry, 'fd'), events: entry.events === undefined ? 0 : number(entry, 'events'), ...socketName(entry) };
 }
 
 function ready(value: unknown): PollFd {
@@ -135,7 +139,15 @@ function state(value: unknown): SocketState {
     ...(record.unread === undefined ? {} : { unread: number(record, 'unread') }),
     ...(record.unacked === undefined ? {} : { unacked: number(record, 'unacked') }),
     ...(record.fin_unacked === true ? { finUnacked: true } : {}),
+    ...(record.connection === undefined ? {} : { connection: connection(record.connection) }),
   };
+}
+
+/** A CLOSE socket's former connection, as --state's JSON writes it. */
+function connection(value: unknown): NonNullable<SocketState['connection']> {
+  const record = object(value, 'a connection');
+  const state = optionalString(record, 'state');
+  return { local: string(record, 'local'), peer: string(record, 'peer'), ...(state === undefined ? {} : { state }) };
 }
 
 function kind(record: Json): CallKind {
@@ -151,7 +163,7 @@ function ms(record: Json, key: string): number {
 
 function callEvent(record: Json): CallEvent {
   const name = string(record, 'call');
-  const retEndpoint = optionalString(record, 'ret_endpoint');
+  const { endpoint: retEndpoint, inode: retInode } = socketName(record, 'ret_endpoint', 'ret_inode');
   return {
     seq: number(record, 'seq'),
     pid: number(record, 'pid'),
@@ -165,6 +177,7 @@ function callEvent(record: Json): CallEvent {
     ...(record.blocked === true ? { blocked: true } : {}),
     ...(record.ready === undefined ? {} : { ready: array(record.ready, 'ready').map(ready) }),
     ...(retEndpoint === undefined ? {} : { retEndpoint }),
+    ...(retInode === undefined ? {} : { retInode }),
     ...(record.state === undefined ? {} : { states: array(record.state, 'state').map(state) }),
   };
 }

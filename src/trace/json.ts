@@ -2,11 +2,16 @@
 import { ADDRESS_FAMILIES, formatEnum } from '../libc/xlat';
 import { InetSockAddr, isInet } from '../libc/addresses';
 import type { CallCount } from './count';
-import type { Arg, BlockedCall, CallEvent, SocketState } from './event';
+import type { Arg, BlockedCall, CallEvent, SocketName, SocketState } from './event';
 import { formatSocketState } from './state';
 import { formatArg, formatLine, formatUnfinished, StraceOptions } from './strace';
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A descriptor's socket, when -y or -yy read it: `endpoint` (strace -yy's name) and `inode` (strace -y's). */
+function socketName(name: SocketName): { [key: string]: JsonValue } {
+  return { ...(name.endpoint === undefined ? {} : { endpoint: name.endpoint }), ...(name.inode === undefined ? {} : { inode: name.inode }) };
+}
 
 function argDetails(arg: Arg): { [key: string]: JsonValue } {
   switch (arg.type) {
@@ -36,11 +41,11 @@ function argDetails(arg: Arg): { [key: string]: JsonValue } {
         })),
       };
     case 'pollfds':
-      return { fds: arg.fds.map((entry) => ({ fd: entry.fd, events: entry.events })) };
+      return { fds: arg.fds.map((entry) => ({ fd: entry.fd, events: entry.events, ...socketName(entry) })) };
     case 'output':
       return {};
     case 'fd':
-      return arg.endpoint === undefined ? { value: arg.value } : { value: arg.value, endpoint: arg.endpoint };
+      return { value: arg.value, ...socketName(arg) };
     default:
       return { value: arg.value };
   }
@@ -63,6 +68,7 @@ function stateJson(state: SocketState): { [key: string]: JsonValue } {
   if (state.unread !== undefined) record.unread = state.unread;
   if (state.unacked !== undefined) record.unacked = state.unacked;
   if (state.finUnacked) record.fin_unacked = true;
+  if (state.connection) record.connection = { ...state.connection };
   record.text = formatSocketState(state);
   return record;
 }
@@ -84,6 +90,7 @@ export function formatJson(event: CallEvent, options: StraceOptions): string {
     text: formatLine(event, options),
   };
   if (event.retEndpoint !== undefined) record.ret_endpoint = event.retEndpoint;
+  if (event.retInode !== undefined) record.ret_inode = event.retInode;
   if (event.states) record.state = event.states.map(stateJson);
   return JSON.stringify(record);
 }

@@ -2,15 +2,17 @@
 // -y names each descriptor as strace -yy does, --state adds each TCP socket's state and queues.
 // The reads are probes (fstat, getsockopt, ioctl, a sock_diag query), never traced calls, so the
 // trace itself stays what strace shows.
+import { endpointText, InetSockAddr } from '../libc/addresses';
+import { findInetSocket, inetSocketsOnPort, SocketEndpoints, socketIdentity } from '../libc/sockdiag';
 import { tcpSnapshot } from '../libc/tcpinfo';
-import { nameOf, TCP_STATES } from '../libc/xlat';
+import { IP_PROTOCOLS, nameOf, TCP_STATES, valueOf } from '../libc/xlat';
 import { EndpointNames } from './endpoints';
 import type { Arg, SocketState } from './event';
 import { specOf } from './registry';
 import { formatSocketState } from './state';
 
 export interface KernelViewOptions {
-  /** -y: name each descriptor by its socket's endpoints. */
+  /** -y or -yy: name each descriptor by its socket (its inode and its endpoints). */
   readonly endpoints?: boolean;
   /** --state: each TCP socket's state after each call. */
   readonly state?: boolean;
@@ -20,6 +22,7 @@ export interface KernelViewOptions {
 export interface Observation {
   readonly args: Arg[];
   readonly retEndpoint?: string;
+  readonly retInode?: number;
   readonly states?: SocketState[];
 }
 
@@ -27,6 +30,28 @@ export interface Observation {
 function descriptorEffect(name: string): 'returns' | 'closes' | undefined {
   const spec = specOf(name);
   return spec && spec.kind !== 'explained' ? spec.descriptor : undefined;
+}
+
+/** An argument with each descriptor in it named by its socket: an fd, or every fd in poll's array. */
+function named(arg: Arg, names: EndpointNames): Arg {
+  if (arg.type === 'fd') return { ...arg, ...names.describe(arg.value) };
+  if (arg.type === 'pollfds') return { ...arg, fds: arg.fds.map((entry) => (entry.fd < 0 ? entry : { ...entry, ...names.describe(entry.fd) })) };
+  return arg;
+}
+
+const IPPROTO_TCP = valueOf(IP_PROTOCOLS, 'IPPROTO_TCP');
+
+/** States in which a socket holds a connection whose endpoints are worth remembering. */
+const CONNECTED: ReadonlySet<string> = new Set(['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING']);
+
+/** The connection `ends`, with its state as the kernel's tables list it now (TIME_WAIT); no state once it is gone from them. */
+function connectionInTables(ends: SocketEndpoints & { peer: InetSockAddr }): NonNullable<SocketState['connection']> {
+  const { local, peer } = ends;
+  const entry = inetSocketsOnPort(IPPROTO_TCP, local.port).find(
+    (socket) => socket.endpoints.local.address === local.address && socket.endpoints.peer?.address === peer.address && socket.endpoints.peer.port === peer.port,
+  );
+  const found = entry ? { state: nameOf(TCP_STATES, entry.state) ?? `state ${entry.state}` } : {};
+  return { local: endpointText(local), peer: endpointText(peer), ...found };
 }
 
 /** The state of a TCP socket now; null when `fd` is not an open TCP socket. */
@@ -41,6 +66,8 @@ export class KernelView {
   private readonly names: EndpointNames | null;
   /** Open descriptors seen so far, each with the state text last shown for it. */
   private readonly shown = new Map<number, string | null>();
+  /** The endpoints of each descriptor's connection, read once while it had one, to find it again after it leaves the socket. */
+  private readonly connections = new Map<number, SocketEndpoints & { peer: InetSockAddr }>();
 
   constructor(private readonly options: KernelViewOptions) {
     this.names = options.endpoints ? new EndpointNames() : null;
@@ -53,7 +80,7 @@ export class KernelView {
   /** The arguments of a call still in the kernel, with -y each socket named as it is now. */
   annotate(args: readonly Arg[]): readonly Arg[] {
     const names = this.names;
-    return names ? args.map((arg) => (arg.type === 'fd' ? { ...arg, endpoint: names.describe(arg.value) } : arg)) : args;
+    return names ? args.map((arg) => named(arg, names)) : args;
   }
 
   /** Called once per call, just after it returned, before its event is emitted. */
@@ -62,17 +89,24 @@ export class KernelView {
     const effect = descriptorEffect(name);
     const closed = effect === 'closes' ? touched : [];
     const returned = effect === 'returns' && ret >= 0 ? [ret] : [];
-    const observation: { args: Arg[]; retEndpoint?: string; states?: SocketState[] } = { args };
+    const observation: { -readonly [K in keyof Observation]: Observation[K] } = { args };
 
     if (this.names) {
       const names = this.names;
-      observation.args = args.map((arg) => (arg.type === 'fd' ? { ...arg, endpoint: names.describe(arg.value) } : arg));
+      observation.args = args.map((arg) => named(arg, names));
       for (const fd of returned) names.settle(fd);
-      if (returned.length > 0) observation.retEndpoint = names.describe(ret);
+      if (returned.length > 0) {
+        const { endpoint, inode } = names.describe(ret);
+        observation.retEndpoint = endpoint;
+        observation.retInode = inode;
+      }
       for (const fd of touched) if (!closed.includes(fd)) names.settle(fd);
       for (const fd of closed) names.forget(fd);
     }
-    for (const fd of closed) this.shown.delete(fd);
+    for (const fd of closed) {
+      this.shown.delete(fd);
+      this.connections.delete(fd);
+    }
     for (const fd of [...touched, ...returned]) if (!closed.includes(fd) && !this.shown.has(fd)) this.shown.set(fd, null);
     if (this.options.state) observation.states = this.states([...touched, ...returned].filter((fd) => !closed.includes(fd)));
     return observation;
@@ -83,12 +117,25 @@ export class KernelView {
     const others = [...this.shown.keys()].filter((fd) => !touched.includes(fd));
     const states: SocketState[] = [];
     for (const fd of [...new Set(touched), ...others]) {
-      const state = socketState(fd);
+      const state = this.withConnection(socketState(fd));
       if (!state) continue;
       const text = formatSocketState(state);
       if (touched.includes(fd) || text !== this.shown.get(fd)) states.push(state);
       this.shown.set(fd, text);
     }
     return states;
+  }
+
+  /** Remembers a connected socket's endpoints; for a socket in CLOSE that had a connection, adds where it went. */
+  private withConnection(state: SocketState | null): SocketState | null {
+    if (!state) return null;
+    if (CONNECTED.has(state.state) && !this.connections.has(state.fd)) {
+      const identity = socketIdentity(state.fd);
+      const ends = identity ? findInetSocket(identity) : null;
+      if (ends?.peer) this.connections.set(state.fd, { local: ends.local, peer: ends.peer });
+    }
+    const ends = state.state === 'CLOSE' ? this.connections.get(state.fd) : undefined;
+    const connection = ends ? connectionInTables(ends) : undefined;
+    return connection ? { ...state, connection } : state;
   }
 }

@@ -1,5 +1,7 @@
 // Where trace lines go: standard error or a file, as strace text (coloured on a terminal) or JSON.
 // Lines are gathered and written once per turn of the event loop; flush() waits until all are out.
+// A note belongs to the call whose line it follows: when that line is not printed (-e trace=, -c),
+// neither is the note, as strace prints nothing of a call it does not show.
 import * as fs from 'node:fs';
 import type { InetSockAddr } from '../libc/addresses';
 import { blockedNote, returnedNote } from './blocking';
@@ -7,7 +9,7 @@ import type { BlockedCall, CallEvent } from './event';
 import { CallCounter, CountedCalls, formatSummary } from './count';
 import { formatJson, formatJsonBlocked, formatJsonListening, formatJsonNote, formatJsonSummary } from './json';
 import { CallSelection, isSelected } from './select';
-import { lineParts, StampOptions } from './stamps';
+import { formatStamps, lineParts, stampInstant, StampOptions } from './stamps';
 import { formatUnfinished, StraceOptions } from './strace';
 import { Paint, paintFor, wantsColor } from './paint';
 import { formatStateLine } from './state';
@@ -18,8 +20,10 @@ export interface OutputOptions extends StraceOptions, StampOptions {
   readonly format: TraceFormat;
   /** False for --no-color; colour is also off under NO_COLOR, in a file, and off a terminal. */
   readonly color: boolean;
-  /** -o FILE; standard error when absent. */
+  /** -o FILE; standard error when absent (standard output with `stdout`). */
   readonly file?: string;
+  /** Without a file, write to standard output rather than standard error (netsys shell's trace). */
+  readonly stdout?: boolean;
   /** -c: no line per call; a table of the calls at the end (see finish). */
   readonly summary?: boolean;
   /** -e trace=: only these calls are shown (and counted). */
@@ -31,8 +35,8 @@ export interface OutputOptions extends StraceOptions, StampOptions {
   readonly errorText?: (error: unknown) => string;
   /**
    * A descriptor already open for the trace (the -o file the main thread opened, or 2), written with
-   * synchronous write(2)s by every thread of a call-thread program, each line whole: `file` is then
-   * not opened again, and `color` is taken as already decided (wantsColor) by the main thread.
+   * synchronous write(2)s by every thread of a call-thread program, each batch of lines whole: `file`
+   * is then not opened again, and `color` is taken as already decided (wantsColor) by the main thread.
    */
   readonly fd?: number;
 }
@@ -93,11 +97,11 @@ function syncSink(fd: number, failed: (error: unknown) => void): Sink {
   };
 }
 
-function stderrSink(failed: (error: unknown) => void): Sink {
-  process.stderr.on('error', failed);
+function streamSink(stream: NodeJS.WriteStream, failed: (error: unknown) => void): Sink {
+  stream.on('error', failed);
   return {
-    write: (text) => process.stderr.write(text),
-    drained: () => new Promise((resolve) => process.stderr.write('', () => resolve())),
+    write: (text) => stream.write(text),
+    drained: () => new Promise((resolve) => stream.write('', () => resolve())),
   };
 }
 
@@ -111,6 +115,10 @@ export class TraceOutput {
   private writeError: string | null = null;
   private writeErrorHandler: (message: string) => void = () => undefined;
   private readonly errorText: (error: unknown) => string;
+  /** Whether the last call (or unfinished call) was printed: its notes follow it only if it was. */
+  private lastCallShown = true;
+  /** -r: the stamp of the last line printed, in ms since the epoch; null before the first. */
+  private lastStamp: number | null = null;
 
   constructor(private readonly options: OutputOptions) {
     this.errorText = options.errorText ?? String;
@@ -131,10 +139,14 @@ export class TraceOutput {
       }
       this.sink = fileSink(fd, (error) => this.failed(error));
     } else {
-      this.sink = stderrSink((error) => this.failed(error));
+      this.sink = streamSink(this.stream, (error) => this.failed(error));
     }
-    this.paint = paintFor(!options.file && wantsColor(options.color, process.stderr));
+    this.paint = paintFor(!options.file && wantsColor(options.color, this.stream));
     this.counter = options.summary ? new CallCounter() : null;
+  }
+
+  private get stream(): NodeJS.WriteStream {
+    return this.options.stdout ? process.stdout : process.stderr;
   }
 
   /** `handler` hears, once, that the trace cannot be written: the program ends (exit 1) rather than go on unseen. */
@@ -144,7 +156,9 @@ export class TraceOutput {
   }
 
   call(event: CallEvent): void {
-    if (!isSelected(event, this.options.selection)) return;
+    const selected = isSelected(event, this.options.selection);
+    this.lastCallShown = selected && !this.counter;
+    if (!selected) return;
     if (this.counter) {
       this.counter.add(event);
       return;
@@ -153,7 +167,7 @@ export class TraceOutput {
       this.push(formatJson(event, this.options));
       return;
     }
-    const { head, padding, result, elapsed } = lineParts(event, this.options);
+    const { head, padding, result, elapsed } = lineParts(event, this.options, this.sinceLastStamp(stampInstant(event)));
     const name = event.name;
     const mark = head.slice(0, head.indexOf(name + '('));
     const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);
@@ -166,24 +180,47 @@ export class TraceOutput {
 
   /** A call the kernel is holding: strace's unfinished line, and why it waits (not with -c). */
   blocked(call: BlockedCall): void {
-    if (this.counter || !isSelected(call, this.options.selection)) return;
+    this.lastCallShown = !this.counter && isSelected(call, this.options.selection);
+    if (!this.lastCallShown) return;
     if (this.options.format === 'json') {
       this.push(formatJsonBlocked(call, this.options));
       return;
     }
-    this.push(this.paint.yellow(formatUnfinished(call, this.options)));
+    const stamps = formatStamps(call.startedAt, this.sinceLastStamp(call.startedAt), this.options);
+    this.push(this.paint.dim(stamps) + this.paint.yellow(formatUnfinished(call, this.options)));
     this.note(blockedNote(call.name));
   }
 
-  /** A line for the person reading, set apart from the trace: `# listening on 127.0.0.1:8080`. */
+  /**
+   * A line for the person reading about the call just printed, set apart from the trace:
+   * `# listening on 127.0.0.1:8080`. Left out with that call's line (-e trace=) and with -c.
+   */
   note(text: string): void {
-    this.push(this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`));
+    if (this.lastCallShown) this.aside(text);
   }
 
-  /** The note a server gives once it listens on `addr`; with --json, `addr` is in the record as fields. */
+  /** A note about the run itself, not about one call (a signal, an address open to the network): left out only with -c. */
+  aside(text: string): void {
+    if (!this.counter) this.push(this.noteLine(text));
+  }
+
+  private noteLine(text: string): string {
+    return this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`);
+  }
+
+  /** -r: the time from the last line's stamp to `instant` (ms), which becomes the last stamp. */
+  private sinceLastStamp(instant: number): number {
+    const since = this.lastStamp === null ? 0 : instant - this.lastStamp;
+    this.lastStamp = instant;
+    return since;
+  }
+
+  /**
+   * The note a server gives once it listens on `addr`; with --json, `addr` is in the record as fields.
+   * The one way to learn a port the kernel chose, so shown whatever -c and -e leave out.
+   */
   listening(text: string, addr: InetSockAddr): void {
-    if (this.options.format === 'json') this.push(formatJsonListening(text, addr));
-    else this.note(text);
+    this.push(this.options.format === 'json' ? formatJsonListening(text, addr) : this.noteLine(text));
   }
 
   /** With -c: what this output has counted so far, to be added to another's (addCounts); else null. */
@@ -202,6 +239,11 @@ export class TraceOutput {
     return this.flush();
   }
 
+  /** Writes the lines queued so far now, rather than at the end of this turn of the event loop. */
+  writeQueued(): void {
+    this.writePending();
+  }
+
   /** Resolves once every line so far has been handed to the operating system. */
   flush(): Promise<void> {
     this.writePending();
@@ -216,15 +258,11 @@ export class TraceOutput {
     } else {
       for (const line of formatSummary(rows)) this.push(line);
     }
-    if (rows.length > 0) this.note('-c: seconds are wall-clock time in each call, as strace -c -w counts them (strace -c alone counts CPU time)');
-    if (counter.libraryCallCount > 0) {
-      this.note('getaddrinfo is a library call, not a system call: it is not in the table');
-    }
   }
 
   private failed(error: unknown): void {
     if (this.writeError) return;
-    const where = this.options.file ?? 'standard error';
+    const where = this.options.file ?? (this.options.stdout ? 'standard output' : 'standard error');
     this.writeError = `cannot write the trace to ${where}: ${this.errorText(error)}`;
     this.writeErrorHandler(this.writeError);
   }
@@ -232,8 +270,8 @@ export class TraceOutput {
   private push(line: string): void {
     this.pending.push(line);
     // A call thread's lines (fd) wait for its next flush(): before a call that may wait (the main
-    // thread may write an unfinished line for it, which must come after these), before a read of
-    // standard input, and at the end; a reply written to standard output goes out before them.
+    // thread may write an unfinished line for it, which must come after these), before data read is
+    // written to standard output (writeQueued), before a read of standard input, and at the end.
     if (this.options.fd !== undefined) return;
     if (!this.scheduled) {
       this.scheduled = true;

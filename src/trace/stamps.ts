@@ -1,5 +1,6 @@
-// strace's -t, -tt, -ttt (when the call started, at the line's start) and -T (time spent in the
-// call, at the line's end), as pure functions of the event.
+// strace's -t, -tt, -ttt (when the call started, at the line's start), -r (the time since the
+// previous line's, at the line's start) and -T (time spent in the call, at the line's end), as pure
+// functions of the event.
 import type { CallEvent } from './event';
 import { formatCall, formatResult, padToResult, StraceOptions } from './strace';
 
@@ -10,6 +11,8 @@ export interface StampOptions {
   readonly timestamps?: TimestampLevel;
   /** -T */
   readonly durations?: boolean;
+  /** -r */
+  readonly relative?: boolean;
 }
 
 const two = (n: number): string => String(n).padStart(2, '0');
@@ -25,6 +28,31 @@ export function formatTimestamp(epochMs: number, level: TimestampLevel): string 
   const local = new Date(whole * 1000);
   const clock = `${two(local.getHours())}:${two(local.getMinutes())}:${two(local.getSeconds())}`;
   return level === 2 ? `${clock}${fraction} ` : `${clock} `;
+}
+
+/**
+ * strace -r's stamp, with its trailing space: `     0.000123 ` (`%6ld.%06ld`), or after a time of day
+ * (-t with -r) `(+     0.000123) `; '' when -r is off. `sinceMs`: since the previous line's stamp, in ms.
+ */
+export function formatRelative(sinceMs: number, options: StampOptions): string {
+  if (!options.relative) return '';
+  const micros = Math.max(0, Math.floor(sinceMs * 1000));
+  const text = `${String(Math.floor(micros / 1e6)).padStart(6)}.${six(micros % 1e6)}`;
+  return (options.timestamps ?? 0) > 0 ? `(+${text}) ` : `${text} `;
+}
+
+/** Everything strace prints before the call: the time of day (-t), then the relative stamp (-r). */
+export function formatStamps(epochMs: number, sinceMs: number, options: StampOptions): string {
+  return formatTimestamp(epochMs, options.timestamps ?? 0) + formatRelative(sinceMs, options);
+}
+
+/**
+ * The instant a line is stamped with (-t, -r), in ms since the epoch: when the call started, as strace
+ * stamps a call on entry; for a call first shown unfinished (whose unfinished line carried its start),
+ * when it returned, as strace stamps `<... resumed>`.
+ */
+export function stampInstant(event: CallEvent): number {
+  return event.blocked ? event.startedAt + event.durationMs : event.startedAt;
 }
 
 /** ` <0.000123>`: seconds in the call, cut (not rounded) to microseconds, as strace -T prints it. */
@@ -43,8 +71,9 @@ export interface LineParts {
   readonly elapsed: string;
 }
 
-export function lineParts(event: CallEvent, options: StraceOptions & StampOptions): LineParts {
-  const head = formatTimestamp(event.startedAt, options.timestamps ?? 0) + formatCall(event, options);
+/** `sinceMs`: for -r, the time since the previous line's stamp, in ms. */
+export function lineParts(event: CallEvent, options: StraceOptions & StampOptions, sinceMs = 0): LineParts {
+  const head = formatStamps(stampInstant(event), sinceMs, options) + formatCall(event, options);
   return {
     head,
     padding: padToResult(head).slice(head.length),
@@ -54,7 +83,7 @@ export function lineParts(event: CallEvent, options: StraceOptions & StampOption
 }
 
 /** The whole line, as strace prints it with the same options. */
-export function formatStampedLine(event: CallEvent, options: StraceOptions & StampOptions): string {
-  const parts = lineParts(event, options);
+export function formatStampedLine(event: CallEvent, options: StraceOptions & StampOptions, sinceMs = 0): string {
+  const parts = lineParts(event, options, sinceMs);
   return parts.head + parts.padding + parts.result + parts.elapsed;
 }

@@ -9,9 +9,22 @@ function bytes(count: number): string {
   return count === 1 ? '1 byte' : `${count} bytes`;
 }
 
-/** `fd 18: LISTEN, accept queue 2/16`, `fd 19: ESTABLISHED, 6 bytes waiting to be read`. */
+/**
+ * What CLOSE means, said where it is shown: it reads as "closed", but it is TCP's name for a socket
+ * with no connection (yet, or any more); a connection that ended in TIME_WAIT lives on in the kernel's
+ * tables, held by no descriptor.
+ */
+function closeMeaning(state: SocketState): string {
+  const gone = state.connection;
+  if (!gone) return "no connection (TCP's name for a socket without one)";
+  const where = gone.state ? `now in ${gone.state}, held by no descriptor (ss -tan)` : 'gone';
+  return `no connection any more: ${gone.local}->${gone.peer} ${where}`;
+}
+
+/** `fd 18: LISTEN, accept queue 2/16`, `fd 19: ESTABLISHED, 6 bytes waiting to be read`, `fd 18: CLOSE, no connection (...)`. */
 export function formatSocketState(state: SocketState): string {
   const parts = [state.state];
+  if (state.state === 'CLOSE') parts.push(closeMeaning(state));
   if (state.acceptQueue) parts.push(`accept queue ${state.acceptQueue.waiting}/${state.acceptQueue.backlog}`);
   if (state.unread) parts.push(`${bytes(state.unread)} waiting to be read`);
   const unacked = [state.unacked ? bytes(state.unacked) : '', state.finUnacked ? 'the FIN' : ''].filter(Boolean);

@@ -12,14 +12,20 @@ import {
   POLL_EVENTS,
   SOCKET_TYPES,
 } from '../libc/xlat';
-import type { Arg, BlockedCall, CallEvent, CallShape, PollFd } from './event';
-import { quoteBytes, quoteString } from './quote';
+import { interfaceName } from '../libc/interfaces';
+import type { Arg, BlockedCall, CallEvent, CallShape, PollFd, SocketName } from './event';
+import { HexLevel, quoteBytes, quoteString } from './quote';
+
+/** strace's -y level: 0 none, 1 (-y) `3<socket:[74061]>`, 2 (-yy) `3<TCP:[127.0.0.1:8080]>`. */
+export type DecodeFdsLevel = 0 | 1 | 2;
 
 export interface StraceOptions {
   /** strace's -s: how many bytes of data to show before `...`. */
   readonly stringLimit: number;
-  /** strace's -yy: each descriptor followed by its socket's endpoints, `3<TCP:[127.0.0.1:8080]>`. */
-  readonly endpoints?: boolean;
+  /** strace's -y and -yy: each descriptor followed by its socket's inode, or by its endpoints. */
+  readonly decodeFds?: DecodeFdsLevel;
+  /** strace's -x and -xx. */
+  readonly hex?: HexLevel;
 }
 
 export const DEFAULT_STRING_LIMIT = 32;
@@ -30,16 +36,32 @@ const RESULT_COLUMN = 40;
 /** Library calls are not system calls: their lines carry this mark so no one mistakes one for the other. */
 export const LIBRARY_CALL_MARK = 'libc: ';
 
-function formatSockaddr(addr: SockAddr): string {
+/** fe80::/10 and link-local multicast ff02::/16 (with any flags: ff12::, ff32::), as <netinet/in.h>'s IN6_IS_ADDR_LINKLOCAL and IN6_IS_ADDR_MC_LINKLOCAL test them. */
+export function isLinkLocal(address: string): boolean {
+  const first = parseInt(address.split(':')[0] || '0', 16);
+  return (first & 0xffc0) === 0xfe80 || (first & 0xff0f) === 0xff02;
+}
+
+/**
+ * sin6_scope_id as strace's print_ifindex prints it for a link-local address: `if_nametoindex("lo")`
+ * when an interface has that index, else the number (sockaddr.c print_sockaddr_data_in6).
+ */
+function formatScopeId(addr: { address: string; scopeId: number }, hex: HexLevel): string {
+  const name = isLinkLocal(addr.address) ? interfaceName(addr.scopeId) : null;
+  return name === null ? String(addr.scopeId) : `if_nametoindex(${quoteString(name, hex)})`;
+}
+
+function formatSockaddr(addr: SockAddr, hex: HexLevel): string {
   const family = formatEnum(ADDRESS_FAMILIES, addr.family);
-  if (!isInet(addr)) return `{sa_family=${family}, sa_data=${quoteBytes(addr.data, addr.data.length, addr.data.length)}}`;
+  if (!isInet(addr)) return `{sa_family=${family}, sa_data=${quoteBytes(addr.data, addr.data.length, addr.data.length, hex)}}`;
+  const address = quoteString(addr.address, hex);
   if (addr.family === AF_INET6) {
     return (
       `{sa_family=${family}, sin6_port=htons(${addr.port}), sin6_flowinfo=htonl(${addr.flowinfo}), ` +
-      `inet_pton(AF_INET6, "${addr.address}", &sin6_addr), sin6_scope_id=${addr.scopeId}}`
+      `inet_pton(AF_INET6, ${address}, &sin6_addr), sin6_scope_id=${formatScopeId(addr, hex)}}`
     );
   }
-  return `{sa_family=${family}, sin_port=htons(${addr.port}), sin_addr=inet_addr("${addr.address}")}`;
+  return `{sa_family=${family}, sin_port=htons(${addr.port}), sin_addr=inet_addr(${address})}`;
 }
 
 /** An array as strace's print_array prints it: at most `limit` elements, then `...`. */
@@ -49,13 +71,20 @@ function formatArray(items: readonly string[], limit: number): string {
 }
 
 /** One struct pollfd as passed: `{fd=3, events=POLLIN}`; a negative fd, which the kernel skips, without events. */
-function formatPollFd(entry: PollFd): string {
-  return entry.fd < 0 ? `{fd=${entry.fd}}` : `{fd=${entry.fd}, events=${formatFlags(POLL_EVENTS, entry.events)}}`;
+function formatPollFd(entry: PollFd, options: StraceOptions): string {
+  const fd = withSocketName(entry.fd, entry, options);
+  return entry.fd < 0 ? `{fd=${entry.fd}}` : `{fd=${fd}, events=${formatFlags(POLL_EVENTS, entry.events)}}`;
 }
 
-/** `3`, or with -y `3<TCP:[127.0.0.1:8080]>` when the socket's endpoints were read. */
-function withEndpoint(fd: number, endpoint: string | undefined, options: StraceOptions | undefined): string {
-  return options?.endpoints && endpoint !== undefined ? `${fd}<${endpoint}>` : String(fd);
+/**
+ * `3`; with -y `3<socket:[74061]>` (the descriptor's /proc/self/fd link, quoted like a string, so -xx
+ * writes it in hex); with -yy `3<TCP:[127.0.0.1:8080]>` (never in hex, as strace 6.1 prints it).
+ */
+function withSocketName(fd: number, name: SocketName, options: StraceOptions): string {
+  const level = options.decodeFds ?? 0;
+  if (level === 2 && name.endpoint !== undefined) return `${fd}<${name.endpoint}>`;
+  if (level === 1 && name.inode !== undefined) return `${fd}<${quoteString(`socket:[${name.inode}]`, options.hex).slice(1, -1)}>`;
+  return String(fd);
 }
 
 export function formatArg(arg: Arg, options: StraceOptions): string {
@@ -63,7 +92,7 @@ export function formatArg(arg: Arg, options: StraceOptions): string {
     case 'int':
       return String(arg.value);
     case 'fd':
-      return withEndpoint(arg.value, arg.endpoint, options);
+      return withSocketName(arg.value, arg, options);
     case 'enum':
       return formatEnum(arg.table, arg.value);
     case 'flags':
@@ -75,17 +104,17 @@ export function formatArg(arg: Arg, options: StraceOptions): string {
       return table ? formatEnum(table, arg.value) : String(arg.value);
     }
     case 'sockaddr':
-      return formatSockaddr(arg.addr);
+      return formatSockaddr(arg.addr, options.hex ?? 0);
     case 'pointer':
       return arg.value === 0n ? 'NULL' : `0x${arg.value.toString(16)}`;
     case 'bytes':
-      return quoteBytes(arg.head, arg.length, options.stringLimit);
+      return quoteBytes(arg.head, arg.length, options.stringLimit, options.hex);
     case 'socklen':
       return arg.before === arg.after ? `[${arg.before}]` : `[${arg.before} => ${arg.after}]`;
     case 'intref':
       return `[${arg.value}]`;
     case 'string':
-      return quoteString(arg.value);
+      return quoteString(arg.value, options.hex);
     case 'hints':
       return (
         `{ai_flags=${formatFlags(ADDRINFO_FLAGS, arg.hints.flags)}, ` +
@@ -95,10 +124,10 @@ export function formatArg(arg: Arg, options: StraceOptions): string {
       );
     case 'addrinfo':
       return `[${arg.entries
-        .map((entry) => `{${formatEnum(ADDRESS_FAMILIES, entry.family)}, "${entry.addr.address}"}`)
+        .map((entry) => `{${formatEnum(ADDRESS_FAMILIES, entry.family)}, ${quoteString(entry.addr.address, options.hex)}}`)
         .join(', ')}]`;
     case 'pollfds':
-      return formatArray(arg.fds.map(formatPollFd), options.stringLimit);
+      return formatArray(arg.fds.map((entry) => formatPollFd(entry, options)), options.stringLimit);
     case 'output':
       return arg.name;
   }
@@ -160,13 +189,13 @@ function formatReady(ready: readonly PollFd[], limit: number): string {
 
 /**
  * `= 3`, `= -1 ECONNREFUSED (Connection refused)`, for poll `= 1 ([{fd=3, revents=POLLIN}])` or
- * `= 0 (Timeout)`; with -y a new descriptor is named: `= 3<TCP:[74061]>`.
+ * `= 0 (Timeout)`; with -y or -yy a new descriptor is named: `= 3<socket:[74061]>`, `= 3<TCP:[74061]>`.
  */
 export function formatResult(event: CallEvent, options: StraceOptions = { stringLimit: DEFAULT_STRING_LIMIT }): string {
   if (event.error) return `= ${event.ret} ${event.error.name} (${event.error.message})`;
   if (event.ready && event.ret === 0) return `= 0 (Timeout)`;
   const ready = event.ready ? formatReady(event.ready, options.stringLimit) : '';
-  const value = withEndpoint(event.ret, event.retEndpoint, options);
+  const value = withSocketName(event.ret, { endpoint: event.retEndpoint, inode: event.retInode }, options);
   return ready === '' ? `= ${value}` : `= ${value} (${ready})`;
 }
 

@@ -18,7 +18,7 @@ interface Case {
 const PORT_RANGE = /port must be a number from 0 to 65535/;
 const SERVER_USAGE = /usage: netsys server \[options\] <port> \(netsys server --help\)$/;
 const CLIENT_USAGE = /usage: netsys client \[options\] <host> <port> \(netsys client --help\)$/;
-const COMMANDS = /commands: server, client, demo, lesson, errno, explain \(netsys --help\)$/;
+const COMMANDS = /commands: server, client, demo, lesson, shell, errno, explain \(netsys --help\)$/;
 const NUMERIC_HOST = /--host must be a numeric IPv4 or IPv6 address such as 127\.0\.0\.1 or ::1/;
 const WRITABLE = /-o needs a file netsys can create or overwrite$/;
 

@@ -25,8 +25,8 @@ describe('blocked calls', () => {
     await finish(server);
   });
 
-  it('with -y, names the socket in the unfinished line as strace -yy does', async () => {
-    const { server, port } = await startServer(['--once', '-y']);
+  it('with -yy, names the socket in the unfinished line as strace -yy does', async () => {
+    const { server, port } = await startServer(['--once', '-yy']);
     await server.waitForStderr(new RegExp(`^accept\\(\\d+<TCP:\\[127\\.0\\.0\\.1:${port}\\]>,  <unfinished \\.\\.\\.>$`, 'm'));
     server.child.kill('SIGINT');
     expect((await finish(server)).code).toBe(130);

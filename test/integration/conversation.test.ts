@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, Running, scratchDirPerTest, startServer, traceLines, unusedPort } from './helpers';
+import { finish, netsys, NETSYS, python, Running, scratchDirPerTest, sleep, startServer, traceLines, unusedPort } from './helpers';
 
 const ONE_MIB = 1024 * 1024;
 
@@ -174,10 +174,10 @@ describe('peers no one here wrote', () => {
 
 /**
  * A server that reads nothing for a second (a client with much to send fills the buffers and is held
- * in send), then says "bye" and shuts down its sending side (FIN); half a second later it reads and
- * discards the rest, so that its kernel never answers the client with RST.
+ * in send), then says "bye" and shuts down its sending side (FIN), and goes on reading: it counts
+ * every byte until the client shuts down its own side, and prints the count.
  */
-const SERVER_THAT_LEAVES_FIRST = `
+const SERVER_THAT_HALF_CLOSES_FIRST = `
 import socket, sys, time
 listener = socket.socket()
 listener.bind(("127.0.0.1", 0))
@@ -187,52 +187,84 @@ conn, _ = listener.accept()
 time.sleep(1)
 conn.sendall(b"bye\\n")
 conn.shutdown(socket.SHUT_WR)
-time.sleep(0.5)
-while conn.recv(65536):
-    pass
+received = 0
+while (chunk := conn.recv(65536)):
+    received += len(chunk)
+print(received, flush=True)
 conn.close()
 `;
 
-describe('the server closes first', () => {
+describe('the server shuts down its sending side first', () => {
   const dir = scratchDirPerTest();
-  const LEFT = /^# recv returned 0: the server closed the connection; the rest of the input is not sent$/m;
+  const GOES_ON = /^# recv returned 0: the server will send no more \(it shut down its sending side, or closed its socket\); it may still be reading, so the client goes on sending its input, then shuts down its own side$/m;
 
-  async function clientAgainstLeavingServer(start: (port: string) => Running): Promise<Running> {
-    const server = python(SERVER_THAT_LEAVES_FIRST);
+  /** Runs the client against the half-closing server; returns the client and how many bytes the server read. */
+  async function clientAgainstHalfClose(start: (port: string) => Running): Promise<{ client: Running; received: number }> {
+    const server = python(SERVER_THAT_HALF_CLOSES_FIRST);
     const port = (await server.waitForStdout(/^(\d+)\n/))[1];
     const client = start(port);
     expect((await finish(client, 30000)).code).toBe(0);
     expect((await finish(server)).code).toBe(0);
     expect(client.stdout.toString()).toBe('bye\n');
-    expect(client.stderr).toMatch(LEFT);
     const calls = traceLines(client.stderr);
     expect(calls.filter((line) => line.startsWith('recv('))).toEqual([
       expect.stringMatching(/^recv\(\d+, "(bye\\n)?"(\.\.\.)?, 262144, 0\) += 4$/),
       expect.stringMatching(/^recv\(\d+, "", 262144, 0\) += 0$/),
     ]);
-    // Closed once, last, after every send has returned: no call meets a closed descriptor.
-    expect(calls[calls.length - 1]).toMatch(/^close\(\d+\) += 0$/);
+    // Its own side shut down once the input ended, and closed once, last: no call meets a closed descriptor.
+    expect(calls.slice(-2)).toEqual([expect.stringMatching(/^shutdown\(\d+, SHUT_WR\) += 0$/), expect.stringMatching(/^close\(\d+\) += 0$/)]);
     expect(calls.filter((line) => line.startsWith('close('))).toHaveLength(1);
     expect(client.stderr).not.toContain('EBADF');
-    return client;
+    return { client, received: Number(server.stdout.toString().trim().split('\n').pop()) };
   }
 
-  it('a pipe on standard input that has not ended: netsys stops reading it and closes its socket', async () => {
-    const client = await clientAgainstLeavingServer((port) => {
+  it('a pipe on standard input: what comes after the server\'s FIN is still sent, as nc -N sends it', async () => {
+    const { client, received } = await clientAgainstHalfClose((port) => {
       const running = netsys(['client', '127.0.0.1', port]);
-      running.child.stdin!.write('x'); // and the pipe stays open
+      running.child.stdin!.write('x');
+      void running.waitForStderr(GOES_ON, 20000).then(() => running.child.stdin!.end('yz'));
       return running;
     });
-    expect(traceLines(client.stderr).filter((line) => line.startsWith('send('))).toEqual([expect.stringMatching(/^send\(\d+, "x", 1, 0\) += 1$/)]);
+    expect(client.stderr).toMatch(GOES_ON);
+    expect(traceLines(client.stderr).filter((line) => line.startsWith('send('))).toEqual([
+      expect.stringMatching(/^send\(\d+, "x", 1, 0\) += 1$/),
+      expect.stringMatching(/^send\(\d+, "yz", 2, 0\) += 2$/),
+    ]);
+    expect(received).toBe(3);
   });
 
-  it('a file on standard input: what is not sent yet stays unsent', async () => {
+  it('a file on standard input larger than the buffers: every byte is sent', async () => {
     const file = path.join(dir(), 'input');
-    const size = 64 * 1024 * 1024;
+    const size = 16 * 1024 * 1024;
     fs.writeFileSync(file, Buffer.alloc(size, 'y'));
-    const client = await clientAgainstLeavingServer((port) => new Running('sh', ['-c', 'exec "$@" < "$0"', file, NETSYS, 'client', '-s', '0', '127.0.0.1', port]));
+    const { client, received } = await clientAgainstHalfClose((port) => new Running('sh', ['-c', 'exec "$@" < "$0"', file, NETSYS, 'client', '-s', '0', '127.0.0.1', port]));
     const sent = traceLines(client.stderr).filter((line) => line.startsWith('send(')).map((line) => Number(line.split(' = ')[1]));
-    expect(sent.reduce((total, count) => total + count, 0)).toBeLessThan(size);
+    expect(sent.reduce((total, count) => total + count, 0)).toBe(size);
+    expect(received).toBe(size);
+  });
+});
+
+describe('the server closes its socket first', () => {
+  it('the client learns it from the send that follows (EPIPE), says so, and exits 1', async () => {
+    const server = python(`
+import socket
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+print(l.getsockname()[1], flush=True)
+c, _ = l.accept(); c.sendall(b"bye\\n"); c.close()
+`);
+    const port = (await server.waitForStdout(/^(\d+)\n/))[1];
+    const client = netsys(['client', '127.0.0.1', port]);
+    await client.waitForStderr(/^recv\(\d+, "", 262144, 0\) += 0$/m);
+    client.child.stdin!.write('a\n');
+    await sleep(300);
+    client.child.stdin!.write('b\n');
+    await sleep(300);
+    client.child.stdin!.end('c\n');
+    expect((await finish(client)).code).toBe(1);
+    await finish(server);
+    expect(client.stderr).toMatch(/^send\(\d+, "[bc]\\n", 2, 0\) += -1 (EPIPE|ECONNRESET) /m);
+    expect(client.stderr).toMatch(/^# send failed with (EPIPE|ECONNRESET): /m);
+    expect(traceLines(client.stderr).pop()).toMatch(/^close\(\d+\) += 0$/);
   });
 });
 

@@ -161,3 +161,21 @@ export function scratchDirPerTest(prefix = 'netsys-'): () => string {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
   return () => dir;
 }
+
+/** What a terminal showed a learner, and how netsys ended (fixtures/pty_shell.py's report). */
+export interface TerminalReport {
+  readonly exit: number | null;
+  readonly output: string;
+}
+
+/**
+ * Runs netsys with `args` (split at spaces) on a pseudo-terminal and types `actions` at its server> and
+ * client> prompts ("line:TEXT", "tab:TEXT", "raw:TEXT", "wait:TEXT": see fixtures/pty_shell.py), with
+ * XDG_STATE_HOME at `state`.
+ */
+export async function atTerminal(state: string, args: string, actions: readonly string[]): Promise<TerminalReport> {
+  const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [NETSYS, state, args, ...actions]);
+  const exit = await finish(driver);
+  if (exit.code !== 0) throw new Error(`the terminal driver failed (${exit.code}): ${driver.stdout.toString()}${driver.stderr}`);
+  return JSON.parse(driver.stdout.toString()) as TerminalReport;
+}

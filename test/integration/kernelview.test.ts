@@ -137,7 +137,7 @@ describe('--state', () => {
     }
     expect(await finish(client)).toEqual({ code: 0, signal: null });
     // After the last FIN the descriptor's socket is CLOSE: the connection's TIME_WAIT has no descriptor.
-    expect(client.stderr).toMatch(/^recv\((\d+), "", 262144, 0\) += 0\n# {3}fd \1: CLOSE$/m);
+    expect(client.stderr).toMatch(/^recv\((\d+), "", 262144, 0\) += 0\n# {3}fd \1: CLOSE, no connection any more: 127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ now in TIME_WAIT, held by no descriptor \(ss -tan\)$/m);
   });
 
   it('adds the states to --json as a field of the call, and never as a call', async () => {
@@ -152,12 +152,12 @@ describe('--state', () => {
   });
 });
 
-describe('-y agrees with strace -yy', () => {
+describe('-y and -yy agree with strace -y and -yy', () => {
   const TRACED = 'socket,bind,listen,accept,accept4,connect,sendto,recvfrom,shutdown,close,getsockname,getpeername,setsockopt,getsockopt';
   const dir = scratchDirPerTest('netsys-yy-');
 
-  function underStrace(name: string, args: string[]): Running {
-    return new Running('strace', ['-qq', '-ff', '-yy', '-o', path.join(dir(), name), '-e', `trace=${TRACED}`, NETSYS, ...args]);
+  function underStrace(name: string, args: string[], decode = '-yy'): Running {
+    return new Running('strace', ['-qq', '-ff', decode, '-o', path.join(dir(), name), '-e', `trace=${TRACED}`, NETSYS, ...args]);
   }
 
   function straceLines(name: string): Set<string> {
@@ -177,27 +177,34 @@ describe('-y agrees with strace -yy', () => {
     return lines;
   }
 
-  it.each([['127.0.0.1'], ['::1']])('for a conversation on %s, and a refused connect', async (host) => {
-    const server = underStrace('server', ['server', '--once', '-y', '--host', host, '0']);
+  it.each([
+    ['127.0.0.1', '-yy'],
+    ['::1', '-yy'],
+    ['127.0.0.1', '-y'],
+    ['::1', '-y'],
+  ])('for a conversation on %s, and a refused connect, with %s', async (host, decode) => {
+    const server = underStrace('server', ['server', '--once', decode, '--host', host, '0'], decode);
     const port = (await server.waitForStderr(/listening on \S+:(\d+)/))[1];
-    const client = underStrace('client', ['client', '-y', '-m', 'hi', host, port]);
+    const client = underStrace('client', ['client', decode, '-m', 'hi', host, port], decode);
     expect((await finish(client)).code).toBe(0);
     expect((await finish(server)).code).toBe(0);
-    const tcp = host === '::1' ? 'TCPv6' : 'TCP';
+    const tcp = decode === '-y' ? 'socket' : host === '::1' ? 'TCPv6' : 'TCP';
     const serverLines = expectSeen(server.stderr, 'server');
     expect(serverLines).toHaveLength(10);
     expect(serverLines[0]).toMatch(new RegExp(`^socket\\(.*\\) = \\d+<${tcp}:\\[\\d+\\]>$`));
-    expect(serverLines.find((line) => line.startsWith('accept('))).toMatch(new RegExp(`\\) = \\d+<${tcp}:\\[.*:${port}->.*\\]>$`));
+    const accepted = decode === '-y' ? `socket:\\[\\d+\\]` : `${tcp}:\\[.*:${port}->.*\\]`;
+    expect(serverLines.find((line) => line.startsWith('accept('))).toMatch(new RegExp(`\\) = \\d+<${accepted}>$`));
     expect(expectSeen(client.stderr, 'client')).toHaveLength(8);
 
     const closed = String(await unusedPort());
-    const refused = underStrace('refused', ['client', '-y', '-m', 'x', '127.0.0.1', closed]);
+    const refused = underStrace('refused', ['client', decode, '-m', 'x', '127.0.0.1', closed], decode);
     expect((await finish(refused)).code).toBe(1);
-    // Unbound before connect, and unhashed again after the refusal: strace shows the inode both times.
+    // Unbound before connect, and unhashed again after the refusal: strace -yy shows the inode both times.
+    const name = decode === '-y' ? 'socket' : 'TCP';
     expect(expectSeen(refused.stderr, 'refused')).toEqual([
-      expect.stringMatching(/^socket\(.*= (\d+)<TCP:\[(\d+)\]>$/),
-      expect.stringMatching(/^connect\(\d+<TCP:\[\d+\]>, .* = -1 ECONNREFUSED/),
-      expect.stringMatching(/^close\(\d+<TCP:\[\d+\]>\) += 0$/),
+      expect.stringMatching(new RegExp(`^socket\\(.*= (\\d+)<${name}:\\[(\\d+)\\]>$`)),
+      expect.stringMatching(new RegExp(`^connect\\(\\d+<${name}:\\[\\d+\\]>, .* = -1 ECONNREFUSED`)),
+      expect.stringMatching(new RegExp(`^close\\(\\d+<${name}:\\[\\d+\\]>\\) += 0$`)),
     ]);
   });
 });

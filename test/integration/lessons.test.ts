@@ -119,8 +119,10 @@ describe('the lessons of the seed', () => {
   it.each(Object.keys(SHOWS))('%s, on a terminal: one key press makes one call, and the lesson ends with exit 0', async (id) => {
     const file = fs.readdirSync(LESSONS_DIR).find((name) => name.endsWith('.lesson') && fs.readFileSync(path.join(LESSONS_DIR, name), 'utf8').includes(`\nid: ${id}\n`))!;
     const steps = fs.readFileSync(path.join(LESSONS_DIR, file), 'utf8').split(/\n(?=step )/).slice(1);
-    const paused = steps.filter((step) => !/^pause: no$/m.test(step)).length;
-    const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_lesson.py'), 'utf8'), [NETSYS, id, ...Array<string>(paused).fill('enter')]);
+    // A your-turn step waits for a typed call (its reference), any other step without pause: no for Enter.
+    const keys = steps.flatMap((step) => (/^task:/m.test(step) ? [`line:${/^step \w+: (.*)$/m.exec(step)![1]}`] : /^pause: no$/m.test(step) ? [] : ['enter']));
+    const paused = keys.filter((key) => key === 'enter').length;
+    const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_lesson.py'), 'utf8'), [NETSYS, id, ...keys]);
     expect((await finish(driver, 60000)).code).toBe(0);
     const report = JSON.parse(driver.stdout.toString()) as { exit: number; output: string };
     expect(report.exit).toBe(0);

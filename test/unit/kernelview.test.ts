@@ -6,10 +6,11 @@ import { ADDRESS_FAMILIES, IP_PROTOCOLS, SHUTDOWN_MODES } from '../../src/libc/x
 import { formatEndpoint } from '../../src/trace/endpoints';
 import type { Arg, CallEvent, SocketState } from '../../src/trace/event';
 import { formatJson } from '../../src/trace/json';
+import { decodeTraceLine } from '../../src/trace/json-read';
 import { formatSocketState, formatStateLine } from '../../src/trace/state';
 import { formatLine } from '../../src/trace/strace';
 
-const yy = { stringLimit: 32, endpoints: true };
+const yy = { stringLimit: 32, decodeFds: 2 as const };
 const plain = { stringLimit: 32 };
 
 function call(name: string, args: Arg[], ret: number, extra: Partial<CallEvent> = {}): CallEvent {
@@ -27,7 +28,33 @@ const socketArgs = (family: number): Arg[] => [
   { name: 'protocol', type: 'enum', table: IP_PROTOCOLS, value: 0 },
 ];
 
-describe('-y: descriptors named as strace -yy names them', () => {
+describe('-y: descriptors named as strace -y names them, by inode', () => {
+  const y = { stringLimit: 32, decodeFds: 1 as const };
+  const named = (value: number, inode: number): Arg => ({ name: 'fd', type: 'fd', value, inode, endpoint: 'TCP:[127.0.0.1:8080]' });
+
+  // Printed by strace 6.1 -y (and -y -xx) for a Python client's calls.
+  it.each<[string, CallEvent, object]>([
+    ['close(3<socket:[24131]>)                = 0', call('close', [named(3, 24131)], 0), y],
+    ['socket(AF_INET6, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 6<socket:[24134]>', call('socket', socketArgs(10), 6, { retEndpoint: 'TCPv6:[24134]', retInode: 24134 }), y],
+    [
+      'close(3<\\x73\\x6f\\x63\\x6b\\x65\\x74\\x3a\\x5b\\x32\\x33\\x34\\x39\\x32\\x5d>) = 0',
+      call('close', [named(3, 23492)], 0),
+      { ...y, hex: 2 },
+    ],
+    ['close(3<TCP:[127.0.0.1:8080]>)          = 0', call('close', [named(3, 23492)], 0), { ...y, decodeFds: 2, hex: 2 }],
+  ])('%s', (line, event, options) => {
+    expect(formatLine(event, options as typeof y)).toBe(line);
+  });
+
+  it('names the descriptors inside poll\'s array, not those of its result, as strace -yy does', () => {
+    const entry = { fd: 17, events: 1, revents: 1, endpoint: 'TCP:[127.0.0.1:41673]', inode: 5 };
+    const event = call('poll', [{ name: 'fds', type: 'pollfds', fds: [entry] }, int('nfds', 1), int('timeout', -1)], 1, { ready: [{ fd: 17, events: 1, revents: 1 }] });
+    expect(formatLine(event, yy)).toBe('poll([{fd=17<TCP:[127.0.0.1:41673]>, events=POLLIN}], 1, -1) = 1 ([{fd=17, revents=POLLIN}])');
+    expect(formatLine(event, y)).toBe('poll([{fd=17<socket:[5]>, events=POLLIN}], 1, -1) = 1 ([{fd=17, revents=POLLIN}])');
+  });
+});
+
+describe('-yy: descriptors named as strace -yy names them', () => {
   it.each<[string, CallEvent]>([
     [
       'socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3<TCP:[74061]>',
@@ -119,5 +146,26 @@ describe('--state: the kernel view of a socket, set apart from the call', () => 
       { fd: 18, state: 'LISTEN', accept_queue: 1, backlog: 16, text: 'fd 18: LISTEN, accept queue 1/16' },
       { fd: 19, state: 'ESTABLISHED', unread: 6, unacked: 0, text: 'fd 19: ESTABLISHED, 6 bytes waiting to be read' },
     ]);
+  });
+});
+
+describe('-y and -yy through --json and back (the demo draws its children from it)', () => {
+  it('keeps inode, endpoint, poll\'s names and a CLOSE socket\'s connection, so each line prints as traced', () => {
+    const named = (value: number): Arg => ({ name: 'sockfd', type: 'fd', value, inode: 74061, endpoint: 'TCP:[127.0.0.1:8080]' });
+    const states: SocketState[] = [{ fd: 3, state: 'CLOSE', connection: { local: '127.0.0.1:5', peer: '127.0.0.1:8080', state: 'TIME_WAIT' } }];
+    const events: CallEvent[] = [
+      call('accept', [named(3), addr(v4('127.0.0.1', 5)), len(16)], 4, { retEndpoint: 'TCP:[127.0.0.1:8080->127.0.0.1:5]', retInode: 74062 }),
+      call('poll', [{ name: 'fds', type: 'pollfds', fds: [{ fd: 3, events: 1, revents: 0, inode: 74061, endpoint: 'TCP:[127.0.0.1:8080]' }] }, int('nfds', 1), int('timeout', -1)], 0, { ready: [] }),
+      call('close', [named(3)], 0, { states }),
+    ];
+    for (const decodeFds of [1, 2] as const) {
+      for (const event of events) {
+        const item = decodeTraceLine(formatJson(event, { stringLimit: 32, decodeFds }));
+        expect(item.type).toBe('call');
+        if (item.type !== 'call') continue;
+        expect(formatLine(item.event, { stringLimit: 32, decodeFds })).toBe(formatLine(event, { stringLimit: 32, decodeFds }));
+        expect(item.event.states).toEqual(event.states);
+      }
+    }
   });
 });

@@ -263,3 +263,16 @@ describe('renderCallList', () => {
     expect(text).toMatch(/^ {2}getaddrinfo +network address and service translation \(a library call\)$/m);
   });
 });
+
+describe('Related: only calls netsys explain knows', () => {
+  const known: readonly string[] = CALL_NAMES;
+
+  it.each(Object.keys(CALLS))('explain %s names no call it cannot explain', (name) => {
+    const call = findCall(name)!;
+    const related = renderCall(name, call).split('\n').filter((line) => line.startsWith('Related:') || /^\s/.test(line)).join(' ');
+    const named = related.slice(related.indexOf('Related:') + 'Related:'.length).split(/[\s,]+/).filter((word) => /^[a-z_0-9]+$/.test(word));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((other) => !known.includes(other))).toEqual([]);
+    expect(call.related.filter((other) => !known.includes(other))).toEqual([]); // select, epoll, fcntl were
+  });
+});

@@ -1,12 +1,14 @@
-// strace's everyday options as netsys renders them: -T, -t/-tt/-ttt, -c, -e trace=. The expected
-// text is what strace 6.1 printed for a small C program (UDP calls, close), run with each option.
+// strace's everyday options as netsys renders them: -T, -t/-tt/-ttt, -r, -x/-xx, -c, -e trace=. The
+// expected text is what strace 6.1 printed for a small C program (UDP calls, close) or a Python
+// client (-x, -r, %network, %desc), run with each option.
 import { parseTimeout, parseTraceExpression, UsageError } from '../../src/args';
 import { CALLS } from '../../src/reference/calls';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, MESSAGE_FLAGS } from '../../src/libc/xlat';
 import { CallCounter, CallCount, cFixed, formatSummary } from '../../src/trace/count';
 import type { Arg, CallEvent } from '../../src/trace/event';
 import { isSelected } from '../../src/trace/select';
-import { formatElapsed, formatStampedLine, formatTimestamp } from '../../src/trace/stamps';
+import { quoteBytes } from '../../src/trace/quote';
+import { formatElapsed, formatRelative, formatStampedLine, formatTimestamp } from '../../src/trace/stamps';
 
 const fd = (value: number): Arg => ({ name: 'fd', type: 'fd', value });
 
@@ -69,6 +71,55 @@ describe('-t, -tt, -ttt and -T', () => {
 
   it('no option, no stamp', () => {
     expect(formatTimestamp(1e12, 0)).toBe('');
+  });
+});
+
+describe('-r', () => {
+  const options = { stringLimit: 32, relative: true };
+
+  it('puts the time since the previous line first, %6ld.%06ld, and the result column counts it', () => {
+    expect(formatRelative(0, options)).toBe('     0.000000 ');
+    expect(formatRelative(1.3381, options)).toBe('     0.001338 ');
+    expect(formatRelative(300147.2, options)).toBe('   300.147200 ');
+    expect(formatStampedLine(close(3), options, 0.1091)).toBe('     0.000109 close(3)                  = 0');
+  });
+
+  it('with -t or -tt comes after the time of day, in (+ ), as strace 6.1 prints both', () => {
+    const at = localTime(9, 56, 29, 180276);
+    expect(formatStampedLine(close(3, { startedAt: at }), { ...options, timestamps: 2 }, 1.62)).toBe(
+      '09:56:29.180276 (+     0.001620) close(3) = 0',
+    );
+    expect(formatRelative(0, { ...options, timestamps: 1 })).toBe('(+     0.000000) ');
+  });
+
+  it('no option, no stamp', () => {
+    expect(formatRelative(5, {})).toBe('');
+  });
+
+  it('stamps the full line of a call first shown unfinished when it returned, as strace stamps <... resumed>', () => {
+    const held = { ...close(3, { startedAt: localTime(9, 0, 0, 0), durationMs: 300.147 }), blocked: true };
+    expect(formatStampedLine(held, { ...options, timestamps: 2 }, 0.279)).toBe('09:00:00.300147 (+     0.000279) close(3) = 0');
+  });
+});
+
+describe('-x and -xx', () => {
+  // strace -x and -xx, for a Python client's sendto of these bytes.
+  it.each<[string, string, 0 | 1 | 2]>([
+    ['ff016869 0a', '"\\xff\\x01\\x68\\x69\\x0a"', 1],
+    ['68690a', '"hi\\n"', 1],
+    ['61096200', '"\\x61\\x09\\x62\\x00"', 1],
+    ['68690a', '"\\x68\\x69\\x0a"', 2],
+    ['61096200', '"a\\tb\\0"', 0],
+    ['090a0b0c0d', '"\\t\\n\\v\\f\\r"', 1],
+  ])('%s as %s', (hex, text, level) => {
+    const bytes = Buffer.from(hex.replace(/ /g, ''), 'hex');
+    expect(quoteBytes(bytes, bytes.length, 32, level)).toBe(text);
+  });
+
+  it('decides on the bytes shown, and marks the rest with ... as without -x', () => {
+    const bytes = Buffer.from('hello\xff', 'latin1');
+    expect(quoteBytes(bytes, bytes.length, 5, 1)).toBe('"hello"...');
+    expect(quoteBytes(bytes, bytes.length, 6, 1)).toBe('"\\x68\\x65\\x6c\\x6c\\x6f\\xff"');
   });
 });
 
@@ -228,7 +279,25 @@ describe('-e trace=', () => {
     expect(isSelected(close(3), undefined)).toBe(true);
   });
 
+  it('takes strace\'s classes: %network (and %net) and %desc, as strace 6.1 sorted a Python client\'s calls', () => {
+    const network = parseTraceExpression('trace=%network');
+    for (const name of ['socket', 'bind', 'listen', 'accept', 'connect', 'getsockname', 'send', 'recv', 'sendto', 'recvfrom', 'shutdown', 'setsockopt']) {
+      expect(isSelected({ ...close(3), name }, network)).toBe(true);
+    }
+    expect(isSelected(close(3), network)).toBe(false);
+    expect(isSelected({ ...close(3), name: 'poll' }, network)).toBe(false);
+    expect(isSelected(lookup, network)).toBe(false);
+    expect(parseTraceExpression('%net')).toEqual(network);
+    const desc = parseTraceExpression('trace=%desc');
+    expect(isSelected(close(3), desc)).toBe(true);
+    expect(isSelected({ ...close(3), name: 'poll' }, desc)).toBe(true);
+    expect(isSelected({ ...close(3), name: 'connect' }, desc)).toBe(false);
+    expect(isSelected(recv, parseTraceExpression('trace=!%network'))).toBe(false);
+    expect(isSelected(close(3), parseTraceExpression('trace=%file'))).toBe(false);
+  });
+
   it.each([
+    ['trace=%netwrk', /no call named "%netwrk"/],
     ['trace=conect', /no call named "conect"; netsys makes only .*connect/],
     ['trace=', /no call named ""/],
     ['trace=connect,openat', /no call named "openat"/],

@@ -222,3 +222,27 @@ describe('calls the kernel is still holding', () => {
     );
   });
 });
+
+describe('sin6_scope_id, as strace prints it', () => {
+  const ENETUNREACH = { code: 101, name: 'ENETUNREACH', message: 'Network is unreachable' };
+  const connect = (address: string, scopeId: number): CallEvent =>
+    call('connect', [fd(6), addr({ ...v6(address, 9), scopeId }), int('addrlen', 28)], -1, ENETUNREACH);
+
+  // strace 6.1 -e trace=connect on a Python client (lo is interface 1 here and in every network namespace).
+  it.each<[string, number, string, 0 | 2]>([
+    ['fe80::1', 1, 'inet_pton(AF_INET6, "fe80::1", &sin6_addr), sin6_scope_id=if_nametoindex("lo")}', 0],
+    ['fe80::1', 77, 'inet_pton(AF_INET6, "fe80::1", &sin6_addr), sin6_scope_id=77}', 0],
+    ['ff12::1', 1, 'inet_pton(AF_INET6, "ff12::1", &sin6_addr), sin6_scope_id=if_nametoindex("lo")}', 0],
+    ['::1', 1, 'inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=1}', 0],
+    [
+      'fe80::1',
+      1,
+      'inet_pton(AF_INET6, "\\x66\\x65\\x38\\x30\\x3a\\x3a\\x31", &sin6_addr), sin6_scope_id=if_nametoindex("\\x6c\\x6f")}',
+      2,
+    ],
+  ])('%s scope %d: a link-local address names its interface', (address, scopeId, text, hex) => {
+    const line = formatLine(connect(address, scopeId), { ...options, hex });
+    expect(line).toContain(text);
+    expect(line).toMatch(/, 28\) = -1 ENETUNREACH \(Network is unreachable\)$/);
+  });
+});

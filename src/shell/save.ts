@@ -1,0 +1,53 @@
+// `save FILE`: the calls a shell session made, as a lesson file that `netsys lesson --lessons-dir DIR ID`
+// runs as it is (format: lessons/README.md). A teacher writes a lesson by doing it once, then fills in
+// the `before:` placeholders with the words.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LESSON_SUFFIX } from '../lessons/catalog';
+import { nodeErrorText } from '../libc/errno';
+import type { SessionCall } from './session';
+
+/** The file could not be named or written: one line saying why. */
+export class SaveError extends Error {}
+
+/** `lessons/my-session` → `lessons/my-session.lesson`; the lesson's id is the name without `.lesson`. */
+export function lessonFile(file: string): { file: string; id: string } {
+  const withSuffix = file.endsWith(LESSON_SUFFIX) ? file : file + LESSON_SUFFIX;
+  const id = path.basename(withSuffix, LESSON_SUFFIX);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) {
+    throw new SaveError(`save: a lesson's file is named by its id, lower-case words joined by "-" (such as my-session.lesson), not "${path.basename(withSuffix)}"`);
+  }
+  return { file: withSuffix, id };
+}
+
+/** The lesson text: a header, then one step per call, `expect: ERRNO` on each that failed. */
+export function lessonText(id: string, calls: readonly SessionCall[], when = new Date()): string {
+  const lines = [
+    `# Saved by netsys shell on ${when.toISOString()}: one step per call, in the order they were typed.`,
+    '# Write why each call is made after its "before:"; "after:" and "more:" may follow (lessons/README.md).',
+    `id: ${id}`,
+    `title: ${id}`,
+    'summary: A netsys shell session, saved as a lesson.',
+    'order: 1000',
+  ];
+  for (const call of calls) {
+    lines.push('');
+    if (!call.returned) lines.push('# Still in the kernel when the session was saved: a later step must complete it, or the lesson ends waiting.');
+    lines.push(`step ${call.side}: ${call.source}`);
+    if (call.error) lines.push(`expect: ${call.error}`);
+    lines.push('before:');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Writes the lesson; returns the file written and its id. Throws SaveError when it cannot. */
+export function saveLesson(file: string, calls: readonly SessionCall[]): { file: string; id: string } {
+  const target = lessonFile(file);
+  if (calls.length === 0) throw new SaveError('save: no call has been made yet, so there is nothing to save');
+  try {
+    fs.writeFileSync(target.file, lessonText(target.id, calls));
+  } catch (error) {
+    throw new SaveError(`save: cannot write ${target.file}: ${nodeErrorText(error)}`);
+  }
+  return target;
+}
