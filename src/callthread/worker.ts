@@ -72,7 +72,7 @@ function seamFor(output: TraceOutput): CallSeam {
 }
 
 /** The client's sender, seen from its primary (receiving) thread: started by a message, finished by a flag. */
-function senderThread(): SendingThread {
+function senderThread(output: TraceOutput): SendingThread {
   return {
     start: (fd) => post({ type: 'connected', fd }),
     get finished() {
@@ -80,6 +80,7 @@ function senderThread(): SendingThread {
     },
     // This thread waits outside any call, in slices, so that the program's leaving is seen at once.
     waitUntilFinished: async () => {
+      output.flush(); // the lines so far go out before a wait that may be long (standard input left open)
       while (!state.senderFinished) {
         if (state.stopping) throw new Interrupted();
         state.waitForSender(SENDER_WAIT_SLICE_MS);
@@ -146,7 +147,7 @@ async function runJob(job: Job): Promise<void> {
         break;
       }
       case 'client':
-        await runClient(calls, output, program.options, program.withSender ? senderThread() : undefined);
+        await runClient(calls, output, program.options, program.withSender ? senderThread(output) : undefined);
         break;
       case 'udp-client':
         await runUdpClient(calls, output, program.options);
