@@ -4,5 +4,5 @@ module.exports = {
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
   testTimeout: 60000,
-  setupFilesAfterEnv: ['<rootDir>/test/support/reap.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/isolate.ts', '<rootDir>/test/support/reap.ts'],
 };

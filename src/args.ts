@@ -2,21 +2,22 @@
 // whose message names what was wrong and what is accepted.
 
 import { CallSelection, SYSCALL_CLASSES } from './trace/select';
+import { visible } from './visible';
 import { TRACEABLE_NAMES } from './trace/syscalls';
 
 export class UsageError extends Error {}
 
 export function parsePort(text: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`port must be a number from 0 to 65535, not "${text}"`);
+  if (!/^\d+$/.test(text)) throw new UsageError(`port must be a number from 0 to 65535, not "${visible(text)}"`);
   const port = Number(text);
-  if (port > 65535) throw new UsageError(`port must be a number from 0 to 65535, not ${text}`);
+  if (port > 65535) throw new UsageError(`port must be a number from 0 to 65535, not ${visible(text)}`);
   return port;
 }
 
 export function parseCount(what: string, min: number, max: number): (text: string) => number {
   return (text: string) => {
     const value = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!(value >= min && value <= max)) throw new UsageError(`${what} must be a whole number from ${min} to ${max}, not "${text}"`);
+    if (!(value >= min && value <= max)) throw new UsageError(`${what} must be a whole number from ${min} to ${max}, not "${visible(text)}"`);
     return value;
   };
 }
@@ -31,7 +32,7 @@ export function parseTimeout(text: string): number {
   const match = /^(\d{1,5})(?:\.(\d{1,6}))?$/.exec(text);
   const micros = match ? Number(match[1]) * 1e6 + Number((match[2] ?? '').padEnd(6, '0')) : NaN;
   if (!(micros <= 86400e6)) {
-    throw new UsageError(`--timeout must be seconds from 0 to 86400, such as 2 or 0.5 (0: wait for ever), not "${text}"`);
+    throw new UsageError(`--timeout must be seconds from 0 to 86400, such as 2 or 0.5 (0: wait for ever), not "${visible(text)}"`);
   }
   return micros;
 }
@@ -44,7 +45,7 @@ export function parseTimeout(text: string): number {
 export function parseTraceExpression(text: string): CallSelection | undefined {
   const qualifier = /^([a-z_]+)=/.exec(text);
   if (qualifier && qualifier[1] !== 'trace') {
-    throw new UsageError(`-e: netsys knows only the trace= qualifier (as in -e trace=connect,close), not "${qualifier[1]}="`);
+    throw new UsageError(`-e: netsys knows only the trace= qualifier (as in -e trace=connect,close), not "${visible(qualifier[1])}="`);
   }
   const value = qualifier ? text.slice(qualifier[0].length) : text;
   const negated = value.startsWith('!');
@@ -52,7 +53,7 @@ export function parseTraceExpression(text: string): CallSelection | undefined {
   if (!negated && names.length === 1 && names[0] === 'all') return undefined;
   const unknown = names.filter((name) => !TRACEABLE_NAMES.includes(name) && !SYSCALL_CLASSES.has(name));
   if (unknown.length > 0) {
-    const what = unknown.map((name) => `"${name}"`).join(', ');
+    const what = unknown.map((name) => `"${visible(name)}"`).join(', ');
     throw new UsageError(
       `-e trace: no call named ${what}; netsys makes only ${TRACEABLE_NAMES.join(', ')} (or: all, or a class: ${[...SYSCALL_CLASSES.keys()].slice(0, 3).join(', ')}, ...)`,
     );

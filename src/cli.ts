@@ -1,5 +1,6 @@
 // The command line: commander, and nothing else. Programs are loaded only when a command runs,
 // so `netsys --help` starts without touching libc.
+import { fstatSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseCount, parseHost, parseOutputFile, parsePort, parseTimeout, parseTraceExpression, UsageError } from './args';
 import { AF_INET6 } from './libc/addresses';
@@ -7,6 +8,9 @@ import type { CallSelection } from './trace/select';
 import type { Program } from './callthread/protocol';
 import type { TraceRequest } from './callthread/supervisor';
 import { prestart } from './callthread/prestart';
+import { escapeControls, visible } from './visible';
+import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceProblem } from './limits';
+import { internalErrorLine, resourceProblem } from './bug';
 
 const USAGE_EXIT = 2;
 
@@ -96,17 +100,34 @@ interface ClientFlags {
   timeout: number;
 }
 
+/** `netsys client ... < /tmp`: reading it would fail with EISDIR, which a stream reports as an empty input. */
+function standardInputIsDirectory(): boolean {
+  try {
+    return fstatSync(0).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * With -6 among the options, commander reads `-1` as an option rather than a number (its rule for
  * digit options); the only number that stands alone on netsys's command line is a port.
  */
 function negativePort(text: string): string | null {
   const option = /^(?:error: )?unknown option '(-\d+)'/.exec(text);
-  return option ? `port must be a number from 0 to 65535, not "${option[1]}"` : null;
+  return option ? `port must be a number from 0 to 65535, not "${visible(option[1])}"` : null;
+}
+
+/** Ends with exit status 1 and one line when the address-space limit is too small for `command` to start. */
+function needAddressSpace(command: string, kind: keyof typeof ADDRESS_SPACE_FLOOR_KIB): void {
+  const problem = addressSpaceProblem(command, ADDRESS_SPACE_FLOOR_KIB[kind]);
+  if (!problem) return;
+  process.stderr.write(`netsys: ${problem}\n`);
+  process.exit(1);
 }
 
 function fail(message: string): never {
-  process.stderr.write(`netsys: ${message}\n`);
+  process.stderr.write(`netsys: ${escapeControls(message)}\n`);
   process.exit(USAGE_EXIT);
 }
 
@@ -165,9 +186,10 @@ function buildProgram(): Command {
     const wantsV6 = Boolean(flags.ipv6 || flags.v6only);
     const host = flags.host ?? (wantsV6 ? '::1' : '127.0.0.1');
     const local = parseInetAddress(host);
-    if (!local) fail(`--host must be a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1, not "${host}"`);
-    if (wantsV6 && local.family !== AF_INET6) fail(`${flags.v6only ? '--v6only' : '-6'} needs an IPv6 --host such as ::1 or ::, not ${host}`);
+    if (!local) fail(`--host must be a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1, not "${visible(host)}"`);
+    if (wantsV6 && local.family !== AF_INET6) fail(`${flags.v6only ? '--v6only' : '-6'} needs an IPv6 --host such as ::1 or ::, not ${visible(host)}`);
     if (flags.udp && command.getOptionValueSource('backlog') === 'cli') fail('--backlog sets the queue of listen(), and a UDP server (-u) does not listen');
+    needAddressSpace('server', 'program');
     const options = {
       family: local.family,
       address: local.address,
@@ -199,9 +221,11 @@ function buildProgram(): Command {
       ),
   ).action(async (host: string, port: number, flags: TraceFlags & ClientFlags, command: Command) => {
     if (!flags.udp && command.getOptionValueSource('timeout') === 'cli') fail('--timeout sets how long a UDP client (-u) waits for a reply; add -u');
+    if (flags.message === undefined && standardInputIsDirectory()) fail('standard input is a directory (EISDIR): give the client a file, a pipe or the terminal, or -m TEXT');
     const { parseInetAddress } = await import('./libc/sockaddr');
     const literal = parseInetAddress(host);
-    if (flags.ipv6 && literal && literal.family !== AF_INET6) fail(`-6 asks for IPv6, but ${host} is an IPv4 address`);
+    if (flags.ipv6 && literal && literal.family !== AF_INET6) fail(`-6 asks for IPv6, but ${visible(host)} is an IPv4 address`);
+    needAddressSpace('client', 'program');
     const family = flags.ipv6 ? AF_INET6 : undefined;
     await runOnCallThreads(
       flags.udp
@@ -221,6 +245,7 @@ function buildProgram(): Command {
     .option('-y', 'name each socket descriptor, as strace -y does (socket:[74061]); -yy by its endpoints, as strace -yy', count, 0)
     .option('--state', "after each call, each TCP socket's state as the kernel reports it")
     .action(async (flags: { port: number; message: string; color: boolean; mermaid?: boolean; y: number; state?: boolean }) => {
+      needAddressSpace('demo', 'program');
       const { runDemo } = await import('./programs/demo');
       process.exitCode = await runDemo({
         port: flags.port,
@@ -270,7 +295,10 @@ function buildProgram(): Command {
       ]);
       try {
         if (id === undefined) listLessons(flags);
-        else await runLesson(id, { ...flags, reference: (await import('./reference/for-lessons')).referenceForLessons });
+        else {
+          needAddressSpace('lesson', 'lesson');
+          await runLesson(id, { ...flags, reference: (await import('./reference/for-lessons')).referenceForLessons });
+        }
       } catch (error) {
         if (error instanceof LessonFormatError || error instanceof LessonNotFound) fail(error.message);
         throw error;
@@ -327,7 +355,7 @@ function commanderErrorLine(text: string, accepted: string): string {
     .filter((line) => line !== '')
     .join(' ')
     .replace(/\.$/, '');
-  return `netsys: ${refused.test(text) ? reason : `${reason}; ${accepted}`}\n`;
+  return `netsys: ${escapeControls(refused.test(text) ? reason : `${reason}; ${accepted}`)}\n`;
 }
 
 /** Runs a reference lookup, turning an unknown name into the usual one-line usage error. */
@@ -340,16 +368,33 @@ async function reference(text: () => Promise<string> | string): Promise<string> 
   }
 }
 
+/**
+ * Ways a process can be disturbed from outside that must not end netsys or open a door into it.
+ * A SIGUSR1 listener keeps Node's inspector from opening on 127.0.0.1:9229, where any local user
+ * could attach. Standard output closed early (`| head -1`) ends a command with one line, exit 1;
+ * a running program (programs/stdout.ts) ends through its way out instead, closing its sockets.
+ */
+function guardProcess(): void {
+  process.on('SIGUSR1', () => undefined);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (process.stdout.listenerCount('error') > 1) return; // the running program's way out handles it
+    process.stderr.write(`netsys: cannot write to standard output: ${error.code ?? error.message}; whoever read it has gone\n`);
+    process.exit(1);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
   // A program's call thread starts now (if bin/netsys has not started it), in parallel with parsing the command line.
   if (argv[2] === 'server' || argv[2] === 'client') prestart();
+  guardProcess();
   if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys shell, netsys errno or netsys explain (netsys --help)');
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
-    process.stderr.write(`netsys: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(70);
+    const resource = resourceProblem(error);
+    process.stderr.write(`netsys: ${resource ?? internalErrorLine(error)}\n`);
+    process.exit(resource ? 1 : 70);
   }
 }

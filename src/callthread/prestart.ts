@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../paths';
+import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceProblem } from '../limits';
 import { SharedState } from './slot';
 import { PRIMARY_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
 
@@ -45,6 +46,8 @@ const EXIT_HANDOVER_MS = 2000;
 export function prestart(): void {
   const holder = globalThis as { [PRESTARTED]?: Started };
   if (holder[PRESTARTED]) return;
+  // Under an address-space limit too small, no thread: the command line says so in one line (cli.ts).
+  if (addressSpaceProblem('program', ADDRESS_SPACE_FLOOR_KIB.program)) return;
   const buffer = SharedState.create(SLOT_COUNT).buffer;
   const worker = startCallThread(buffer, PRIMARY_SLOT);
   worker.unref(); // a usage error, --help: the process must not wait for it

@@ -30,10 +30,16 @@ const NR_A = 6;
 const NR_B = 7;
 const PLAN_LENGTH = 8;
 const NAME_LENGTH = 9;
+const OPEN_COUNT = 10;
+/** Who closes the thread's descriptors on the way out: 0 not decided, 1 the thread, 2 the main thread. */
+const CLOSER = 11;
 const FDS = 16;
 /** poll's descriptors beyond this many are not woken by a signal (the poll server's own limit is far below). */
 const MAX_FDS = 1024;
-const INT_WORDS = FDS + MAX_FDS;
+/** The descriptors the thread has open (for the main thread to close if the thread is stuck outside a call). */
+const OPEN_FDS = FDS + MAX_FDS;
+const MAX_OPEN = 1024;
+const INT_WORDS = OPEN_FDS + MAX_OPEN;
 /** Float64 words, after the Int32 words: when the call started (ms since the epoch). */
 const FLOAT_OFFSET = INT_WORDS * 4;
 const NAME_OFFSET = FLOAT_OFFSET + 8;
@@ -196,6 +202,32 @@ export class CallSlot {
     return true;
   }
 
+  /** The descriptors this thread has open now (after each call that opens or closes one). */
+  setOpen(fds: readonly number[]): void {
+    const count = Math.min(fds.length, MAX_OPEN);
+    for (let i = 0; i < count; i++) this.ints[OPEN_FDS + i] = fds[i];
+    Atomics.store(this.ints, OPEN_COUNT, count);
+  }
+
+  /** The thread is to close its descriptors: false when the main thread has taken that over. */
+  closeOwn(): boolean {
+    return Atomics.compareExchange(this.ints, CLOSER, 0, 1) !== 2;
+  }
+
+  // ---- the main thread's side ----
+
+  /**
+   * Takes over closing this thread's descriptors (it is stuck outside any call: a write to a standard
+   * output nobody reads); returns them, or null when the thread has begun closing them itself.
+   */
+  takeOverClosing(): number[] | null {
+    if (Atomics.compareExchange(this.ints, CLOSER, 0, 2) === 1) return null;
+    const count = Atomics.load(this.ints, OPEN_COUNT);
+    const fds: number[] = [];
+    for (let i = 0; i < count; i++) fds.push(this.ints[OPEN_FDS + i]);
+    return fds;
+  }
+
   /** Whether this thread is in a call on `fd` now. */
   holds(fd: number): boolean {
     if (Atomics.load(this.ints, IN_CALL) === 0) return false;
@@ -209,8 +241,6 @@ export class CallSlot {
     const deadline = Date.now() + ms;
     while (this.holds(fd) && Date.now() < deadline) Atomics.wait(this.ints, IN_CALL, 1, 10);
   }
-
-  // ---- the main thread's side ----
 
   /** The call the thread is in now, or null. Read twice around a look at /proc to be sure it is the same. */
   current(): SlotCall | null {

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import { isatty } from 'node:tty';
 import { Worker } from 'node:worker_threads';
-import { SIGNAL_EXIT_CODES } from '../programs/signals';
+import { ENDING_SIGNAL_NAMES, signalExitCode } from '../signals';
 import type { OutputOptions, TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
 import type { CountedCalls } from '../trace/count';
@@ -29,6 +29,8 @@ const LOOK_AFTER_MS = 200;
 const RELEASE_WAIT_MS = 3000;
 /** ... and for a thread in no call of its own: it may be reading a terminal, which nothing will wake. */
 const IDLE_RELEASE_WAIT_MS = 100;
+/** ... and for the primary thread in no call: it may be stuck writing to a standard output nobody reads. */
+const STUCK_WAIT_MS = 500;
 /** How long the primary call thread is given to end the process, before the main thread does, in ms. */
 const EXIT_WAIT_MS = 1000;
 
@@ -48,6 +50,8 @@ interface Thread {
   /** Resolves once the thread has ended. */
   readonly gone: Promise<void>;
   counts: CountedCalls | null;
+  /** It did not close its sockets in time on the way out (the main thread did): it cannot end the process. */
+  stuck: boolean;
 }
 
 /** Watches a started call thread: when it has released what it opened, when it has ended. */
@@ -59,7 +63,7 @@ function watch(worker: Worker, slot: CallSlot): Thread {
       if (message.type === 'released') resolve();
     });
   });
-  const thread: Thread = { worker, slot, exited: false, released, gone, counts: null };
+  const thread: Thread = { worker, slot, exited: false, released, gone, counts: null, stuck: false };
   void gone.then(() => (thread.exited = true));
   return thread;
 }
@@ -146,7 +150,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
    * ever on one held in the kernel. Without it, the main thread loads ffi-rs and does the same.
    */
   const exit = async (code: number): Promise<never> => {
-    if (!primary.exited) {
+    if (!primary.exited && !primary.stuck) {
       primary.worker.postMessage({ type: 'exit', code } satisfies ToCallThread);
       await Promise.race([primary.gone, delay(EXIT_WAIT_MS)]);
     }
@@ -155,9 +159,12 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   };
 
   let leaving = false;
+  /** The status the process ends with: the first cause of leaving, or a signal that came while leaving after a success. */
+  let exitCode = 0;
   /** The way out, whatever its cause: wake, release, wait (bounded), the -c table, the last line, exit. */
   const leave = async (code: number, message?: string, note?: string): Promise<never> => {
     leaving = true;
+    exitCode = code;
     try {
       await wakeAndRelease(note);
     } catch (error) {
@@ -171,7 +178,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
         // standard error is gone (a closed pipe): the exit status still tells
       }
     }
-    return exit(code);
+    return exit(exitCode);
   };
 
   /** Wakes the held calls (each shutdown traced here), has every thread close what it opened, then -c's table. */
@@ -196,12 +203,28 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
         if (!thread.exited) thread.worker.postMessage({ type: 'release' } satisfies ToCallThread);
       }
     }
-    await Promise.all(
-      threads.map((thread, i) => {
-        if (thread === sender && !senderHasSocket) return undefined; // nothing to close or write yet
-        return Promise.race([thread.released, delay(wasInCall[i] || thread === primary ? RELEASE_WAIT_MS : IDLE_RELEASE_WAIT_MS)]);
+    const released = await Promise.all(
+      threads.map(async (thread, i) => {
+        if (thread === sender && !senderHasSocket) return true; // nothing to close or write yet
+        const wait = wasInCall[i] ? RELEASE_WAIT_MS : thread === primary ? STUCK_WAIT_MS : IDLE_RELEASE_WAIT_MS;
+        return Promise.race([thread.released.then(() => true), delay(wait).then(() => false)]);
       }),
     );
+    // A thread stuck outside any call (writing to a standard output nobody reads) has not closed its
+    // sockets: the main thread closes them, each close traced, as the thread would have.
+    for (const [i, thread] of threads.entries()) {
+      if (released[i]) continue;
+      const fds = thread.slot.takeOverClosing();
+      if (fds === null) {
+        await Promise.race([thread.released, delay(RELEASE_WAIT_MS)]);
+        continue;
+      }
+      thread.stuck = true;
+      if (fds.length === 0) continue;
+      const { output, calls } = await mainSide();
+      for (const fd of [...fds].reverse()) calls.call('close', { fd });
+      output.flush();
+    }
     if (trace.summary) {
       const { output } = await mainSide();
       for (const thread of threads) if (thread.counts) output.addCounts(thread.counts);
@@ -237,10 +260,13 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   begin(primary, program);
   if (program.program === 'client' && program.withSender) startSender();
 
-  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+  for (const signal of ENDING_SIGNAL_NAMES) {
+    const code = signalExitCode(signal);
     process.on(signal, () => {
+      // A signal while leaving: the closing takes milliseconds, and is shown, so it finishes (each
+      // wait on the way out is bounded); the status tells of the signal if the program had succeeded.
       if (leaving) {
-        void mainSide().then(({ exitNow }) => exitNow(code)); // a second signal while closing: leave at once
+        if (exitCode === 0) exitCode = code;
         return;
       }
       void leave(code, undefined, `${signal}: closing every socket netsys opened`);

@@ -26,6 +26,9 @@ import { FromCallThread, Job, SLOT_COUNT, ThreadData, ToCallThread } from './pro
 /** How long a woken call waits for the main thread to write its wake-up calls, at most (ms). */
 const WOKEN_WAIT_MS = 2000;
 
+/** The calls after which the thread's open descriptors change. */
+const OPENS_OR_CLOSES: ReadonlySet<string> = new Set(['socket', 'accept', 'close']);
+
 /** How long the receiving thread sleeps between looks at whether the program is leaving, while it waits for the sender (ms). */
 const SENDER_WAIT_SLICE_MS = 50;
 /** How long a thread that closes its sockets waits for the other thread's call on one of them to return (ms). */
@@ -108,12 +111,23 @@ async function runJob(job: Job): Promise<void> {
   const output = new TraceOutput({ ...job.trace, errorText: nodeErrorText });
   const view = job.kernel ? new KernelView(job.kernel) : undefined;
   beforeEachRead(() => output.flush());
-  const calls = new Recorder((event) => output.call(event), job.trace.stringLimit, undefined, view, seamFor(output));
+  const calls: Recorder = new Recorder(
+    (event) => {
+      output.call(event);
+      // The main thread closes these itself if this thread is stuck on the way out (supervisor.ts).
+      if (OPENS_OR_CLOSES.has(event.name) && !event.error) slot.setOpen(calls.openDescriptors);
+    },
+    job.trace.stringLimit,
+    undefined,
+    view,
+    seamFor(output),
+  );
 
   let releasing = false;
   const release = async (): Promise<void> => {
     if (releasing) return;
     releasing = true;
+    if (!slot.closeOwn()) return; // stuck too long: the main thread has closed them
     // The other call thread may still be in a call on one of these sockets (the sender's send, woken
     // by the main thread's shutdown): close only once it has returned, as a careful C program would.
     for (const fd of calls.openDescriptors) for (const other of state.slots) if (other !== slot) other.waitUntilFree(fd, FREE_WAIT_MS);

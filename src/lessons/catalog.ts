@@ -1,7 +1,9 @@
 // The lessons on disk: every `*.lesson` file in the lessons folder, in their `order`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { errorCode, FileRefused, readRegularFile } from '../files';
 import { PACKAGE_ROOT } from '../paths';
+import { visible } from '../visible';
 import { Lesson, LessonFormatError, parseLesson } from './format';
 
 export const LESSON_SUFFIX = '.lesson';
@@ -19,8 +21,26 @@ function lessonFiles(dir: string): string[] {
   return names.filter((name) => name.endsWith(LESSON_SUFFIX)).sort().map((name) => path.join(dir, name));
 }
 
+/** The largest lesson file read; the longest lesson so far is about 10 KiB. */
+const LESSON_SIZE_LIMIT = 1 << 20;
+
+/** A lesson file as the learner knows it: relative to the current folder when inside it. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') ? file : relative;
+}
+
+/** Throws LessonFormatError for a malformed file, LessonNotFound for one that is not a readable regular file. */
 export function loadLessonFile(file: string): Lesson {
-  return parseLesson(path.relative(process.cwd(), file) || file, fs.readFileSync(file, 'utf8'));
+  const shown = shownPath(file);
+  let text: string;
+  try {
+    text = readRegularFile(file, shown, LESSON_SIZE_LIMIT);
+  } catch (error) {
+    if (error instanceof FileRefused) throw new LessonNotFound(`${error.message}; a lesson is a text file ending in ${LESSON_SUFFIX}`);
+    throw new LessonNotFound(`${shown}: cannot read it: ${errorCode(error)}${fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() ? ' (a symbolic link to nothing)' : ''}`);
+  }
+  return parseLesson(shown, text);
 }
 
 /** Every lesson, sorted by order then id. A malformed file throws LessonFormatError; two files with one id, too. */
@@ -37,6 +57,6 @@ export function loadCatalog(dir = DEFAULT_LESSONS_DIR): Lesson[] {
 
 export function findLesson(lessons: readonly Lesson[], id: string): Lesson {
   const lesson = lessons.find((candidate) => candidate.id === id);
-  if (!lesson) throw new LessonNotFound(`unknown lesson "${id}": the lessons are ${lessons.map((l) => l.id).join(', ')} (netsys lesson lists them)`);
+  if (!lesson) throw new LessonNotFound(`unknown lesson "${visible(id)}": the lessons are ${lessons.map((l) => l.id).join(', ')} (netsys lesson lists them)`);
   return lesson;
 }

@@ -11,6 +11,7 @@ import { lineAnswers, terminalAnswers } from './answers';
 import type { Answers } from './turn';
 import type { TraceItem } from '../trace/conversation';
 import { LessonView, paragraphs } from './view';
+import { outputWidth } from '../width';
 
 export interface LessonOptions {
   readonly pause: boolean;
@@ -35,10 +36,6 @@ export interface LessonReference {
 
 const NO_REFERENCE: LessonReference = { explainErrno: () => undefined, explainCall: () => undefined };
 
-function terminalWidth(): number {
-  return process.stdout.columns || Number(process.env.COLUMNS) || 80;
-}
-
 
 export function listLessons(options: Pick<LessonOptions, 'color' | 'lessonsDir'>): void {
   const lessons = loadCatalog(options.lessonsDir);
@@ -50,7 +47,7 @@ export function listLessons(options: Pick<LessonOptions, 'color' | 'lessonsDir'>
     const mark = finished[lesson.id] ? paint.green('✓') : ' ';
     const exercise = lesson.steps.some((step) => step.turn) ? (solved[lesson.id] ? paint.green(' ★ solved') : ' (exercise)') : '';
     lines.push(`${mark} ${paint.bold(lesson.id.padEnd(idWidth))}  ${lesson.title}${exercise}`);
-    lines.push(...paragraphs(lesson.summary, terminalWidth(), ' '.repeat(idWidth + 4)));
+    lines.push(...paragraphs(lesson.summary, outputWidth(), ' '.repeat(idWidth + 4)));
   }
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -61,7 +58,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
   const keys = options.pause && !options.mermaid && process.stdin.isTTY ? terminalKeys() : null;
   const answers = answersFor(lesson, options);
   const view = new LessonView(
-    { width: terminalWidth(), color: wantsColor(options.color, process.stdout), sides: lesson.sides, stringLimit: options.stringLimit },
+    { width: outputWidth(), color: wantsColor(options.color, process.stdout), sides: lesson.sides, stringLimit: options.stringLimit },
     options.mermaid ? () => undefined : (text) => process.stdout.write(text),
   );
   const runner = new StepRunner({

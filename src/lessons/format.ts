@@ -1,5 +1,8 @@
 // Reading a lesson file (format: lessons/README.md). Pure: text in, Lesson out, or a LessonFormatError
 // naming the file, the line and what is wrong. Lesson files are data; nothing in them is evaluated.
+import { constants } from 'node:os';
+import { ADDRINFO_ERRORS } from '../libc/xlat';
+import { escapeControls, firstControl, visible } from '../visible';
 import { ArgExpr, CallSyntaxError, parseCallLine } from './callline';
 import { addToTurn, GoalError, Turn, turnProblem } from './goals';
 import type { ResultKind } from './signatures';
@@ -48,7 +51,7 @@ export interface Lesson {
 
 export class LessonFormatError extends Error {
   constructor(file: string, line: number, problem: string) {
-    super(`${file}:${line}: ${problem}`);
+    super(escapeControls(`${file}:${line}: ${problem}`));
   }
 }
 
@@ -68,11 +71,13 @@ interface Field {
  * indented; blank lines between indented lines become paragraph breaks.
  */
 function fields(file: string, text: string): Field[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const result: Array<{ key: string; parts: string[]; line: number }> = [];
   let blankRun = 0;
   lines.forEach((raw, index) => {
     const line = index + 1;
+    const control = firstControl(raw);
+    if (control) throw new LessonFormatError(file, line, `a control character (${control}) in the text: a lesson file is plain UTF-8 text`);
     if (raw.trim() === '') {
       blankRun++;
       return;
@@ -85,7 +90,7 @@ function fields(file: string, text: string): Field[] {
       current.parts.push(raw.trim());
     } else {
       const match = raw.match(STEP_LINE) ?? raw.match(KEY);
-      if (!match) throw new LessonFormatError(file, line, `expected "key: value" or "step SIDE: call(...)", found "${raw.trim()}"`);
+      if (!match) throw new LessonFormatError(file, line, `expected "key: value" or "step SIDE: call(...)", found "${visible(raw.trim())}"`);
       const key = raw.startsWith('step') && STEP_LINE.test(raw) ? `step ${match[1]}` : match[1];
       result.push({ key, parts: match[2].trim() === '' ? [] : [match[2].trim()], line });
     }
@@ -100,12 +105,26 @@ function joinParagraphs(parts: string[]): string {
 
 interface Scope {
   readonly bound: Map<string, ResultKind>;
+  /** Names bound to a descriptor no later step has closed, and the line that bound each. */
+  readonly open: Map<string, number>;
 }
 
-function parseStepCall(source: string, scope: Scope, fail: (problem: string) => never) {
+/**
+ * Names are one namespace, as in one C program: binding a name that still holds an open descriptor
+ * would lose that descriptor (and a later close would close the wrong socket), so it is refused.
+ */
+function bindName(binds: string, result: ResultKind, at: { side: Side; line: number }, scope: Scope, fail: (problem: string) => never): void {
+  const openedAt = scope.open.get(binds);
+  if (openedAt !== undefined) fail(`"${binds}" still names the descriptor from line ${openedAt}, which no step has closed: close(${binds}) first, or choose another name`);
+  scope.bound.set(binds, result);
+  if (result === 'fd') scope.open.set(binds, at.line);
+}
+
+function parseStepCall(source: string, at: { side: Side; line: number }, scope: Scope, fail: (problem: string) => never) {
   try {
     const { call, args, binds, result } = parseCallLine(source, scope);
-    if (binds) scope.bound.set(binds, result);
+    if (call === 'close' && args[0]?.kind === 'name') scope.open.delete(args[0].name);
+    if (binds) bindName(binds, result, at, scope, fail);
     return { call, args, binds };
   } catch (error) {
     if (error instanceof CallSyntaxError) fail(error.problem);
@@ -113,15 +132,37 @@ function parseStepCall(source: string, scope: Scope, fail: (problem: string) => 
   }
 }
 
-function isErrnoName(name: string): boolean {
-  return /^E[A-Z0-9_]+$/.test(name);
+/** Linux spells these errors two ways; strerrorname_np, and so the trace, uses the second. */
+const ERRNO_ALIASES: Readonly<Record<string, string>> = { EWOULDBLOCK: 'EAGAIN', ENOTSUP: 'EOPNOTSUPP', EDEADLOCK: 'EDEADLK' };
+
+function isKnownError(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(constants.errno, name) || ADDRINFO_ERRORS.entries.some(([entry]) => entry === name);
+}
+
+/** Refuses an error name no call could ever fail with, so that `expect:` and `on E...:` cannot silently never match. */
+function checkErrorName(name: string, where: string, fail: (problem: string) => never): void {
+  if (!/^E[A-Z0-9_]+$/.test(name)) fail(`${where} must name an errno such as ECONNREFUSED, not "${visible(name)}"`);
+  const alias = ERRNO_ALIASES[name];
+  if (alias) fail(`${where}: ${name} is ${alias} on Linux, and the trace names it ${alias}; write ${alias}`);
+  if (!isKnownError(name)) fail(`${where}: ${visible(name)} is not an error Linux or getaddrinfo knows (netsys errno lists them)`);
+}
+
+const PLACEHOLDER = /\{([A-Za-z_]\w*)\}/g;
+
+/** Refuses a `{name}` in shown text that no step binds by then: it would be printed as it is. */
+function checkPlaceholders(text: string, bound: ReadonlyMap<string, unknown>, fail: (problem: string) => never): void {
+  for (const [whole, name] of text.matchAll(PLACEHOLDER)) {
+    if (!bound.has(name)) fail(`${visible(whole)} names nothing: no step before it binds "${visible(name)}" (write "${visible(name)} = call(...)")`);
+  }
 }
 
 export function parseLesson(file: string, text: string): Lesson {
   const header: Partial<Record<(typeof HEADER_KEYS)[number], Field>> = {};
   const steps: Step[] = [];
-  const scope: Scope = { bound: new Map() };
+  const scope: Scope = { bound: new Map(), open: new Map() };
   let step: { -readonly [K in keyof Step]: Step[K] } | null = null;
+  /** The keys the current step has given, and their lines: a key given twice would silently win. */
+  let stepKeys = new Map<string, number>();
 
   const finishStep = () => {
     const problem = step?.turn ? turnProblem(step.turn) : null;
@@ -136,10 +177,11 @@ export function parseLesson(file: string, text: string): Lesson {
     if (field.key.startsWith('step ')) {
       finishStep();
       const side = field.key.slice(5);
-      if (!SIDES.includes(side as Side)) fail(`step side must be "server" or "client", not "${side}"`);
+      if (!SIDES.includes(side as Side)) fail(`step side must be "server" or "client", not "${visible(side)}"`);
       const source = field.value.replace(/\s+/g, ' ');
-      const parsed = parseStepCall(source, scope, fail);
+      const parsed = parseStepCall(source, { side: side as Side, line: field.line }, scope, fail);
       step = { line: field.line, side: side as Side, source, ...parsed, before: '', after: '', more: '', onError: {}, pause: true };
+      stepKeys = new Map();
       continue;
     }
     if ((HEADER_KEYS as readonly string[]).includes(field.key)) {
@@ -152,13 +194,18 @@ export function parseLesson(file: string, text: string): Lesson {
     if (!step) {
       throw new LessonFormatError(file, field.line, `"${field.key}:" belongs to a step; steps start with "step server: ..." or "step client: ..."`);
     }
+    // A your-turn step may name several goals, one a line; every other key is given once.
+    const firstAt = field.key === 'goal' ? undefined : stepKeys.get(field.key);
+    if (firstAt !== undefined) fail(`"${visible(field.key)}:" is given twice in this step (first on line ${firstAt})`);
+    stepKeys.set(field.key, field.line);
     if ((STEP_TEXT_KEYS as readonly string[]).includes(field.key)) {
+      checkPlaceholders(field.value, scope.bound, fail);
       step[field.key as (typeof STEP_TEXT_KEYS)[number]] = field.value;
     } else if (field.key === 'expect') {
-      if (!isErrnoName(field.value)) fail(`expect: must name an errno such as ECONNREFUSED, not "${field.value}"`);
+      checkErrorName(field.value, 'expect:', fail);
       step.expect = field.value;
     } else if (field.key === 'pause') {
-      if (field.value !== 'yes' && field.value !== 'no') fail(`pause: must be "yes" or "no", not "${field.value}"`);
+      if (field.value !== 'yes' && field.value !== 'no') fail(`pause: must be "yes" or "no", not "${visible(field.value)}"`);
       step.pause = field.value === 'yes';
     } else if (field.key === 'task' || field.key === 'hint' || field.key === 'goal') {
       try {
@@ -169,13 +216,20 @@ export function parseLesson(file: string, text: string): Lesson {
       }
     } else if (field.key.startsWith('on ')) {
       const errno = field.key.slice(3);
-      if (!isErrnoName(errno)) fail(`"on ${errno}:" must name an errno such as ECONNREFUSED`);
+      checkErrorName(errno, `"on ${visible(errno)}:"`, fail);
+      checkPlaceholders(field.value, scope.bound, fail);
       step.onError = { ...step.onError, [errno]: field.value };
     } else {
-      fail(`unknown key "${field.key}:" (a step has: before, after, more, expect, pause, on ERRNO; a your-turn step task, hint, goal)`);
+      fail(`unknown key "${visible(field.key)}:" (a step has: before, after, more, expect, pause, on ERRNO; a your-turn step task, hint, goal)`);
     }
   }
   finishStep();
+  for (const [key, names] of [['intro', new Map()], ['outro', scope.bound]] as const) {
+    const field = header[key];
+    if (field) checkPlaceholders(field.value, names, (problem) => {
+      throw new LessonFormatError(file, field.line, problem);
+    });
+  }
 
   const required = (key: 'id' | 'title' | 'summary' | 'order'): Field => {
     const field = header[key];
@@ -184,10 +238,10 @@ export function parseLesson(file: string, text: string): Lesson {
   };
   const id = required('id');
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id.value)) {
-    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as my-first-server, not "${id.value}"`);
+    throw new LessonFormatError(file, id.line, `id must be lower-case words joined by "-", such as my-first-server, not "${visible(id.value)}"`);
   }
   const order = required('order');
-  if (!/^\d+$/.test(order.value)) throw new LessonFormatError(file, order.line, `order must be a whole number, not "${order.value}"`);
+  if (!/^\d+$/.test(order.value)) throw new LessonFormatError(file, order.line, `order must be a whole number, not "${visible(order.value)}"`);
   if (steps.length === 0) throw new LessonFormatError(file, 1, 'the lesson has no steps');
   const sides = SIDES.filter((side) => steps.some((s) => s.side === side));
   return {

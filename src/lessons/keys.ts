@@ -1,8 +1,9 @@
-// The learner's keys between steps: Enter or space makes the call, `?` shows more, `q` quits.
-// Ctrl-C in raw mode arrives as a key, so it is turned back into SIGINT for the one way out.
+// The learner's keys between steps: Enter or space makes the call, `?` shows more, `q` or Ctrl-D
+// (the end of input, as at a shell) quits. Ctrl-C and Ctrl-\ in raw mode arrive as keys, so they are
+// turned back into SIGINT and SIGQUIT for the one way out; any other key is reported, for a hint.
 import * as readline from 'node:readline';
 
-export type Key = 'go' | 'more' | 'quit';
+export type Key = 'go' | 'more' | 'quit' | 'other';
 
 export interface Keys {
   next(): Promise<Key>;
@@ -10,6 +11,10 @@ export interface Keys {
 }
 
 const KEYS: Readonly<Record<string, Key>> = { return: 'go', enter: 'go', space: 'go', q: 'quit', '?': 'more' };
+/** Ctrl-C and Ctrl-\\, which a terminal in cooked mode would have turned into these signals. */
+const CONTROL_SIGNALS: Readonly<Record<string, NodeJS.Signals>> = { '\x03': 'SIGINT', '\x1c': 'SIGQUIT' };
+/** Ctrl-D. */
+const END_OF_INPUT = '\x04';
 
 export function terminalKeys(input: NodeJS.ReadStream = process.stdin): Keys {
   readline.emitKeypressEvents(input);
@@ -17,11 +22,12 @@ export function terminalKeys(input: NodeJS.ReadStream = process.stdin): Keys {
   input.resume();
   let waiting: ((key: Key) => void) | null = null;
   const onKey = (sequence: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
-    if (key?.ctrl && (key.name === 'c' || key.name === 'd')) {
-      process.kill(process.pid, 'SIGINT');
+    const signal = CONTROL_SIGNALS[sequence ?? ''];
+    if (signal) {
+      process.kill(process.pid, signal);
       return;
     }
-    const meaning = KEYS[key?.name ?? ''] ?? KEYS[sequence ?? ''];
+    const meaning = sequence === END_OF_INPUT ? 'quit' : KEYS[key?.name ?? ''] ?? KEYS[sequence ?? ''] ?? 'other';
     if (meaning && waiting) {
       const resolve = waiting;
       waiting = null;

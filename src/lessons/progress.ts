@@ -4,6 +4,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { errorCode, FileRefused, kindOf, readRegularFile } from '../files';
+
+/** progress.json holds one date per lesson: a few KiB at most. */
+const PROGRESS_SIZE_LIMIT = 1 << 20;
 
 interface ProgressFile {
   /** Lesson id → when it was last finished (ISO 8601). */
@@ -20,18 +24,32 @@ export function progressPath(env: NodeJS.ProcessEnv = process.env): string {
 function isProgress(value: unknown): value is ProgressFile {
   if (typeof value !== 'object' || value === null) return false;
   const { finished, solved } = value as { finished?: unknown; solved?: unknown };
-  const dates = (record: unknown) => typeof record === 'object' && record !== null && Object.values(record).every((when) => typeof when === 'string');
+  const dates = (record: unknown) =>
+    typeof record === 'object' && record !== null && !Array.isArray(record) && Object.values(record).every((when) => typeof when === 'string');
   return dates(finished) && (solved === undefined || dates(solved));
 }
 
 export function readProgress(file = progressPath()): ProgressFile {
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const parsed: unknown = JSON.parse(readRegularFile(file, file, PROGRESS_SIZE_LIMIT));
     if (isProgress(parsed)) return parsed;
   } catch {
-    // missing or not JSON: nothing finished yet
+    // missing, not a regular file, or not JSON: nothing finished yet
   }
   return { finished: {} };
+}
+
+/**
+ * Makes `dir` and its missing parents, one by one: Node's recursive mkdir loops for ever on a parent
+ * such as /proc, where mkdir fails with ENOENT on a folder that exists. Throws the first error.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !fs.existsSync(at); at = path.dirname(at)) {
+    missing.push(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) fs.mkdirSync(folder);
 }
 
 /** Records a finished lesson (and, with `solved`, one whose your-turn steps the learner met); returns why it could not, or null. */
@@ -40,12 +58,14 @@ export function markFinished(id: string, file = progressPath(), when = new Date(
   progress.finished[id] = when.toISOString();
   if (solved) progress.solved = { ...progress.solved, [id]: when.toISOString() };
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const existing = fs.statSync(file, { throwIfNoEntry: false });
+    if (existing && !existing.isFile()) throw new FileRefused(`${file} is ${kindOf(existing)}, not a regular file`);
+    makeFolders(path.dirname(file));
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, JSON.stringify(progress, null, 2) + '\n');
     fs.renameSync(temporary, file);
     return null;
   } catch (error) {
-    return `${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+    return error instanceof FileRefused ? error.message : `${file}: ${errorCode(error)}`;
   }
 }

@@ -3,8 +3,9 @@
 // result means. A call the kernel holds is shown as blocked and the lesson goes on to the step that
 // unblocks it; its line appears the moment the kernel returns. Each side has its own recorder.
 import { endpointText } from '../libc/addresses';
+import { escapeControls } from '../visible';
 import { KernelView } from '../trace/kernelview';
-import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../trace/recorder';
+import { BLOCKED_AFTER_MS, Interrupted, Recorder, SHUT_RDWR } from '../trace/recorder';
 import type { CallEvent } from '../trace/event';
 import { formatPlanned } from '../trace/strace';
 import { ProgramFailed } from '../programs/run';
@@ -32,6 +33,13 @@ export interface LessonRun {
 
 /** How long the end of a lesson waits for calls still in the kernel before waking them. */
 const SETTLE_MS = 3000;
+/** How long a close step lets a call on its descriptor return by itself before waking it. */
+const RACE_MS = 100;
+
+/** Bytes from the network in prose: quoted, every control character escaped (JSON leaves DEL and C1 as they are). */
+function quotedData(bytes: Buffer): string {
+  return escapeControls(JSON.stringify(bytes.toString('latin1')));
+}
 
 function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
   return text.replace(/\{([A-Za-z_]\w*)\}/g, (whole, name: string) => {
@@ -43,9 +51,9 @@ function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
       case 'address':
         return endpointText(value.addr);
       case 'data':
-        return JSON.stringify(value.bytes.toString('latin1'));
+        return quotedData(value.bytes);
       case 'datagram':
-        return `${JSON.stringify(value.bytes.toString('latin1'))} from ${endpointText(value.addr)}`;
+        return `${quotedData(value.bytes)} from ${endpointText(value.addr)}`;
       case 'count':
         return String(value.value);
     }
@@ -76,6 +84,8 @@ export class StepRunner {
   private failure: string | null = null;
   /** Your-turn steps the learner met without being shown the solution. */
   private solvedTurns = 0;
+  /** Descriptors a close step is waking with shutdown before it closes them. */
+  private readonly waking = new Set<number>();
 
   constructor(private readonly run: LessonRun) {
     // One view of the kernel for both sides: a client's connect shows the server's accept queue grow.
@@ -135,9 +145,11 @@ export class StepRunner {
     view.stepHeader(index + 1, lesson.steps.length, step.side);
     for (const name of namesUsed(step)) {
       const waiting = this.pending.get(name);
-      if (waiting) {
-        view.note(step.side, `${name} comes from a call still in the kernel: waiting for it to return`);
-        await waiting;
+      if (!waiting) continue;
+      view.note(step.side, `${name} comes from a call still in the kernel: waiting for it to return`);
+      if (!(await settledWithin(waiting, SETTLE_MS))) {
+        this.failure = `step ${index + 1} (${lesson.file}:${step.line}) uses ${name}, but the call that gives it was still waiting in the kernel after ${SETTLE_MS / 1000} s, and no earlier step will complete it`;
+        return 'done';
       }
     }
     const own = this.inKernel.get(step.side);
@@ -160,6 +172,7 @@ export class StepRunner {
     }
     if (step.pause) view.plan(step.side, formatPlanned(prepared, { stringLimit: this.run.stringLimit }));
     if (step.pause && (await this.waitForGo(step)) === 'quit') return 'quit';
+    if (step.call === 'close' && !(await this.wakeBeforeClose(index, step))) return 'done';
 
     const making = this.make(step, prepared);
     const held = await Promise.race([making.then(() => false), delay(BLOCKED_AFTER_MS + 50).then(() => true)]);
@@ -200,9 +213,45 @@ export class StepRunner {
     return 'done';
   }
 
+  /**
+   * On Linux, close does not wake a call another thread has waiting on the same descriptor: the call
+   * would wait on, and the number could be reused under it. So, as releaseAll does, the lesson first
+   * wakes it with a visible shutdown(SHUT_RDWR). Resolves false (and sets the failure) if it stays held.
+   */
+  private async wakeBeforeClose(index: number, step: Step): Promise<boolean> {
+    const fd = this.descriptorOf(step);
+    if (fd === undefined) return true;
+    const holdingNow = () => SIDES.flatMap((side) => this.sides[side].heldOn(fd));
+    // A call the other side has just woken returns within microseconds: let it, so that a race
+    // ends the same way every time.
+    await settledWithin(Promise.allSettled(holdingNow()), RACE_MS);
+    const holding = holdingNow();
+    if (holding.length === 0) return true;
+    const { view } = this.run;
+    view.note(step.side, `a call is still waiting on ${fd} in the kernel, and close alone would not wake it (it would wait on, and ${fd} could be reused under it): first shutdown(${fd}, SHUT_RDWR), which wakes it`);
+    this.waking.add(fd);
+    const outcome = this.sides[step.side].call('shutdown', { sockfd: fd, how: SHUT_RDWR });
+    if (outcome.error?.name === 'ENOTCONN') {
+      view.note(step.side, `a datagram socket has no connection to shut down, hence ENOTCONN; the shutdown still wakes the call waiting on it`);
+    }
+    const woken = await settledWithin(Promise.allSettled(holding), SETTLE_MS);
+    await new Promise((resolve) => setImmediate(resolve)); // the woken steps see `waking` as they finish, a few promise turns later
+    this.waking.delete(fd);
+    if (!woken) this.failure = `step ${index + 1} (${this.run.lesson.file}:${step.line}): the call waiting on ${fd} did not return after shutdown, so ${fd} cannot be closed safely`;
+    return woken;
+  }
+
+  /** The descriptor a step's first argument names, when it names one that has a value. */
+  private descriptorOf(step: Step): number | undefined {
+    const first = step.args[0];
+    const value = first?.kind === 'name' ? this.values.get(first.name) : undefined;
+    return value?.kind === 'fd' ? value.fd : undefined;
+  }
+
   private async waitForGo(step: Step): Promise<'go' | 'quit'> {
     const { keys, view } = this.run;
     if (!keys) return 'go';
+    let moreShown = false;
     for (;;) {
       view.prompt('  [Enter] make this call   [?] more about it   [q] quit');
       const key = await keys.next();
@@ -211,8 +260,13 @@ export class StepRunner {
         view.note(null, 'quitting: closing every socket this lesson opened');
         return 'quit';
       }
-      if (step.more) view.prose(interpolate(step.more, this.values), '  ');
-      view.block(this.run.explainCall(step.call) ?? [`(netsys explain ${step.call} has nothing on this call)`], '  │ ');
+      if (key === 'other') view.note(null, 'that key does nothing here: Enter or space makes the call, ? tells more, q or Ctrl-D quits');
+      else if (moreShown) view.note(null, 'more about this call is shown above');
+      else {
+        moreShown = true;
+        if (step.more) view.prose(interpolate(step.more, this.values), '  ');
+        view.block(this.run.explainCall(step.call) ?? [`(netsys explain ${step.call} has nothing on this call)`], '  │ ');
+      }
     }
   }
 
@@ -228,6 +282,10 @@ export class StepRunner {
     const error = made.outcome.error;
     if (made.value && step.binds) this.values.set(step.binds, made.value);
     if (step.binds) this.pending.delete(step.binds);
+    if (error && this.wokenForClose(step)) {
+      view.prose(`${prepared.name} returned ${error.name}: the shutdown made before close woke it.`, '  ');
+      return;
+    }
     if (error) {
       const told = step.onError[error.name];
       if (step.expect === error.name) {
@@ -242,11 +300,16 @@ export class StepRunner {
     view.prose(interpolate(step.after, this.values), '  ');
   }
 
+  /** Whether this step's call waits on a descriptor a later close step is waking. */
+  private wokenForClose(step: Step): boolean {
+    const fd = this.descriptorOf(step);
+    return fd !== undefined && this.waking.has(fd);
+  }
+
   /** Waits for calls still in the kernel; those nothing will complete are woken by the way out. */
   private async settle(): Promise<void> {
     if (this.pending.size === 0) return;
-    const all = Promise.all(this.pending.values()).then(() => true);
-    if (!(await Promise.race([all, delay(SETTLE_MS).then(() => false)]))) {
+    if (!(await settledWithin(Promise.all(this.pending.values()), SETTLE_MS))) {
       this.failure = `the lesson ended with ${[...this.pending.keys()].join(', ')} still waiting in the kernel`;
     }
   }
@@ -257,6 +320,11 @@ export class StepRunner {
     view.prose('Recap: the calls this lesson made, in the order they returned.');
     for (const { side, event } of this.made) view.recapLine(side, event);
   }
+}
+
+/** True when `promise` settles within `ms`, false otherwise. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([promise.then(() => true, () => true), delay(ms).then(() => false)]);
 }
 
 function delay(ms: number): Promise<void> {

@@ -42,9 +42,13 @@ export type ParamKind =
    */
   | { readonly kind: 'optval'; readonly level: string; readonly optname: string };
 
+/** The C type a number is passed as, which bounds it (checked at load, format.ts); `int` when absent. */
+export type CType = 'int' | 'size_t';
+
 export interface Param {
   readonly name: string;
   readonly type: ParamKind;
+  readonly ctype?: CType;
   /** Omitted arguments take this value (only trailing parameters have one). */
   readonly default?: number;
 }
@@ -100,7 +104,7 @@ export function lessonParam(param: ParamSpec, siblings: readonly ParamSpec[] = [
       return { name: param.name, type: { kind: 'data' } };
     case 'dataOut':
       // The size of the buffer, as `recv(conn, 1024)`: the lesson reads the data from the result.
-      return { name: param.length, type: { kind: 'int' } };
+      return { name: param.length, type: { kind: 'int' }, ctype: 'size_t' };
     case 'pollfds':
       return { name: param.name, type: { kind: 'fds' } };
     case 'optval': {

@@ -9,6 +9,7 @@ import { Outcome, Recorder, SHUT_WR } from '../trace/recorder';
 import { CallFailed, expectSuccess } from './run';
 import { failureNote } from './faults';
 import { writeOut } from './stdout';
+import { visible } from '../visible';
 import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
 
 export interface ClientOptions {
@@ -48,11 +49,11 @@ export async function resolveTargets(
     hints: { flags: 0, family, socktype, protocol: 0 },
   });
   if (resolved.error) {
-    const reason = `${host}: ${resolved.error.name} (${resolved.error.message})`;
+    const reason = `${visible(host)}: ${resolved.error.name} (${resolved.error.message})`;
     if (resolved.error.name === 'EAI_NONAME') {
       throw new HostNotFound(`cannot resolve host ${reason}; give a name this machine knows (/etc/hosts, DNS) or an address such as 127.0.0.1`);
     }
-    throw new CallFailed(`getaddrinfo ${host}`, resolved);
+    throw new CallFailed(`getaddrinfo ${visible(host)}`, resolved);
   }
   return resolved.entries.map((entry) => ({ family: entry.family, protocol: entry.protocol, addr: entry.addr }));
 }

@@ -8,6 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PACKAGE_ROOT } from '../paths';
+import { ENDING_SIGNAL_NAMES } from '../signals';
+import { wantsColor } from '../trace/paint';
+import { outputWidth } from '../width';
 import { converse, Side, TraceItem } from '../trace/conversation';
 import { decodeTraceLine } from '../trace/json-read';
 import { renderLanes } from '../trace/lanes';
@@ -51,12 +54,6 @@ function start(args: string[], watch: (record: TraceItem) => void = () => undefi
   return { records, pid: child.pid, exited: closed.then(() => exited), stop: (signal = 'SIGTERM') => child.kill(signal) };
 }
 
-/** The terminal's width, else $COLUMNS, else 80. */
-export function outputWidth(): number {
-  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
-  const columns = Number(process.env.COLUMNS);
-  return Number.isInteger(columns) && columns > 0 ? columns : 80;
-}
 
 function participant(side: Side, child: Child): string {
   const first = child.records.find((r) => r.type === 'call');
@@ -65,11 +62,12 @@ function participant(side: Side, child: Child): string {
 }
 
 /**
- * Ctrl-C or SIGTERM reaches the demo and is passed on to both processes, which close what they opened
- * and end; the timeline of what happened until then is still drawn.
+ * A signal that ends a program (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) reaches the demo and is passed on to
+ * both processes, which close what they opened and end; the timeline of what happened until then is
+ * still drawn.
  */
 function passSignalsTo(children: () => Child[]): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ENDING_SIGNAL_NAMES) {
     process.on(signal, () => {
       for (const child of children()) child.stop(signal);
     });
@@ -97,7 +95,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const clientRecords = client ? client.records : [];
   const steps = converse(server.records, clientRecords);
   const who = { server: participant('server', server), client: client ? participant('client', client) : 'client' };
-  const color = options.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const color = wantsColor(options.color, process.stdout);
   const strace: StraceOptions = { stringLimit: DEFAULT_STRING_LIMIT, decodeFds: options.decodeFds };
   const text = options.mermaid ? renderMermaid(steps, who, strace) : renderLanes(steps, who, { width: outputWidth(), color, strace }).join('\n') + '\n';
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

@@ -6,11 +6,12 @@
 // not read its echo, at most one recv's worth of bytes waits for it, and until poll reports POLLOUT
 // (room to send) that client is polled for nothing else, so it cannot make the server hold more.
 import { endpointText } from '../libc/addresses';
+import type { ErrorInfo } from '../libc/errno';
 import type { PollRequest } from '../libc/pollfd';
 import { MESSAGE_FLAGS, POLL_EVENTS, valueOf } from '../libc/xlat';
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
-import { failureNote } from './faults';
+import { afterAcceptFailure, failureNote, RETRY_ACCEPT_MS } from './faults';
 import { openListener } from './listener';
 import { CallFailed, expectSuccess } from './run';
 import type { ServerOptions } from './server';
@@ -34,6 +35,8 @@ class PollServer {
   private readonly clients = new Map<number, Client>();
   private readonly buffer = Buffer.alloc(RECEIVE_BUFFER_SIZE);
   private listener: number | null = null;
+  /** Set while accept has no descriptor to give: the listener is left out of poll until one is freed. */
+  private acceptPaused = false;
 
   constructor(
     private readonly calls: Recorder,
@@ -45,7 +48,8 @@ class PollServer {
     this.listener = openListener(this.calls, this.output, this.options);
     this.output.note('--poll: one poll() waits on the listener and every client; recv and accept only when poll says ready, send with MSG_DONTWAIT');
     while (this.listener !== null || this.clients.size > 0) {
-      const polled = await this.calls.call('poll', { fds: this.pollSet(), timeout: NO_TIMEOUT });
+      const polled = await this.calls.call('poll', { fds: this.pollSet(), timeout: this.acceptPaused ? RETRY_ACCEPT_MS : NO_TIMEOUT });
+      if (polled.ret === 0) this.acceptPaused = false; // timed out: try accept again
       if (polled.error?.name === 'EINTR') {
         this.output.note(`${failureNote('poll', polled.error)} (signal(7)), whatever SA_RESTART says; netsys polls again`);
         continue;
@@ -60,13 +64,17 @@ class PollServer {
 
   /** The listener (while accepting) for POLLIN; each client for POLLIN, or only POLLOUT while its echo waits. */
   private pollSet(): PollRequest[] {
-    const set: PollRequest[] = this.listener === null ? [] : [{ fd: this.listener, events: POLLIN }];
+    const set: PollRequest[] = this.listener === null || this.acceptPaused ? [] : [{ fd: this.listener, events: POLLIN }];
     for (const client of this.clients.values()) set.push({ fd: client.fd, events: client.pending ? POLLOUT : POLLIN });
     return set;
   }
 
   private async acceptOne(listener: number): Promise<void> {
     const accepted = await this.calls.call('accept', { sockfd: listener, addr: this.options.family });
+    if (accepted.error && afterAcceptFailure(accepted.error) !== 'stop') {
+      this.passOver(accepted.error);
+      return;
+    }
     const fd = expectSuccess('accept', accepted);
     this.clients.set(fd, { fd, pending: null });
     const from = accepted.addr ? ` from ${endpointText(accepted.addr)}` : '';
@@ -78,11 +86,25 @@ class PollServer {
     }
   }
 
+  /** accept failed for now: with no descriptor to spare, the listener waits until a client leaves (or a moment). */
+  private passOver(error: ErrorInfo): void {
+    if (afterAcceptFailure(error) === 'next') {
+      this.output.note(failureNote('accept', error));
+      return;
+    }
+    this.acceptPaused = true;
+    this.output.note(
+      `${failureNote('accept', error)}. The ${this.clients.size} client(s) connected are served on; ` +
+        `the listener is left out of poll until one of them leaves, or for ${RETRY_ACCEPT_MS / 1000} s, then accept is tried again`,
+    );
+  }
+
   private async serve(client: Client, revents: number): Promise<void> {
     const turn = client.pending ? await this.flush(client) : await this.receive(client, revents);
     if (turn === 'closed') {
       this.calls.call('close', { fd: client.fd });
       this.clients.delete(client.fd);
+      this.acceptPaused = false; // a descriptor is free again
     }
   }
 

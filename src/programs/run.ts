@@ -1,9 +1,14 @@
 // Runs a program to its end: exit 0 when the pattern completed, 1 when a system call failed and it
-// could not go on, 130 or 143 when interrupted by SIGINT or SIGTERM. Whatever the way out, calls the
-// kernel is holding are woken, every descriptor netsys opened is closed (each call traced), and all
-// output is written before the process exits.
+// could not go on, 128 + the signal when ended by SIGHUP, SIGINT, SIGQUIT or SIGTERM. Whatever the
+// way out, calls the kernel is holding are woken, every descriptor netsys opened is closed (each call
+// traced), and all output is written before the process exits (waiting a bounded time for a reader).
+import * as fs from 'node:fs';
+import { exitNow } from '../libc/exit';
 import { Interrupted, Outcome } from '../trace/recorder';
-import { SIGNAL_EXIT_CODES } from './signals';
+import { onStdoutGone } from './stdout';
+import { escapeControls } from '../visible';
+import { internalErrorLine, resourceProblem } from '../bug';
+import { ENDING_SIGNAL_NAMES, signalExitCode } from '../signals';
 
 /** What the way out needs of the calls: wake what the kernel holds, close what is open (Recorder). */
 export interface Releasable {
@@ -42,32 +47,102 @@ export function expectSuccess(what: string, outcome: Outcome): number {
 }
 
 
+/** How long the way out waits for the kernel to return the calls it woke (milliseconds); it takes microseconds. */
+const RELEASE_LIMIT_MS = 5000;
+/** How long the way out waits for output nobody reads (a full pipe, a paused `less`) to drain. */
+const FLUSH_LIMIT_MS = 2000;
+
 function stdoutWritten(): Promise<void> {
   return new Promise((resolve) => {
-    if (process.stdout.destroyed) resolve();
+    if (process.stdout.destroyed || !process.stdout.writable) resolve();
     else process.stdout.write('', () => resolve());
   });
 }
 
+const ignore = (): void => undefined;
+
+/** Resolves when `work` does or after `ms`, whichever comes first; never rejects. */
+function atMost(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    work.then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
+  });
+}
+
+/** The last line, written at once (standard error may be a pipe nobody reads: never wait for it). */
+function lastLine(message: string): void {
+  try {
+    fs.writeSync(2, `netsys: ${escapeControls(message)}\n`);
+  } catch {
+    // standard error is gone too: the exit status still tells
+  }
+}
+
+/** What Node's own exit would do for a lesson's key prompt, which _exit skips: the terminal back to cooked mode. */
+function restoreTerminal(): void {
+  try {
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+  } catch {
+    // the terminal is gone (SIGHUP): there is nothing left to restore
+  }
+}
+
+/**
+ * The wait for standard output's reader at the end. After a success it lasts as long as the reader
+ * takes (a learner paging slowly through `| less` loses nothing), until a signal cuts it to
+ * FLUSH_LIMIT_MS; after a failure or a signal it lasts at most FLUSH_LIMIT_MS from the start.
+ */
+class FlushWait {
+  private cut: () => void = () => undefined;
+  private readonly cutShort = new Promise<void>((resolve) => (this.cut = () => setTimeout(resolve, FLUSH_LIMIT_MS)));
+
+  /** Resolves once the output is written, or the wait is over. */
+  wait(written: Promise<unknown>, unbounded: boolean): Promise<void> {
+    if (!unbounded) this.cut();
+    return Promise.race([written.then(ignore, ignore), this.cutShort]);
+  }
+
+  /** A signal: the output has FLUSH_LIMIT_MS more, then the program leaves. */
+  hurry(): void {
+    this.cut();
+  }
+}
+
 export async function runProgram(calls: Releasable, output: Notes, body: () => Promise<void>): Promise<never> {
   let leaving: Promise<never> | null = null;
+  let exitCode = 0;
+  const flush = new FlushWait();
   const leave = (code: number, message?: string): Promise<never> => {
-    leaving ??= (async () => {
-      await calls.releaseAll();
-      await Promise.all([output.finish(), stdoutWritten()]);
-      if (message) process.stderr.write(`netsys: ${message}\n`);
-      process.exit(code);
+    if (leaving) return leaving;
+    exitCode = code;
+    leaving = (async () => {
+      await atMost(calls.releaseAll(), RELEASE_LIMIT_MS);
+      await flush.wait(Promise.all([output.finish(), stdoutWritten()]), code === 0);
+      if (message) lastLine(message);
+      restoreTerminal();
+      exitNow(exitCode);
     })();
     return leaving;
   };
 
   output.onWriteError?.((message) => void leave(1, message));
-  // A bug must not leave a thread-pool thread blocked in the kernel: Node.js would wait for it at exit.
-  process.on('uncaughtException', (error) => void leave(70, `internal error: ${error.stack ?? String(error)}`));
+  onStdoutGone((message) => void leave(1, message));
+  // A bug must not leave a thread-pool thread blocked in the kernel: the way out wakes it.
+  process.on('uncaughtException', (error) => void leave(70, internalErrorLine(error)));
 
-  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+  for (const signal of ENDING_SIGNAL_NAMES) {
+    const code = signalExitCode(signal);
     process.on(signal, () => {
-      if (leaving) process.exit(code); // a second signal while closing: leave at once
+      // A signal while leaving: the closing takes milliseconds, and is shown, so it finishes; only the
+      // wait for a reader of standard output is cut short, and the status tells of the signal.
+      if (leaving) {
+        if (exitCode === 0) exitCode = code;
+        flush.hurry();
+        return;
+      }
       output.aside(`${signal}: closing every socket netsys opened`);
       void leave(code);
     });
@@ -78,7 +153,8 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   } catch (error) {
     if (error instanceof Interrupted) return new Promise<never>(() => undefined); // the signal handler leaves
     if (error instanceof ProgramFailed) return leave(error.exitCode, error.message);
-    throw error;
+    const resource = resourceProblem(error);
+    return resource ? leave(1, resource) : leave(70, internalErrorLine(error));
   }
   return leave(0);
 }

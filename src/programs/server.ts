@@ -4,7 +4,8 @@ import { endpointText } from '../libc/addresses';
 import type { TraceOutput } from '../trace/output';
 import type { Recorder } from '../trace/recorder';
 import { expectSuccess } from './run';
-import { failureNote } from './faults';
+import type { ErrorInfo } from '../libc/errno';
+import { afterAcceptFailure, failureNote, RETRY_ACCEPT_MS } from './faults';
 import { openListener } from './listener';
 import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
 
@@ -43,11 +44,22 @@ async function echo(calls: Recorder, output: TraceOutput, fd: number, then: stri
   calls.call('close', { fd });
 }
 
+/** accept failed for now (no descriptor to spare, a connection gone): say so, and wait a moment if it is room. */
+async function passOver(output: TraceOutput, error: ErrorInfo): Promise<void> {
+  const waiting = afterAcceptFailure(error) === 'wait';
+  output.note(`${failureNote('accept', error)}${waiting ? `; the server tries again in ${RETRY_ACCEPT_MS / 1000} s` : ''}`);
+  if (waiting) await new Promise((resolve) => setTimeout(resolve, RETRY_ACCEPT_MS));
+}
+
 export async function runServer(calls: Recorder, output: TraceOutput, options: ServerOptions): Promise<void> {
   const listener = openListener(calls, output, options);
 
   do {
     const accepted = await calls.call('accept', { sockfd: listener, addr: options.family });
+    if (accepted.error && afterAcceptFailure(accepted.error) !== 'stop') {
+      await passOver(output, accepted.error);
+      continue;
+    }
     const connection = expectSuccess('accept', accepted);
     if (accepted.addr) output.note(`accepted a connection from ${endpointText(accepted.addr)} as fd ${connection}`);
     await echo(calls, output, connection, options.once ? 'the server closes it and ends' : 'the server closes it and goes on to the next client');

@@ -1,12 +1,40 @@
-// The client's standard output: the bytes that come back, written on the client's call thread with
-// write(2) made synchronously, waiting while the reader is slow. When whoever reads it goes away
-// (`netsys client ... | head -c 10`), writing fails with EPIPE. nc would be killed by SIGPIPE at that
-// point; netsys (Node.js ignores SIGPIPE) ends the conversation instead: its socket is closed, exit 1.
+// Standard output: the bytes that come back to a client, a lesson's text. When whoever reads it goes
+// away (`netsys client ... | head -c 10`, `netsys lesson ... | head -1`), writing fails with EPIPE.
+// nc would be killed by SIGPIPE at that point; netsys (Node.js ignores SIGPIPE) ends instead, through
+// the way out of the program that is running: every socket closed, one line, exit 1.
+// A client writes on its call thread with write(2) made synchronously (writeOut), waiting while the
+// reader is slow; a lesson writes through process.stdout on the main thread (onStdoutGone).
 import { nodeErrorText } from '../libc/errno';
 import { writeAllSync } from '../trace/output';
 import { ProgramFailed } from './run';
 
 let failure: string | null = null;
+let watching = false;
+let gone: (message: string) => void = (message) => {
+  process.stderr.write(`netsys: ${message}\n`);
+  process.exit(1);
+};
+
+function watch(): void {
+  if (watching) return;
+  watching = true;
+  process.stdout.on('error', (error) => {
+    if (failure) return;
+    failure = `cannot write to standard output: ${nodeErrorText(error)}; whoever read it has gone`;
+    gone(failure);
+  });
+}
+
+/**
+ * Calls `handler` once, with one line saying why, when standard output (process.stdout, the main
+ * thread's) can no longer be written. Replaces the default, which writes that line and exits 1 (for
+ * commands with no socket to close).
+ */
+export function onStdoutGone(handler: (message: string) => void): void {
+  gone = handler;
+  watch();
+  if (failure) handler(failure);
+}
 
 /** The trace, whose lines so far can be written at once (TraceOutput). */
 export interface QueuedLines {
@@ -14,10 +42,10 @@ export interface QueuedLines {
 }
 
 /**
- * Writes what came back to descriptor 1, all of it, waiting while the reader is slow; throws
- * ProgramFailed once standard output is gone. The trace lines queued so far are written first, so
- * that where both reach one terminal (or one pipe, `2>&1`) the line of the call that read the data
- * comes before the data.
+ * Writes what came back to descriptor 1, all of it, on the calling (call) thread, waiting while the
+ * reader is slow; throws ProgramFailed once standard output is gone. The trace lines queued so far
+ * are written first, so that where both reach one terminal (or one pipe, `2>&1`) the line of the
+ * call that read the data comes before the data.
  */
 export async function writeOut(data: Buffer, trace: QueuedLines): Promise<void> {
   if (failure) throw new ProgramFailed(failure);

@@ -4,6 +4,7 @@ import { ERRNO_ALIASES } from '../libc/xlat';
 import { EXPLAINED_NAMES, ExplainedName } from '../trace/registry';
 import { CALLS, CallReference } from './calls';
 import { ADDRINFO_ERROR_NOTES, ErrorNote, SOCKET_ERRORS } from './errors';
+import { visible } from '../visible';
 
 /** What `netsys errno` was asked about: a number, or a name in capitals. */
 export type ErrnoQuery = { readonly number: number } | { readonly name: string };
@@ -44,11 +45,11 @@ export function findCall(text: string): CallReference | undefined {
 }
 
 export function unknownErrno(text: string): UsageError {
-  return new UsageError(`unknown errno "${text}": give a name such as ECONNREFUSED or a number such as 111`);
+  return new UsageError(`unknown errno "${visible(text)}": give a name such as ECONNREFUSED or a number such as 111`);
 }
 
 export function unknownCall(text: string): UsageError {
-  return new UsageError(`unknown call "${text}": netsys explains ${CALL_NAMES.join(', ')}`);
+  return new UsageError(`unknown call "${visible(text)}": netsys explains ${CALL_NAMES.join(', ')}`);
 }
 
 /** `111`, `-2` (getaddrinfo's codes are negative), `ECONNREFUSED`, `econnrefused`. */

@@ -30,6 +30,11 @@ export class Descriptors {
     }
   }
 
+  /** The calls the kernel is still holding on `fd`; each settles when its call returns. */
+  heldOn(fd: number): Promise<unknown>[] {
+    return [...this.held].filter(([, fds]) => fds.includes(fd)).map(([call]) => call);
+  }
+
   /** Remembers that `call` waits in the kernel on `fds` until it settles. */
   hold<T>(call: Promise<T>, fds: readonly number[]): Promise<T> {
     this.held.set(call, fds);

@@ -60,7 +60,7 @@ function breakAt(text: string, limit: number): number {
 export function wrap(text: string, first: number, rest: number): string[] {
   const pieces: string[] = [];
   let remaining = text;
-  let limit = first;
+  let limit = Math.max(1, first);
   while (remaining.length > limit) {
     const at = breakAt(remaining, limit);
     if (at > 0) {
@@ -70,7 +70,7 @@ export function wrap(text: string, first: number, rest: number): string[] {
       pieces.push(remaining.slice(0, limit));
       remaining = remaining.slice(limit);
     }
-    limit = rest;
+    limit = Math.max(1, rest);
   }
   pieces.push(remaining);
   return pieces;

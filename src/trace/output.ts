@@ -105,6 +105,35 @@ function streamSink(stream: NodeJS.WriteStream, failed: (error: unknown) => void
   };
 }
 
+/** How much trace may wait for a reader of -o (bytes) before netsys gives up on it. */
+const UNREAD_TRACE_LIMIT = 16 << 20;
+
+/**
+ * A FIFO, a terminal or a socket given to -o: its writes may wait for a reader for ever, so they are
+ * made off the main thread (a write stream), where a wait cannot keep Ctrl-C from being heard.
+ */
+function pipeSink(fd: number, failed: (error: unknown) => void): Sink {
+  const stream = fs.createWriteStream('', { fd, autoClose: false });
+  stream.on('error', failed);
+  return {
+    write: (text) => {
+      // Memory stays bounded: a trace nobody reads ends the program (exit 1), as a full disk does.
+      if (stream.writableLength > UNREAD_TRACE_LIMIT) failed(`nobody has read the last ${UNREAD_TRACE_LIMIT >> 20} MiB of it`);
+      else stream.write(text);
+    },
+    drained: () => new Promise((resolve) => stream.write('', () => resolve())),
+  };
+}
+
+/**
+ * Opening a FIFO for writing waits, deaf to Ctrl-C, until some process opens it to read. Probed
+ * without blocking first: no reader fails at once with ENXIO, which the caller reports.
+ */
+function refuseFifoWithoutReader(file: string): void {
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFIFO()) return;
+  fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+}
+
 export class TraceOutput {
   private readonly sink: Sink;
   private readonly paint: Paint;
@@ -131,13 +160,15 @@ export class TraceOutput {
     if (options.file) {
       let fd: number;
       try {
+        refuseFifoWithoutReader(options.file);
         fd = fs.openSync(options.file, 'w');
       } catch (error) {
         throw new OutputFileError(
           `cannot write the trace to ${options.file}: ${this.errorText(error)}; -o needs a file netsys can create or overwrite`,
         );
       }
-      this.sink = fileSink(fd, (error) => this.failed(error));
+      const failed = (error: unknown) => this.failed(error);
+      this.sink = fs.fstatSync(fd).isFile() ? fileSink(fd, failed) : pipeSink(fd, failed);
     } else {
       this.sink = streamSink(this.stream, (error) => this.failed(error));
     }

@@ -15,10 +15,10 @@ export interface Paint {
 const plain = (text: string): string => text;
 export const PLAIN: Paint = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain };
 
-/** Colour only when asked for, NO_COLOR is unset or empty, and the stream is a terminal. */
+/** Colour only when asked for, NO_COLOR is unset or empty, TERM is not `dumb`, and the stream is a terminal. */
 export function wantsColor(requested: boolean, stream: Writable & { isTTY?: boolean }): boolean {
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  return requested && !noColor && Boolean(stream.isTTY);
+  return requested && !noColor && process.env.TERM !== 'dumb' && Boolean(stream.isTTY);
 }
 
 export function paintFor(color: boolean): Paint {

@@ -114,6 +114,11 @@ export class Recorder {
     return this.descriptors.open;
   }
 
+  /** The calls the kernel is still holding on `sockfd`; each settles when its call returns. */
+  heldOn(sockfd: number): Promise<unknown>[] {
+    return this.descriptors.heldOn(sockfd);
+  }
+
   /** Plans call `name` with `args` (by parameter name), for showing before it is made, then `make`. */
   plan<N extends CallName>(name: N, args: ArgsOf<N>): PlannedCall<N> {
     return planCall(name, args, this.captureLimit);

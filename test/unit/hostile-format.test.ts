@@ -1,0 +1,92 @@
+// Hostile lesson files the loader must refuse with file:line, never a stack trace at run time:
+// numbers beyond their C type, unknown errors, placeholders that name nothing, a rebound open
+// descriptor, control characters; and the byte-order mark it must accept.
+import { LessonFormatError, parseLesson } from '../../src/lessons/format';
+
+const HEADER = 'id: hostile\ntitle: H\nsummary: S\norder: 1\n';
+const SOCKET = 'step server: s = socket(AF_INET, SOCK_STREAM)\n';
+
+function problem(body: string): string {
+  try {
+    parseLesson('h.lesson', HEADER + body);
+  } catch (error) {
+    if (error instanceof LessonFormatError) return error.message;
+    throw error;
+  }
+  throw new Error('the lesson was accepted');
+}
+
+describe('numbers are checked against their C type', () => {
+  it.each([
+    ['recv(s, -1, MSG_DONTWAIT)', /^h\.lesson:6: len is a C size_t: from 0 to 18446744073709551615, not -1$/],
+    ['setsockopt(s, SOL_SOCKET, SO_RCVBUF, 99999999999999)', /^h\.lesson:6: optval is a C int: from -2147483648 to 2147483647, not 99999999999999$/],
+    ['listen(s, 99999999999999999999999)', /^h\.lesson:6: backlog is a C int: .* not 99999999999999999999999$/],
+    ['listen(s, 2147483648)', /backlog is a C int/],
+    ['listen(s, -2147483649)', /backlog is a C int/],
+    ['poll([s], 99999999999)', /timeout is a C int/],
+    ['shutdown(s, 4294967296)', /how is a C int/],
+    ['recvfrom(s, 18446744073709551616)', /len is a C size_t/],
+    ['listen(s, 010)', /backlog: write 010 without its leading 0 \(C would read it as octal\)/],
+  ])('%s', (call, message) => {
+    expect(problem(`${SOCKET}step server: ${call}\n`)).toMatch(message);
+  });
+
+  it('a port beyond in_port_t', () => {
+    expect(problem('step client: a = getaddrinfo("localhost", 70000)\n')).toMatch(/^h\.lesson:5: service is a port: from 0 to 65535, not 70000$/);
+  });
+
+  it('the extremes of int are accepted', () => {
+    expect(() => parseLesson('h.lesson', `${HEADER}${SOCKET}step server: listen(s, 2147483647)\nstep server: poll([s], -2147483648)\n`)).not.toThrow();
+  });
+});
+
+describe('nothing is silently accepted', () => {
+  it.each([
+    ['an unknown expect', `${SOCKET}expect: EFOOBAR\n`, /^h\.lesson:6: expect:: EFOOBAR is not an error Linux or getaddrinfo knows/],
+    ['an unknown on E...', `${SOCKET}on EBLAH: no\n`, /^h\.lesson:6: "on EBLAH:": EBLAH is not an error/],
+    ['an alias the trace never shows', `${SOCKET}expect: EWOULDBLOCK\n`, /EWOULDBLOCK is EAGAIN on Linux, and the trace names it EAGAIN; write EAGAIN/],
+    ['a placeholder naming nothing', `${SOCKET}after: got {nope}\n`, /^h\.lesson:6: \{nope\} names nothing: no step before it binds "nope"/],
+    ['a placeholder in the intro', `intro: {s}\n${SOCKET}`, /^h\.lesson:5: \{s\} names nothing/],
+    ['a placeholder in the outro naming nothing', `${SOCKET}outro: bye {x}\n`, /^h\.lesson:6: \{x\} names nothing/],
+    ['a name rebound while its descriptor is open', `${SOCKET}step client: s = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:6: "s" still names the descriptor from line 5, which no step has closed: close\(s\) first/],
+    ['the other side\'s descriptor closed', `${SOCKET}step client: close(s)\n`, /^h\.lesson:6: "s" is the server's descriptor \(line 5\): a client step cannot use it; each side has its own sockets$/],
+    ['the other side\'s descriptor polled', `${SOCKET}step client: poll([s], 0)\n`, /^h\.lesson:6: "s" is the server's descriptor/],
+    ['a step key given twice', `${SOCKET}after: one\nafter: two\n`, /^h\.lesson:7: "after:" is given twice in this step \(first on line 6\)$/],
+    ['an on E... given twice', `${SOCKET}on EINVAL: one\non EINVAL: two\n`, /^h\.lesson:7: "on EINVAL:" is given twice in this step/],
+    ['an accepted descriptor rebound', `${SOCKET}step server: c = accept(s)\nstep server: c = accept(s)\n`, /^h\.lesson:7: "c" still names the descriptor from line 6/],
+  ])('%s', (_name, body, message) => {
+    expect(problem(body)).toMatch(message);
+  });
+
+  it('a closed descriptor\'s name may be used again (to show EBADF) and bound again', () => {
+    expect(() => parseLesson('h.lesson', `${HEADER}${SOCKET}step server: close(s)\nstep server: close(s)\nexpect: EBADF\nstep server: s = socket(AF_INET, SOCK_DGRAM)\nafter: {s}\n`)).not.toThrow();
+  });
+
+  it('known errors and getaddrinfo codes are accepted', () => {
+    expect(() => parseLesson('h.lesson', `${HEADER}${SOCKET}expect: EAGAIN\non EAI_NONAME: x\non ECONNREFUSED: y\n`)).not.toThrow();
+  });
+});
+
+describe('text', () => {
+  it('a UTF-8 byte-order mark is not "indented text"', () => {
+    expect(parseLesson('h.lesson', '\uFEFF' + HEADER + SOCKET).id).toBe('hostile');
+  });
+
+  it.each([
+    ['an escape sequence in a value', 'id: x\u001b]0;title\u0007\n', /^h\.lesson:1: a control character \(\\33\) in the text/],
+    ['binary bytes', '\u0000\u0001\u0002garbage', /^h\.lesson:1: a control character \(\\0\) in the text/],
+  ])('%s: refused, the message escaped and on one line', (_name, text, message) => {
+    let thrown = '';
+    try {
+      parseLesson('h.lesson', text);
+    } catch (error) {
+      thrown = (error as Error).message;
+    }
+    expect(thrown).toMatch(message);
+    expect(thrown).not.toMatch(/[\u0000-\u001f\u007f]/);
+  });
+
+  it('a long line in a message is cut', () => {
+    expect(problem(`${SOCKET}step server: ${'x'.repeat(5000)}\n`).length).toBeLessThan(300);
+  });
+});
