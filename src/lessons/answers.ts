@@ -3,21 +3,34 @@
 // or a test, piped in). The lesson's key presses and these lines share standard input, one at a time.
 import * as readline from 'node:readline';
 import { complete } from '../shell/complete';
+import type { Keys } from './keys';
 import type { Answers } from './turn';
 
-/** Lines typed at the terminal. Raw mode (the lesson's keys) is given back after each line. */
-export function terminalAnswers(input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Answers {
+/** Lines typed at the terminal. Raw mode and the keyboard (the lesson's keys) are given back after each line. */
+export function terminalAnswers(keys: Keys | null, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Answers {
   const history: string[] = [];
   return {
     echo: false,
     next: (prompt, names) =>
       new Promise((resolve) => {
+        keys?.hold();
         const rl = readline.createInterface({ input, output, terminal: true, history: [...history], completer: (line: string) => complete(line, names) });
         let answered = false;
-        rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+        // Ctrl-C as in netsys shell: a line being typed is cleared; on an empty line, the lesson ends (SIGINT).
+        rl.on('SIGINT', () => {
+          if (rl.line !== '') {
+            output.write('^C\n');
+            rl.write('', { ctrl: true, name: 'e' });
+            rl.write('', { ctrl: true, name: 'u' });
+            return;
+          }
+          output.write('\n');
+          process.kill(process.pid, 'SIGINT');
+        });
         rl.on('close', () => {
           if (input.isTTY) input.setRawMode(true);
           input.resume();
+          keys?.release();
           if (!answered) resolve(null);
         });
         rl.question(prompt, (line) => {

@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { takesTimeval } from '../libc/marshal';
 import { valueOf } from '../libc/xlat';
-import { isLessonCall, LessonCall, Param, ResultKind, SIGNATURES } from './signatures';
+import { isLessonCall, LessonCall, Param, ParamKind, RECEIVE_LIMIT, ResultKind, SIGNATURES } from './signatures';
 
 /** One argument as written. */
 export type ArgExpr =
@@ -26,6 +26,11 @@ export class CallSyntaxError extends Error {
   ) {
     super(problem);
   }
+}
+
+/** Text from the line quoted in a problem: at most 40 characters, so that a problem stays one line. */
+function clip(text: string): string {
+  return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
 }
 
 /** The names bound so far, each with the kind of value it stands for (what an argument may use). */
@@ -128,10 +133,10 @@ function parseDescriptors(text: string, param: Param, scope: CallScope, fail: Fa
   const list = /^\[(.*)\]$/.exec(text);
   const names = list ? list[1].split(',').map((name) => name.trim()) : [];
   if (names.length === 0 || names.some((name) => !NAME.test(name))) {
-    fail(`${param.name} must be descriptors in brackets, such as [listener, conn], not "${text}"`);
+    fail(`${param.name} must be descriptors in brackets, such as [listener, conn], not "${clip(text)}"`);
   }
   for (const name of names) {
-    if (scope.bound.get(name) !== 'fd') fail(`${param.name}: "${name}" is not a descriptor given by an earlier step`);
+    if (scope.bound.get(name) !== 'fd') fail(`${param.name}: "${clip(name)}" is not a descriptor given by an earlier step`);
   }
   return { kind: 'names', names };
 }
@@ -144,7 +149,7 @@ function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
     const table = want.tables.find((xlat) => xlat.entries.some(([entry]) => entry === name));
     if (!table) {
       const known = want.tables.flatMap((xlat) => xlat.entries.map(([entry]) => entry)).join(', ');
-      fail(`${param.name}: unknown constant ${name} (known here: ${known})`);
+      fail(`${param.name}: unknown constant ${clip(name)} (known here: ${known})`);
     }
     value |= valueOf(table, name);
   }
@@ -153,28 +158,58 @@ function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
 
 function parseName(text: string, param: Param, scope: CallScope, fail: Fail): ArgExpr {
   const kind = scope.bound.get(text);
-  if (!kind) fail(`"${text}" is not a name given by an earlier step (write "${text} = call(...)" first)`);
-  if (!FITS[param.type.kind].includes(kind)) fail(`${param.name} cannot be "${text}", which names ${describe(kind)}`);
+  if (!kind) fail(`"${clip(text)}" is not a name given by an earlier step (write "${clip(text)} = call(...)" first)`);
+  if (!FITS[param.type.kind].includes(kind)) fail(`${param.name} cannot be "${clip(text)}", which names ${describe(kind)}`);
   return { kind: 'name', name: text };
+}
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+/** The whole numbers a parameter takes (what its C type holds, or what netsys passes), and how to say so. */
+function numberRange(want: ParamKind): { readonly min: number; readonly max: number; readonly words: string } {
+  if (want.kind === 'int' && want.size) return { min: 0, max: RECEIVE_LIMIT, words: `a size from 0 to ${RECEIVE_LIMIT} bytes (1 MiB, the most netsys receives at once)` };
+  if (want.kind === 'port') return { min: 0, max: 65535, words: 'a port from 0 to 65535' };
+  return { min: INT_MIN, max: INT_MAX, words: `a C int, from ${INT_MIN} to ${INT_MAX}` };
+}
+
+/** A whole number in the range the parameter takes, or the problem: the kernel must get what the line says. */
+function parseNumber(text: string, param: Param, fail: Fail): ArgExpr {
+  const want = param.type;
+  if (want.kind !== 'int' && want.kind !== 'constant' && want.kind !== 'port' && want.kind !== 'optval') fail(`${param.name} cannot be a number here`);
+  if (/^-?0\d/.test(text)) fail(`${param.name}: write ${clip(text)} without its leading 0 (C would read it as octal)`);
+  const value = Number(text);
+  const range = numberRange(want);
+  if (value < range.min || value > range.max) fail(`${param.name}: ${clip(text)} is out of range: it must be ${range.words}`);
+  return { kind: 'int', value: value === 0 ? 0 : value };
+}
+
+/** A time in seconds with a fraction, for SO_RCVTIMEO and SO_SNDTIMEO (checkOptionValues). */
+function parseSeconds(text: string, param: Param, fail: Fail): ArgExpr {
+  const value = Number(text);
+  if (value > INT_MAX) fail(`${param.name}: ${clip(text)} seconds is out of range: at most ${INT_MAX}`);
+  return { kind: 'seconds', value };
 }
 
 function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): ArgExpr {
   const want = param.type;
-  if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return { kind: 'seconds', value: Number(text) };
-  if (/^-?\d+$/.test(text)) {
-    if (want.kind === 'int' || want.kind === 'constant' || want.kind === 'port' || want.kind === 'optval') return { kind: 'int', value: Number(text) };
-    fail(`${param.name} cannot be a number here`);
-  }
+  if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return parseSeconds(text, param, fail);
+  if (/^-?\d+$/.test(text)) return parseNumber(text, param, fail);
   if (text.startsWith('"')) {
     const value = parseString(text);
-    if (value === null) fail(`${param.name}: ${text} is not a well-formed quoted string (JSON escapes: \\n, \\t, \\", \\\\, \\u0000)`);
+    if (value === null) fail(`${param.name}: ${clip(text)} is not a well-formed quoted string (JSON escapes: \\n, \\t, \\", \\\\, \\u0000)`);
     if (want.kind === 'data' || want.kind === 'text') return { kind: 'string', value };
     fail(`${param.name} cannot be a string`);
   }
   if (want.kind === 'fds') return parseDescriptors(text, param, scope, fail);
+  const numeric = want.kind === 'int' || want.kind === 'constant' || want.kind === 'port' || want.kind === 'optval';
+  if (numeric && /^[-+.\d]/.test(text) && !/^\d+\.\d+\.\d+\.\d+:/.test(text)) {
+    const seconds = want.kind === 'optval' ? ' (or seconds such as 1.5, for SO_RCVTIMEO and SO_SNDTIMEO)' : '';
+    fail(`${param.name}: "${clip(text)}" is not a whole number such as 4${seconds}`);
+  }
   if (/^[\d[]/.test(text)) {
     const address = parseAddress(text);
-    if (!address) fail(`${param.name}: "${text}" is not an address with a port, such as 127.0.0.1:0 or [::1]:0`);
+    if (!address) fail(`${param.name}: "${clip(text)}" is not an address with a port, such as 127.0.0.1:0 or [::1]:0`);
     if (want.kind !== 'address') fail(`${param.name} cannot be an address`);
     return { kind: 'address', ...address };
   }
@@ -183,7 +218,7 @@ function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): Arg
   }
   if (want.kind === 'constant' && /^[A-Z][A-Z0-9_]*(\s*\|\s*[A-Z][A-Z0-9_]*)*$/.test(text)) return parseConstants(text, param, fail);
   if (NAME.test(text)) return parseName(text, param, scope, fail);
-  fail(`${param.name}: cannot read "${text}"`);
+  fail(`${param.name}: cannot read "${clip(text)}"`);
 }
 
 /**
@@ -213,16 +248,49 @@ export function signatureText(call: LessonCall): string {
   return `${call}(${params.join(', ')})`;
 }
 
+/** C0 control characters and DEL: a terminal would act on them rather than show them. */
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * A line as it can be shown back: each control character as its Unicode control picture (U+0001 as
+ * ␁, DEL as ␡), a tab as a space: one column each, so that a caret under the line still points at the place.
+ */
+export function visible(line: string): string {
+  return line.replace(CONTROL, (ch) => (ch === '\t' ? ' ' : String.fromCharCode(ch === '\u007f' ? 0x2421 : 0x2400 + ch.charCodeAt(0))));
+}
+
+/**
+ * The part of a long line around `column` (at most `width` characters, `…` where it was cut), and
+ * where the column now is: a problem in a line of a megabyte is shown in one screen line.
+ */
+export function excerpt(line: string, column: number, width = 120): { text: string; column: number } {
+  if (line.length <= width) return { text: line, column };
+  const start = Math.max(0, Math.min(column - Math.floor(width / 2), line.length - width));
+  const end = start + width;
+  const text = `${start > 0 ? '…' : ''}${line.slice(start, end)}${end < line.length ? '…' : ''}`;
+  return { text, column: column - start + (start > 0 ? 1 : 0) };
+}
+
+/** A control character inside the call (white space around it aside) is no part of the grammar: its column. */
+function checkNoControl(source: string): void {
+  const start = source.length - source.trimStart().length;
+  const inside = source.trim();
+  const at = inside.search(/[\u0000-\u0008\u000a-\u001f\u007f]/);
+  if (at === -1) return;
+  const code = inside.charCodeAt(at).toString(16).padStart(4, '0');
+  throw new CallSyntaxError(`a control character (U+${code}, shown as ${visible(inside[at])}) cannot be part of a call; in a quoted string write bytes as JSON escapes, such as "\\n" or "\\u0001"`, start + at);
+}
+
 /** The shape of the line: `[name =] call(args)`, each part's column; a CallSyntaxError where it is not. */
 function splitCall(source: string): { binds?: string; call: Piece; args: Piece } {
   const binding = /^\s*([A-Za-z_]\w*)\s*=\s*/.exec(source);
   const callAt = binding ? binding[0].length : source.length - source.trimStart().length;
   const name = /^[A-Za-z_]\w*/.exec(source.slice(callAt));
-  if (!name) throw new CallSyntaxError(`expected ${EXAMPLE}, found "${source.trim()}"`, callAt);
+  if (!name) throw new CallSyntaxError(`expected ${EXAMPLE}, found "${clip(source.trim())}"`, callAt);
   const afterName = callAt + name[0].length;
   const open = source.slice(afterName).search(/\S/);
   if (open === -1 || source[afterName + open] !== '(') {
-    throw new CallSyntaxError(`expected "(" after ${name[0]}: ${EXAMPLE}`, open === -1 ? source.length : afterName + open);
+    throw new CallSyntaxError(`expected "(" after ${clip(name[0])}: ${EXAMPLE}`, open === -1 ? source.length : afterName + open);
   }
   const argsAt = afterName + open + 1;
   const close = source.trimEnd().length - 1;
@@ -241,9 +309,10 @@ function splitCall(source: string): { binds?: string; call: Piece; args: Piece }
  * does that once the line is accepted. Throws CallSyntaxError with the column of the problem.
  */
 export function parseCallLine(source: string, scope: CallScope): ParsedCall {
+  checkNoControl(source);
   const { binds, call, args } = splitCall(source);
   if (!isLessonCall(call.text)) {
-    throw new CallSyntaxError(`unknown call "${call.text}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`, call.column);
+    throw new CallSyntaxError(`unknown call "${clip(call.text)}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`, call.column);
   }
   const signature = SIGNATURES[call.text];
   const pieces = splitArgs(args.text, args.column);
@@ -261,7 +330,7 @@ export function parseCallLine(source: string, scope: CallScope): ParsedCall {
   });
   checkOptionValues(signature.params, parsed, pieces);
   if (binds && signature.result === 'status') {
-    throw new CallSyntaxError(`${call.text} returns only 0 or -1: there is nothing to name "${binds}"`, source.indexOf(binds));
+    throw new CallSyntaxError(`${call.text} returns only 0 or -1: there is nothing to name "${clip(binds)}"`, source.indexOf(binds));
   }
   return { call: call.text, args: parsed, binds, result: signature.result };
 }

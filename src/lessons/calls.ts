@@ -9,7 +9,8 @@ import type { Arg, CallKind } from '../trace/event';
 import type { OutcomeOf, Outcome, Recorder } from '../trace/recorder';
 import { ArgsOf, CallName, ParamSpec, specOf } from '../trace/registry';
 import type { ArgExpr, Step } from './format';
-import { isLessonCall, lessonParam, ResultKind, SIGNATURES } from './signatures';
+import { isLessonCall, lessonParam, RECEIVE_LIMIT, ResultKind, SIGNATURES } from './signatures';
+import { escapeControls } from '../visible';
 
 /** What a name bound by an earlier step stands for. */
 export type Value =
@@ -19,6 +20,16 @@ export type Value =
   /** What recvfrom returned: the bytes of one datagram, and who sent it. */
   | { readonly kind: 'datagram'; readonly bytes: Buffer; readonly addr: InetSockAddr }
   | { readonly kind: 'count'; readonly value: number };
+
+/**
+ * Received bytes in words, quoted with JSON escapes: as UTF-8 text when they are (what a step's
+ * "text" sends), else one character per byte. `"hé\n"`, not `"hÃ©\n"`.
+ */
+export function dataText(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  // JSON leaves DEL and C1 controls as they are; a terminal would obey them.
+  return escapeControls(JSON.stringify(Buffer.from(text, 'utf8').equals(bytes) ? text : bytes.toString('latin1')));
+}
 
 export interface Made {
   readonly outcome: Outcome;
@@ -36,7 +47,6 @@ export interface Prepared {
 
 const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
 const POLLIN = valueOf(POLL_EVENTS, 'POLLIN');
-const RECEIVE_LIMIT = 1 << 20;
 
 /** A lesson step refers to a name whose value is not there (its step failed or is still blocked). */
 export class MissingValue extends Error {}
@@ -138,7 +148,7 @@ function cValue(param: ParamSpec, r: Resolver, family: () => number, params: rea
     case 'dataIn':
       return r.data(param.name);
     case 'dataOut':
-      return Buffer.alloc(Math.min(r.int(param.length), RECEIVE_LIMIT));
+      return Buffer.alloc(Math.min(Math.max(0, r.int(param.length)), RECEIVE_LIMIT));
     case 'pollfds':
       return r.fds(param.name).map((fd): PollRequest => ({ fd, events: POLLIN }));
     case 'optval': {

@@ -3,7 +3,7 @@
 import { runProgram } from '../programs/run';
 import { paintFor, wantsColor } from '../trace/paint';
 import { findLesson, loadCatalog } from './catalog';
-import { terminalKeys } from './keys';
+import { Keys, terminalKeys } from './keys';
 import { markFinished, readProgress } from './progress';
 import { MadeCall, StepRunner } from './runner';
 import type { Lesson, Side } from './format';
@@ -56,7 +56,7 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
   const lessons = loadCatalog(options.lessonsDir);
   const lesson = findLesson(lessons, id);
   const keys = options.pause && !options.mermaid && process.stdin.isTTY ? terminalKeys() : null;
-  const answers = answersFor(lesson, options);
+  const answers = answersFor(lesson, options, keys);
   const view = new LessonView(
     { width: outputWidth(), color: wantsColor(options.color, process.stdout), sides: lesson.sides, stringLimit: options.stringLimit },
     options.mermaid ? () => undefined : (text) => process.stdout.write(text),
@@ -89,9 +89,9 @@ export async function runLesson(id: string, options: LessonOptions): Promise<nev
  * Where the learner's calls at your-turn steps come from: the terminal; the lines of standard input
  * when it is not one; none with --no-pause or --mermaid (each step makes its reference call).
  */
-function answersFor(lesson: Lesson, options: LessonOptions): Answers | null {
+function answersFor(lesson: Lesson, options: LessonOptions, keys: Keys | null): Answers | null {
   if (!options.pause || options.mermaid || !lesson.steps.some((step) => step.turn)) return null;
-  return process.stdin.isTTY ? terminalAnswers() : lineAnswers();
+  return process.stdin.isTTY ? terminalAnswers(keys) : lineAnswers();
 }
 
 /** The calls a lesson made, as the demo draws two processes: a Mermaid sequenceDiagram (without the state notes). */

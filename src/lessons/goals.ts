@@ -5,7 +5,7 @@ import { endpointText, InetSockAddr } from '../libc/addresses';
 import { findInetSocket, socketIdentity } from '../libc/sockdiag';
 import { TCP_STATES } from '../libc/xlat';
 import { socketState } from '../trace/kernelview';
-import type { Value } from './calls';
+import { dataText, Value } from './calls';
 import { parseString } from './callline';
 import { isLessonCall, ResultKind } from './signatures';
 
@@ -136,9 +136,11 @@ function descriptorOf(name: string, values: ReadonlyMap<string, Value>): number 
 
 function equalsVerdict(goal: Extract<Goal, { kind: 'equals' }>, value: Value | undefined): Verdict {
   if (!value) return { met: false, why: `${goal.name} stands for nothing yet` };
-  const actual = value.kind === 'count' ? value.value : value.kind === 'data' || value.kind === 'datagram' ? value.bytes.toString('latin1') : undefined;
-  const shown = JSON.stringify(actual);
-  return actual === goal.value ? { met: true, why: `${goal.name} is ${shown}` } : { met: false, why: `${goal.name} is ${shown}, not ${JSON.stringify(goal.value)}` };
+  const received = value.kind === 'data' || value.kind === 'datagram' ? value.bytes : null;
+  // A string goal is met by its UTF-8 bytes, as a step's "text" is sent: the bytes are compared, not characters.
+  const met = typeof goal.value === 'string' ? received !== null && received.equals(Buffer.from(goal.value, 'utf8')) : value.kind === 'count' && value.value === goal.value;
+  const shown = received ? dataText(received) : value.kind === 'count' ? String(value.value) : 'undefined';
+  return met ? { met: true, why: `${goal.name} is ${shown}` } : { met: false, why: `${goal.name} is ${shown}, not ${JSON.stringify(goal.value)}` };
 }
 
 function descriptorVerdict(goal: Extract<Goal, { kind: 'state' | 'closed' | 'bound' | 'waiting' }>, attempt: Try): Verdict {
@@ -156,7 +158,7 @@ function descriptorVerdict(goal: Extract<Goal, { kind: 'state' | 'closed' | 'bou
   if (goal.kind === 'waiting') {
     const waiting = state?.acceptQueue?.waiting;
     if (waiting === undefined) return { met: false, why: `${goal.name} is not listening, so it has no accept queue` };
-    return { met: waiting === goal.count, why: `the kernel says ${waiting} connection${waiting === 1 ? '' : 's'} wait in ${goal.name}'s accept queue` };
+    return { met: waiting === goal.count, why: `the kernel says ${waiting} ${waiting === 1 ? 'connection waits' : 'connections wait'} in ${goal.name}'s accept queue` };
   }
   const local = localAddress(fd);
   if (!local) return { met: false, why: `the kernel says ${goal.name} is bound to no address yet` };

@@ -7,6 +7,12 @@ export type Key = 'go' | 'more' | 'quit' | 'other';
 
 export interface Keys {
   next(): Promise<Key>;
+  /**
+   * A line editor has the keyboard (a your-turn step's prompt): no key is read here until `release`,
+   * so that Ctrl-C clears the line being typed and Ctrl-D deletes, as the editor means them.
+   */
+  hold(): void;
+  release(): void;
   close(): void;
 }
 
@@ -37,6 +43,13 @@ export function terminalKeys(input: NodeJS.ReadStream = process.stdin): Keys {
   input.on('keypress', onKey);
   return {
     next: () => new Promise<Key>((resolve) => (waiting = resolve)),
+    hold: () => {
+      input.off('keypress', onKey);
+    },
+    release: () => {
+      input.off('keypress', onKey);
+      input.on('keypress', onKey);
+    },
     close: () => {
       input.off('keypress', onKey);
       input.setRawMode(false);

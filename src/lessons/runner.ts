@@ -3,13 +3,12 @@
 // result means. A call the kernel holds is shown as blocked and the lesson goes on to the step that
 // unblocks it; its line appears the moment the kernel returns. Each side has its own recorder.
 import { endpointText } from '../libc/addresses';
-import { escapeControls } from '../visible';
 import { KernelView } from '../trace/kernelview';
 import { BLOCKED_AFTER_MS, Interrupted, Recorder, SHUT_RDWR } from '../trace/recorder';
 import type { CallEvent } from '../trace/event';
 import { formatPlanned } from '../trace/strace';
 import { ProgramFailed } from '../programs/run';
-import { MissingValue, Prepared, prepare, Value } from './calls';
+import { dataText, MissingValue, Prepared, prepare, Value } from './calls';
 import { Lesson, Side, SIDES, Step } from './format';
 import type { Keys } from './keys';
 import { Answers, takeTurn } from './turn';
@@ -36,11 +35,6 @@ const SETTLE_MS = 3000;
 /** How long a close step lets a call on its descriptor return by itself before waking it. */
 const RACE_MS = 100;
 
-/** Bytes from the network in prose: quoted, every control character escaped (JSON leaves DEL and C1 as they are). */
-function quotedData(bytes: Buffer): string {
-  return escapeControls(JSON.stringify(bytes.toString('latin1')));
-}
-
 function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
   return text.replace(/\{([A-Za-z_]\w*)\}/g, (whole, name: string) => {
     const value = values.get(name);
@@ -51,9 +45,9 @@ function interpolate(text: string, values: ReadonlyMap<string, Value>): string {
       case 'address':
         return endpointText(value.addr);
       case 'data':
-        return quotedData(value.bytes);
+        return dataText(value.bytes);
       case 'datagram':
-        return `${quotedData(value.bytes)} from ${endpointText(value.addr)}`;
+        return `${dataText(value.bytes)} from ${endpointText(value.addr)}`;
       case 'count':
         return String(value.value);
     }
@@ -86,6 +80,11 @@ export class StepRunner {
   private solvedTurns = 0;
   /** Descriptors a close step is waking with shutdown before it closes them. */
   private readonly waking = new Set<number>();
+  /**
+   * The side a call is made for while it runs on the other side's recorder (a close of the other
+   * side's descriptor): its line belongs in this side's lane.
+   */
+  private speaking: Side | null = null;
 
   constructor(private readonly run: LessonRun) {
     // One view of the kernel for both sides: a client's connect shows the server's accept queue grow.
@@ -93,8 +92,9 @@ export class StepRunner {
     const recorder = (side: Side) =>
       new Recorder(
         (event) => {
-          this.made.push({ side, event });
-          run.view.trace(side, event, (fd) => this.ownerOf(fd) ?? side);
+          const lane = this.speaking ?? side;
+          this.made.push({ side: lane, event });
+          run.view.trace(lane, event, (fd) => this.ownerOf(fd) ?? lane);
         },
         run.stringLimit,
         (call) => run.view.blocked(side, call),
@@ -112,6 +112,18 @@ export class StepRunner {
   /** Every call made so far, in the order they returned. */
   get calls(): readonly MadeCall[] {
     return this.made;
+  }
+
+  /**
+   * Whose recorder makes a step's call: its own side's, but a close of the other side's descriptor
+   * is made on the recorder that opened it. Both sides are one process with one descriptor table,
+   * so the step may close it; the opener must then not close that number again when the lesson ends
+   * (it may be another socket's by then).
+   */
+  private recorderSide(step: Step): Side {
+    if (step.call !== 'close') return step.side;
+    const fd = this.descriptorOf(step);
+    return (fd !== undefined ? this.ownerOf(fd) : undefined) ?? step.side;
   }
 
   /** The side whose socket this descriptor is. */
@@ -164,7 +176,7 @@ export class StepRunner {
     if (step.turn) return this.turn(index, step);
     let prepared: Prepared;
     try {
-      prepared = prepare(step, this.values, this.sides[step.side]);
+      prepared = prepare(step, this.values, this.sides[this.recorderSide(step)]);
     } catch (error) {
       if (!(error instanceof MissingValue)) throw error;
       this.failure = `step ${index + 1} (${lesson.file}:${step.line}) needs ${error.message}, which an earlier step did not give`;
@@ -273,11 +285,14 @@ export class StepRunner {
   private async make(step: Step, prepared: Prepared): Promise<void> {
     const { view } = this.run;
     let made;
+    if (this.recorderSide(step) !== step.side) this.speaking = step.side;
     try {
       made = await prepared.make();
     } catch (error) {
       if (error instanceof Interrupted) return; // the lesson is ending
       throw error;
+    } finally {
+      this.speaking = null;
     }
     const error = made.outcome.error;
     if (made.value && step.binds) this.values.set(step.binds, made.value);

@@ -7,10 +7,12 @@ import {
   IP_PROTOCOLS,
   IPV6_OPTIONS,
   IP_OPTIONS,
+  SOCKET_LEVELS,
   SOCKET_OPTIONS,
   SOCKET_TYPE_FLAGS,
   SOCKET_TYPES,
   TCP_OPTIONS,
+  UDP_OPTIONS,
   valueOf,
   Xlat,
 } from '../libc/xlat';
@@ -24,8 +26,8 @@ export type ParamKind =
   | { readonly kind: 'fd' }
   /** `127.0.0.1:8080`, `[::1]:0`, or a name bound to an address */
   | { readonly kind: 'address' }
-  /** a whole number */
-  | { readonly kind: 'int' }
+  /** a whole number: a C int, or with `size` the size of a buffer the kernel fills (0 to RECEIVE_LIMIT) */
+  | { readonly kind: 'int'; readonly size?: true }
   /** a constant name from these tables (several joined with `|`), or a whole number */
   | { readonly kind: 'constant'; readonly tables: readonly Xlat[] }
   /** a quoted string, or a name bound to received data */
@@ -42,13 +44,9 @@ export type ParamKind =
    */
   | { readonly kind: 'optval'; readonly level: string; readonly optname: string };
 
-/** The C type a number is passed as, which bounds it (checked at load, format.ts); `int` when absent. */
-export type CType = 'int' | 'size_t';
-
 export interface Param {
   readonly name: string;
   readonly type: ParamKind;
-  readonly ctype?: CType;
   /** Omitted arguments take this value (only trailing parameters have one). */
   readonly default?: number;
 }
@@ -59,6 +57,9 @@ export interface Signature {
 }
 
 export type LessonCall = CallName;
+
+/** The largest buffer a step's recv, read or recvfrom passes: 1 MiB (as -s allows at most). */
+export const RECEIVE_LIMIT = 1 << 20;
 
 /**
  * The names a C program gives the options that strace names otherwise: with glibc on x86_64,
@@ -72,7 +73,16 @@ const C_OPTION_NAMES: Xlat = {
   ],
 };
 
-const ANY_OPTION = [SOCKET_OPTIONS, C_OPTION_NAMES, TCP_OPTIONS, IP_OPTIONS, IPV6_OPTIONS];
+const ANY_OPTION = [SOCKET_OPTIONS, C_OPTION_NAMES, TCP_OPTIONS, IP_OPTIONS, IPV6_OPTIONS, UDP_OPTIONS];
+
+/**
+ * The option levels as C programs write them, for reading lessons only: man 7 tcp and man 7 ip set
+ * TCP_NODELAY at IPPROTO_TCP, which strace prints by the kernel's name for the same number, SOL_TCP.
+ */
+const C_LEVEL_NAMES: Xlat = {
+  unknown: 'SOL_???',
+  entries: (['IPPROTO_IP', 'IPPROTO_TCP', 'IPPROTO_UDP', 'IPPROTO_IPV6'] as const).map((name) => [name, valueOf(IP_PROTOCOLS, name)] as const),
+};
 
 function constant(name: string, tables: readonly Xlat[], fallback?: number): Param {
   return { name, type: { kind: 'constant', tables }, ...(fallback === undefined ? {} : { default: fallback }) };
@@ -89,7 +99,7 @@ export function lessonParam(param: ParamSpec, siblings: readonly ParamSpec[] = [
     case 'text':
       return { name: param.name, type: { kind: param.kind } };
     case 'enum':
-      return constant(param.name, [param.table]);
+      return constant(param.name, param.table === SOCKET_LEVELS ? [SOCKET_LEVELS, C_LEVEL_NAMES] : [param.table]);
     case 'flags':
       return constant(param.name, [param.table], 0);
     case 'socktype':
@@ -104,7 +114,7 @@ export function lessonParam(param: ParamSpec, siblings: readonly ParamSpec[] = [
       return { name: param.name, type: { kind: 'data' } };
     case 'dataOut':
       // The size of the buffer, as `recv(conn, 1024)`: the lesson reads the data from the result.
-      return { name: param.length, type: { kind: 'int' }, ctype: 'size_t' };
+      return { name: param.length, type: { kind: 'int', size: true } };
     case 'pollfds':
       return { name: param.name, type: { kind: 'fds' } };
     case 'optval': {

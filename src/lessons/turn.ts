@@ -7,7 +7,7 @@ import { readCommand } from '../shell/input';
 import type { Recorder } from '../trace/recorder';
 import { BLOCKED_AFTER_MS, Interrupted } from '../trace/recorder';
 import { Made, MissingValue, prepare, Value } from './calls';
-import { CallSyntaxError, parseCallLine, ParsedCall } from './callline';
+import { CallSyntaxError, excerpt, parseCallLine, ParsedCall, visible } from './callline';
 import type { Step } from './format';
 import { checkGoals, Verdict } from './goals';
 import type { ResultKind } from './signatures';
@@ -85,7 +85,7 @@ class TurnTaker {
     for (;;) {
       const line = await answers.next(`${this.step.side}> `, [...this.ctx.values.keys()]);
       if (line === null) return { kind: 'ended' };
-      if (answers.echo) view.prompt(`${this.step.side}> ${line}`);
+      if (answers.echo) view.prompt(`${this.step.side}> ${excerpt(visible(line), 0, 60).text}`);
       const outcome = await this.answer(line);
       if (outcome) return outcome;
     }
@@ -159,7 +159,7 @@ class TurnTaker {
       parsed = parseCallLine(source, { bound: scopeOf(values) });
     } catch (error) {
       if (!(error instanceof CallSyntaxError)) throw error;
-      return { kind: 'not made', why: `${source.trim()} does not read as a call at column ${error.column + 1}: ${error.problem}` };
+      return { kind: 'not made', why: `${excerpt(visible(source.trim()), error.column, 60).text} does not read as a call at column ${error.column + 1}: ${error.problem}` };
     }
     const refusal = this.refusal(parsed);
     if (refusal) return { kind: 'not made', why: refusal };
@@ -190,7 +190,9 @@ class TurnTaker {
     }
     this.bind(parsed, made);
     const error = made.outcome.error;
-    if (error) this.ctx.view.prose(`${parsed.call} failed with ${error.name} (${error.message}). ${this.ctx.explainErrno(error.name) ?? ''}`.trim(), '  ');
+    // A failure the step asks for is explained by the step's own words (after:); any other, by errno's.
+    const wanted = this.step.turn!.goals.some((goal) => goal.kind === 'fails' && goal.errno === error?.name);
+    if (error && !wanted) this.ctx.view.prose(`${parsed.call} failed with ${error.name} (${error.message}). ${this.ctx.explainErrno(error.name) ?? ''}`.trim(), '  ');
     const attempt = { call: parsed.call, ret: made.outcome.ret, errno: error?.name ?? null, values, isOpen: this.ctx.isOpen };
     return { kind: 'checked', verdicts: checkGoals(this.step.turn!.goals, attempt) };
   }

@@ -11,6 +11,10 @@ import { Paint, paintFor } from '../trace/paint';
 
 /** Two lanes need room for a call and its result side by side. */
 const LANES_FROM_WIDTH = 120;
+/** A wrapped call or note goes on under its first row, indented by this. */
+const CONTINUATION = '  ';
+/** The least room a row gives a call, however narrow the terminal. */
+const MIN_ROOM = 12;
 /** Prose is easier to read in short lines, however wide the terminal. */
 const PROSE_WIDTH = 80;
 
@@ -106,9 +110,12 @@ export class LessonView {
       for (const row of laneLines(side === 'server' ? 'left' : 'right', text, this.options.width, style)) this.line(row);
       return;
     }
+    // A line too long for the row goes on indented, as in a lane: a continuation never reads as a new call.
     const label = this.options.sides.length === 2 ? `${side} │ ` : '';
-    const room = this.options.width - label.length;
-    for (const piece of wrap(text, room, room)) this.line(this.paint.dim(label) + style(piece));
+    const room = Math.max(MIN_ROOM, this.options.width - label.length);
+    wrap(text, room, room - CONTINUATION.length).forEach((piece, index) => {
+      this.line(this.paint.dim(label) + (index === 0 ? '' : CONTINUATION) + style(piece));
+    });
   }
 
   private line(text: string): void {

@@ -115,20 +115,28 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
   let leaving: Promise<never> | null = null;
   let exitCode = 0;
   const flush = new FlushWait();
+  /** Why the trace could not be written, once it could not: even while leaving, the exit is then 1. */
+  let unwritten: string | null = null;
   const leave = (code: number, message?: string): Promise<never> => {
     if (leaving) return leaving;
     exitCode = code;
     leaving = (async () => {
       await atMost(calls.releaseAll(), RELEASE_LIMIT_MS);
       await flush.wait(Promise.all([output.finish(), stdoutWritten()]), code === 0);
-      if (message) lastLine(message);
+      // The last lines (the closes, written as the program leaves) may be the ones that could not be written.
+      const failed = exitCode === 0 && unwritten !== null;
+      const text = failed ? unwritten : message;
+      if (text) lastLine(text);
       restoreTerminal();
-      exitNow(exitCode);
+      exitNow(failed ? 1 : exitCode);
     })();
     return leaving;
   };
 
-  output.onWriteError?.((message) => void leave(1, message));
+  output.onWriteError?.((message) => {
+    unwritten ??= message;
+    void leave(1, message);
+  });
   onStdoutGone((message) => void leave(1, message));
   // A bug must not leave a thread-pool thread blocked in the kernel: the way out wakes it.
   process.on('uncaughtException', (error) => void leave(70, internalErrorLine(error)));

@@ -52,3 +52,15 @@ function isRegularFile(fd: number): boolean {
     return false;
   }
 }
+
+/**
+ * Why standard input cannot be read as lines, or null: a directory (`< /tmp`), which Node.js reads as
+ * an input that ends at once, so that a script would seem to end with every line read.
+ */
+export function unreadableInput(): string | null {
+  try {
+    return fs.fstatSync(0).isDirectory() ? 'standard input is a directory, not a file of lines' : null;
+  } catch {
+    return null;
+  }
+}

@@ -7,12 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UsageError } from '../args';
-import { signatureText } from '../lessons/callline';
+import { excerpt, signatureText, visible } from '../lessons/callline';
 import { Side, SIDES } from '../lessons/format';
 import { progressPath } from '../lessons/progress';
 import { ResultKind, SIGNATURES } from '../lessons/signatures';
 import { LessonView } from '../lessons/view';
+import { nodeErrorText } from '../libc/errno';
 import { ProgramFailed, runProgram } from '../programs/run';
+import { unreadableInput } from '../programs/stdin';
 import { errnoText, explainText, terminalStyle } from '../reference/command';
 import { explainErrno } from '../reference/lookup';
 import { socketState } from '../trace/kernelview';
@@ -108,6 +110,8 @@ export function helpLines(): string[] {
 class Shell {
   private side: Side = 'server';
   private readonly interactive: boolean;
+  /** The files this session saved (absolute): only these may be saved over. */
+  private readonly saved = new Set<string>();
 
   constructor(
     private readonly session: ShellSession,
@@ -208,7 +212,8 @@ class Shell {
       return;
     }
     const label = `netsys: line ${number}: `;
-    process.stderr.write(`${label}${line}\n${' '.repeat(label.length + column)}^ ${result.problem}\n`);
+    const shown = excerpt(visible(line), column);
+    process.stderr.write(`${label}${shown.text}\n${' '.repeat(label.length + shown.column)}^ ${result.problem}\n`);
     throw new ProgramFailed('', 2);
   }
 
@@ -244,8 +249,9 @@ class Shell {
       return;
     }
     try {
-      const saved = saveLesson(file, this.session.calls);
-      this.output.note(null, `saved ${this.session.calls.length} calls to ${saved.file}: netsys lesson --lessons-dir ${path.dirname(saved.file)} ${saved.id}`);
+      const saved = saveLesson(file, this.session.calls, (target) => this.saved.has(target));
+      this.saved.add(path.resolve(saved.file));
+      this.output.note(null, `saved ${this.session.calls.length} call${this.session.calls.length === 1 ? '' : 's'} to ${saved.file}: netsys lesson --lessons-dir ${path.dirname(saved.file)} ${saved.id}`);
     } catch (error) {
       if (!(error instanceof SaveError)) throw error;
       this.output.note(null, error.message);
@@ -265,6 +271,7 @@ function traceFileFor(options: ShellOptions): TraceOutput | null {
       timestamps: options.timestamps,
       durations: options.durations,
       decodeFds: options.decodeFds,
+      errorText: nodeErrorText,
     });
   } catch (error) {
     if (error instanceof OutputFileError) throw new ShellUsageError(error.message);
@@ -274,6 +281,8 @@ function traceFileFor(options: ShellOptions): TraceOutput | null {
 
 /** Runs the shell to its end; every way out (exit, Ctrl-D, Ctrl-C, a signal) wakes held calls and closes every socket. */
 export async function runShell(options: ShellOptions): Promise<never> {
+  const unreadable = unreadableInput();
+  if (unreadable) throw new ShellUsageError(`${unreadable}: give the calls in a file (netsys shell < session.txt), or run netsys shell at a terminal`);
   const interactive = Boolean(process.stdin.isTTY);
   const color = interactive && wantsColor(options.color, process.stdout);
   const traceFile = traceFileFor(options);
@@ -301,7 +310,11 @@ export async function runShell(options: ShellOptions): Promise<never> {
       output.note(null, text);
     },
     finish: () => output.finish(),
-    onWriteError: (handler: (message: string) => void) => screen.onWriteError(handler),
+    // Standard output closed, or the trace file (-o, --json) full: either way the session ends, sockets closed.
+    onWriteError: (handler: (message: string) => void) => {
+      screen.onWriteError(handler);
+      traceFile?.onWriteError(handler);
+    },
   };
   return runProgram(session, notes, () => shell.run());
 }

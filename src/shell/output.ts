@@ -19,8 +19,11 @@ export class ShellOutput implements SessionOutput {
     private readonly wordsAsJson: boolean,
   ) {}
 
+  /** One count for both sides' calls (each side's recorder counts its own): a record's seq is unique in the trace. */
+  private seq = 0;
+
   trace(side: Side, event: CallEvent, ownerOf: (fd: number) => Side): void {
-    if (this.traceFile) this.traceFile.call(event);
+    if (this.traceFile) this.traceFile.call({ ...event, seq: ++this.seq });
     else this.view.trace(side, event, ownerOf);
   }
 

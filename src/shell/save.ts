@@ -40,13 +40,31 @@ export function lessonText(id: string, calls: readonly SessionCall[], when = new
   return lines.join('\n') + '\n';
 }
 
-/** Writes the lesson; returns the file written and its id. Throws SaveError when it cannot. */
-export function saveLesson(file: string, calls: readonly SessionCall[]): { file: string; id: string } {
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes the lesson; returns the file written and its id. Throws SaveError when it cannot. A file
+ * that exists is written over only when `ours` says this session wrote it (a teacher's words in
+ * another lesson are never lost to a save); a directory is not a file's name.
+ */
+export function saveLesson(file: string, calls: readonly SessionCall[], ours: (file: string) => boolean = () => false): { file: string; id: string } {
+  if (file.endsWith('/') || isDirectory(file)) {
+    throw new SaveError(`save: ${file} is a directory; name the file in it, such as ${path.join(file, 'my-session.lesson')}`);
+  }
   const target = lessonFile(file);
   if (calls.length === 0) throw new SaveError('save: no call has been made yet, so there is nothing to save');
+  const over = ours(path.resolve(target.file));
   try {
-    fs.writeFileSync(target.file, lessonText(target.id, calls));
+    fs.writeFileSync(target.file, lessonText(target.id, calls), { flag: over ? 'w' : 'wx' });
   } catch (error) {
+    const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
+    if (exists) throw new SaveError(`save: ${target.file} already exists and this session did not write it; choose another name, or remove it first`);
     throw new SaveError(`save: cannot write ${target.file}: ${nodeErrorText(error)}`);
   }
   return target;

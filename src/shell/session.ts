@@ -2,7 +2,7 @@
 // lesson: one process, one descriptor table), the calls the kernel still holds, and each side's recorder.
 // A line is parsed with the lesson grammar (callline.ts), checked against what the session holds, made
 // for real through the lesson's calls (calls.ts), and bound to its name when it returns.
-import { Made, MissingValue, prepare, Prepared, Value } from '../lessons/calls';
+import { dataText, Made, MissingValue, prepare, Prepared, Value } from '../lessons/calls';
 import { ArgExpr, CallSyntaxError, parseCallLine, ParsedCall } from '../lessons/callline';
 import { Side, SIDES, Step } from '../lessons/format';
 import type { ResultKind } from '../lessons/signatures';
@@ -80,9 +80,9 @@ export function describeValue(value: Value): string {
     case 'address':
       return `the address ${endpointText(value.addr)}`;
     case 'data':
-      return `${JSON.stringify(value.bytes.toString('latin1'))} (${value.bytes.length} bytes)`;
+      return `${dataText(value.bytes)} (${value.bytes.length} bytes)`;
     case 'datagram':
-      return `${JSON.stringify(value.bytes.toString('latin1'))} from ${endpointText(value.addr)}`;
+      return `${dataText(value.bytes)} from ${endpointText(value.addr)}`;
     case 'count':
       return String(value.value);
   }

@@ -7,6 +7,7 @@ import { findInetSocket, inetSocketsOnPort, SocketEndpoints, socketIdentity } fr
 import { tcpSnapshot } from '../libc/tcpinfo';
 import { IP_PROTOCOLS, nameOf, TCP_STATES, valueOf } from '../libc/xlat';
 import { EndpointNames } from './endpoints';
+import type { SocketName } from './event';
 import type { Arg, SocketState } from './event';
 import { specOf } from './registry';
 import { formatSocketState } from './state';
@@ -33,9 +34,10 @@ function descriptorEffect(name: string): 'returns' | 'closes' | undefined {
 }
 
 /** An argument with each descriptor in it named by its socket: an fd, or every fd in poll's array. */
-function named(arg: Arg, names: EndpointNames): Arg {
-  if (arg.type === 'fd') return { ...arg, ...names.describe(arg.value) };
-  if (arg.type === 'pollfds') return { ...arg, fds: arg.fds.map((entry) => (entry.fd < 0 ? entry : { ...entry, ...names.describe(entry.fd) })) };
+/** An argument with each descriptor in it named (-y, -yy): an fd, or each entry of poll's array. */
+function named(arg: Arg, describe: (fd: number) => SocketName): Arg {
+  if (arg.type === 'fd') return { ...arg, ...describe(arg.value) };
+  if (arg.type === 'pollfds') return { ...arg, fds: arg.fds.map((entry) => (entry.fd < 0 ? entry : { ...entry, ...describe(entry.fd) })) };
   return arg;
 }
 
@@ -62,6 +64,9 @@ export function socketState(fd: number): SocketState | null {
   return { fd, state: nameOf(TCP_STATES, state) ?? `TCP state ${state}`, ...queues };
 }
 
+/** The -y name of each descriptor a call was given, as it stood when the call entered the kernel. */
+export type EntryNames = ReadonlyMap<number, SocketName>;
+
 export class KernelView {
   private readonly names: EndpointNames | null;
   /** Open descriptors seen so far, each with the state text last shown for it. */
@@ -80,11 +85,23 @@ export class KernelView {
   /** The arguments of a call still in the kernel, with -y each socket named as it is now. */
   annotate(args: readonly Arg[]): readonly Arg[] {
     const names = this.names;
-    return names ? args.map((arg) => named(arg, names)) : args;
+    return names ? args.map((arg) => named(arg, (fd) => names.describe(fd))) : args;
+  }
+
+  /**
+   * Called just before a call is made on `fds`: with -y, a socket whose endpoints are not known yet is
+   * looked up now, as strace -yy names a descriptor when the call enters the kernel (a connect's
+   * socket, SYN_SENT while it is held, has endpoints that a shutdown then takes away).
+   */
+  beforeCall(fds: readonly number[]): EntryNames | undefined {
+    const names = this.names;
+    if (!names) return undefined;
+    for (const fd of fds) names.settle(fd);
+    return new Map(fds.map((fd) => [fd, names.describe(fd)] as const));
   }
 
   /** Called once per call, just after it returned, before its event is emitted. */
-  observe(name: string, args: Arg[], ret: number): Observation {
+  observe(name: string, args: Arg[], ret: number, entry?: EntryNames): Observation {
     const touched = args.flatMap((arg) => (arg.type === 'fd' ? [arg.value] : []));
     const effect = descriptorEffect(name);
     const closed = effect === 'closes' ? touched : [];
@@ -93,7 +110,7 @@ export class KernelView {
 
     if (this.names) {
       const names = this.names;
-      observation.args = args.map((arg) => named(arg, names));
+      observation.args = args.map((arg) => named(arg, (fd) => entry?.get(fd) ?? names.describe(fd)));
       for (const fd of returned) names.settle(fd);
       if (returned.length > 0) {
         const { endpoint, inode } = names.describe(ret);

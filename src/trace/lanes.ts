@@ -60,6 +60,7 @@ function breakAt(text: string, limit: number): number {
 export function wrap(text: string, first: number, rest: number): string[] {
   const pieces: string[] = [];
   let remaining = text;
+  // A row narrower than one character (a terminal a few columns wide) still takes one: the text must end.
   let limit = Math.max(1, first);
   while (remaining.length > limit) {
     const at = breakAt(remaining, limit);

@@ -9,7 +9,7 @@ import { addressOf } from '../libc/ffi';
 import { decodeSocklen, encodeOptionValue, encodeSocklen } from '../libc/marshal';
 import { decodeRevents, encodePollFds } from '../libc/pollfd';
 import { decodeSockaddr, encodeSockaddr } from '../libc/sockaddr';
-import { IP_PROTOCOLS } from '../libc/xlat';
+import { ADDRESS_FAMILIES, IP_PROTOCOLS, NETLINK_PROTOCOLS, valueOf as xlatValue } from '../libc/xlat';
 import type { Arg, CallKind, PollFd } from './event';
 import { ArgsOf, CallName, KindValues, ParamSpec, specOf, SyscallName } from './registry';
 
@@ -60,6 +60,15 @@ interface Part {
 
 type Values = Readonly<Record<string, unknown>>;
 
+/**
+ * The buffer to pass for `bytes`: an empty Buffer reaches C as NULL, where a C program passes a real
+ * pointer (`send(fd, "", 0, 0)`), and strace would print NULL rather than "": a byte of room instead,
+ * with the length still 0.
+ */
+function addressable(bytes: Buffer): Buffer {
+  return bytes.length > 0 ? bytes : Buffer.alloc(1);
+}
+
 function valueOf<K extends ParamSpec['kind']>(values: Values, param: { readonly kind: K; readonly name: string }): KindValues[K] {
   return values[param.name] as KindValues[K];
 }
@@ -99,7 +108,24 @@ function filledAddress(name: string, length: string, addr: Buffer, socklen: Buff
   };
 }
 
-function planParam(param: ParamSpec, values: Values, captureLimit: number): Part {
+const AF_NETLINK = xlatValue(ADDRESS_FAMILIES, 'AF_NETLINK');
+
+/**
+ * The options whose value strace 6.1 decodes as a struct (struct linger, sock_fprog, ip_mreq,
+ * group_req, ipv6_mreq), by level, then optname: given a value shorter than the struct (an int),
+ * it prints the value's address, not the int.
+ */
+const STRUCT_OPTIONS: ReadonlyMap<number, ReadonlySet<number>> = new Map([
+  [1, new Set([13, 26, 51])], // SOL_SOCKET: SO_LINGER, SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF
+  [0, new Set([35, 36, 42, 45])], // SOL_IP: IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP
+  [41, new Set([20, 21, 27, 28, 42, 45])], // SOL_IPV6: IPV6_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_ANYCAST, MCAST_JOIN/LEAVE_GROUP
+]);
+
+function takesStruct(level: number, optname: number): boolean {
+  return STRUCT_OPTIONS.get(level)?.has(optname) ?? false;
+}
+
+function planParam(param: ParamSpec, values: Values, captureLimit: number, siblings: readonly ParamSpec[] = []): Part {
   switch (param.kind) {
     case 'fd': {
       const fd = valueOf(values, param);
@@ -117,8 +143,9 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number): Part
     case 'protocol': {
       const value = valueOf(values, param);
       const domain = values[param.domain];
-      const inet = domain === AF_INET || domain === AF_INET6;
-      return { shown: [inet ? { name: param.name, type: 'enum', table: IP_PROTOCOLS, value } : intArg(param.name, value)], c: [value] };
+      // strace names the protocol by the family's own table (net.c, SYS_FUNC(socket)).
+      const table = domain === AF_INET || domain === AF_INET6 ? IP_PROTOCOLS : domain === AF_NETLINK ? NETLINK_PROTOCOLS : null;
+      return { shown: [table ? { name: param.name, type: 'enum', table, value } : intArg(param.name, value)], c: [value] };
     }
     case 'sockopt': {
       const value = valueOf(values, param);
@@ -143,17 +170,18 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number): Part
       const data = valueOf(values, param);
       return {
         shown: [{ name: param.name, type: 'bytes', head: capture(data, data.length, captureLimit), length: data.length }, intArg(param.length, data.length)],
-        c: [data, data.length],
+        c: [addressable(data), data.length],
       };
     }
     case 'dataOut': {
       const buffer = valueOf(values, param);
+      const passed = addressable(buffer);
       const size = intArg(param.length, buffer.length);
       return {
         shown: [outputArg(param.name), size],
-        c: [buffer, buffer.length],
+        c: [passed, buffer.length],
         filled: ({ value }) => ({
-          args: [value >= 0 ? { name: param.name, type: 'bytes', head: capture(buffer, value, captureLimit), length: value } : pointerTo(param.name, buffer), size],
+          args: [value >= 0 ? { name: param.name, type: 'bytes', head: capture(buffer, value, captureLimit), length: value } : pointerTo(param.name, passed), size],
         }),
       };
     }
@@ -175,10 +203,15 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number): Part
     case 'optval': {
       const value = valueOf(values, param);
       const bytes = encodeOptionValue(value);
-      // strace 6.1 decodes an int option's value, and shows a struct timeval's 16 bytes as a string.
-      const shown: Arg = 'int' in value
-        ? { name: param.name, type: 'intref', value: value.int }
-        : { name: param.name, type: 'bytes', head: capture(bytes, bytes.length, captureLimit), length: bytes.length };
+      // strace 6.1 decodes an int option's value, and shows a struct timeval's 16 bytes as a string;
+      // an int given to an option whose value is a struct it decodes is shown by its address.
+      const option = siblings.find((sibling) => sibling.kind === 'sockopt');
+      const struct = option?.kind === 'sockopt' && takesStruct(Number(values[option.level]), Number(values[option.name]));
+      const shown: Arg = struct
+        ? pointerTo(param.name, bytes)
+        : 'int' in value
+          ? { name: param.name, type: 'intref', value: value.int }
+          : { name: param.name, type: 'bytes', head: capture(bytes, bytes.length, captureLimit), length: bytes.length };
       return { shown: [shown, intArg(param.length, bytes.length)], c: [bytes, bytes.length] };
     }
     case 'text':
@@ -202,7 +235,7 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number): Part
  */
 export function planCall<N extends CallName>(name: N, values: ArgsOf<N>, captureLimit: number): PlannedCall<N> {
   const spec = specOf(name);
-  const parts = spec.params.map((param) => planParam(param, values as Values, captureLimit));
+  const parts = spec.params.map((param) => planParam(param, values as Values, captureLimit, spec.params));
   return {
     name,
     kind: spec.kind,

@@ -9,7 +9,7 @@ import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
 import { Descriptors } from './descriptors';
 import type { Arg, BlockedCall, CallEvent, PollFd } from './event';
 import { Invocation, invoke, now } from './invoke';
-import type { KernelView } from './kernelview';
+import type { EntryNames, KernelView } from './kernelview';
 import { Filled, planCall, Planned, PlannedCall, Returned } from './plans';
 import { ArgsOf, CallName, Has, specOf, SyscallName, Waits } from './registry';
 
@@ -161,18 +161,19 @@ export class Recorder {
   private traced(planned: Planned): Full | Promise<Full> {
     if (planned.kind === 'libc') return this.library(planned);
     const name = planned.name as SyscallName;
+    const entry = this.view?.beforeCall(planned.fds);
     if (this.seam && specOf(name).waits) {
       try {
-        return Promise.resolve(this.tracedHere(planned, this.seam));
+        return Promise.resolve(this.tracedHere(planned, this.seam, entry));
       } catch (error) {
         return Promise.reject(error);
       }
     }
     const invocation = invoke(name, planned.cValues);
-    if (!('done' in invocation)) return this.finish(planned, invocation.raw, invocation);
+    if (!('done' in invocation)) return this.finish(planned, invocation.raw, invocation, {}, entry);
     const watch = this.watch(planned, invocation.started);
     return this.descriptors.hold(invocation.done, planned.fds).then(
-      (done) => this.finish(planned, done.raw, done, watch.returned()),
+      (done) => this.finish(planned, done.raw, done, watch.returned(), entry),
       (error: unknown) => {
         watch.cancel();
         throw error;
@@ -185,12 +186,12 @@ export class Recorder {
    * on a call thread) and timed right around the libc call, then recorded like any other. Throws
    * Interrupted (after recording it) when the program's leaving woke it.
    */
-  private tracedHere(planned: Planned, seam: CallSeam): Full {
+  private tracedHere(planned: Planned, seam: CallSeam, entry: EntryNames | undefined): Full {
     const args = this.view ? this.view.annotate(planned.args) : planned.args;
     const ticket = seam.enter(planned.name, planned.fds, args, now());
     const invocation = invoke(planned.name as SyscallName, planned.cValues) as Invocation;
     const { blocked, wokenToLeave } = seam.leave(ticket);
-    const full = this.finish(planned, invocation.raw, invocation, { blocked, ...(wokenToLeave ? { wokenToLeave: true } : {}) });
+    const full = this.finish(planned, invocation.raw, invocation, { blocked, ...(wokenToLeave ? { wokenToLeave: true } : {}) }, entry);
     // Woken because the program is leaving: recorded, and the program goes no further. A call that
     // returned before that (poll's EINTR from the very signal) is the program's to see and explain.
     if (wokenToLeave) throw new Interrupted();
@@ -227,14 +228,14 @@ export class Recorder {
   }
 
   /** Decodes what the kernel filled in, keeps the open descriptors up to date, and records the event. */
-  private finish(planned: Planned, returned: Returned, timing: Omit<Invocation, 'raw'>, held: Held = {}): Full {
+  private finish(planned: Planned, returned: Returned, timing: Omit<Invocation, 'raw'>, held: Held = {}, entry?: EntryNames): Full {
     const { args, ...filled } = planned.fill(returned);
     const ret = returned.value;
     const error = planned.kind === 'libc' ? (ret === 0 ? null : addrinfoErrorInfo(ret)) : ret === -1 ? errnoInfo(returned.errno) : null;
     const descriptor = specOf(planned.name).descriptor;
     if (descriptor === 'returns' && !error) this.descriptors.add(ret);
     if (descriptor === 'closes') for (const fd of planned.fds) this.descriptors.remove(fd);
-    this.emitEvent(planned, args, ret, error, timing, held, filled.ready !== undefined && ret >= 0 ? filled.ready : undefined);
+    this.emitEvent(planned, args, ret, error, timing, held, filled.ready !== undefined && ret >= 0 ? filled.ready : undefined, entry);
     return { ret, error, ...filled };
   }
 
@@ -246,8 +247,9 @@ export class Recorder {
     timing: Omit<Invocation, 'raw'>,
     held: Held,
     ready: readonly PollFd[] | undefined,
+    entry?: EntryNames,
   ): void {
-    const { args: observedArgs, ...kernel } = this.view?.enabled ? this.view.observe(planned.name, args, ret) : { args };
+    const { args: observedArgs, ...kernel } = this.view?.enabled ? this.view.observe(planned.name, args, ret, entry) : { args };
     this.emit({
       seq: this.seam ? this.seam.nextSeq() : ++this.seq,
       pid: process.pid,

@@ -64,6 +64,39 @@ describe('build-server from piped answers', () => {
     expect(output).toMatch(/close\(\d+\) += 0/);
   });
 
+  it('a call of another kind at the accept step: the kernel\'s queue said in words that agree, and the hint', async () => {
+    const run = lesson(['build-server'], [...BUILD_SERVER('4').slice(0, 3), 'conn = socket(AF_INET, SOCK_STREAM)']);
+    expect((await finish(run)).code).toBe(1);
+    const output = flat(run.stdout.toString());
+    expect(output).toContain('Not yet: the kernel says conn is CLOSE, not ESTABLISHED; the kernel says 1 connection waits in listener\'s accept queue.');
+    expect(output).toContain('Hint: accept() takes the listening socket');
+    expect(output.match(/close\(\d+\) += 0/g)).toHaveLength(3);
+  });
+
+  it('a piped answer with control bytes is shown back without them, and is a miss that says why', async () => {
+    const run = lesson(['build-server'], ['\u001b[2J\u0001']);
+    expect((await finish(run)).code).toBe(1);
+    expect(run.stdout.toString()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(flat(run.stdout.toString())).toContain('server> \u241b[2J\u2401 Not yet: \u241b[2J\u2401 does not read as a call at column 1: a control character (U+001b');
+  });
+
+  it('write and read are send and recv without flags: they meet the send and recv steps of both exercises', async () => {
+    const server = lesson(['build-server'], [...BUILD_SERVER('4').slice(0, 4), 'data = read(conn, 1024)', 'write(conn, data)', 'close(conn)', 'close(listener)']);
+    expect((await finish(server)).code).toBe(0);
+    expect(server.stdout.toString()).toContain('# lesson build-server finished, and solved');
+    const client = lesson(['build-client'], ['sock = socket(AF_INET, SOCK_STREAM)', 'connect(sock, server)', 'write(sock, "hello\\n")', 'reply = read(sock, 1024)', 'close(sock)']);
+    expect((await finish(client)).code).toBe(0);
+    expect(client.stdout.toString()).toContain('# lesson build-client finished, and solved');
+  });
+
+  it('a piped answer of megabytes is echoed and judged in a few short lines', async () => {
+    const run = lesson(['build-server'], ['x'.repeat(3000000)]);
+    expect((await finish(run)).code).toBe(1);
+    const output = run.stdout.toString();
+    expect(output.length).toBeLessThan(4000);
+    expect(flat(output)).toContain('does not read as a call at column 3000001: expected "(" after xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…: a call such as');
+  });
+
   it('a try of the step\'s call must name its result as the reference does, and solution counts the step as shown', async () => {
     const run = lesson(['build-server'], ['socket(AF_INET, SOCK_STREAM)', 'solution', 'listener = socket(AF_INET, SOCK_STREAM)']);
     expect((await finish(run)).code).toBe(1);
@@ -124,7 +157,7 @@ describe('a goal the kernel checks', () => {
     const lessons = writeLesson('step server: s = socket(AF_INET, SOCK_STREAM)\ntask: Make a listening socket.\ngoal: s is LISTEN\n');
     const run = lesson(['--lessons-dir', lessons, 'try', '--no-pause'], []);
     expect((await finish(run)).code).toBe(1);
-    expect(run.stderr).toBe("netsys: step 1 (lessons/try.lesson:5): the reference call does not meet the step's goal: the kernel says s is CLOSE, not LISTEN\n".replace('lessons/try', path.relative(process.cwd(), path.join(lessons, 'try'))));
+    expect(run.stderr).toBe("netsys: step 1 (lessons/try.lesson:5): the reference call does not meet the step's goal: the kernel says s is CLOSE, not LISTEN\n".replace('lessons/try', path.join(lessons, 'try')));
   });
 
   it('fails with ERRNO: provoking EADDRINUSE yourself is the goal', async () => {
@@ -150,6 +183,16 @@ describe('a goal the kernel checks', () => {
     const output = flat(run.stdout.toString());
     expect(output).toContain('Not yet: it succeeded (returned 0) instead of failing with EADDRINUSE.');
     expect(output).toContain('# goal met: it failed with EADDRINUSE');
+  });
+
+  it('errors: the your-turn step met, its failure explained once, by the lesson\'s words, not by errno\'s as if it were a mistake', async () => {
+    const run = lesson(['errors'], ['bind(second, taken)']);
+    expect((await finish(run)).code).toBe(0);
+    const output = flat(run.stdout.toString());
+    expect(output).toMatch(/Your turn: Make the kernel answer EADDRINUSE yourself: bind the socket named second \(descriptor \d+\) to the address and port that first \(descriptor \d+\) already holds, which getsockname gave the name taken \(127\.0\.0\.1:\d+\)\./);
+    expect(output).toContain('# goal met: it failed with EADDRINUSE');
+    expect(output).toContain('bind failed with EADDRINUSE, "Address already in use". Unless both set an option for it');
+    expect(output).not.toContain('bind failed with EADDRINUSE (Address already in use).');
   });
 });
 
@@ -189,5 +232,20 @@ describe('a your-turn step at a terminal', () => {
     const list = netsys(['lesson', '--no-color'], '', { XDG_STATE_HOME: scratch() });
     await finish(list);
     expect(flat(list.stdout.toString())).toMatch(/✓ build-client Your turn: build the TCP client yourself ★ solved/);
+  });
+
+  it('Ctrl-C on a call being typed clears it and Ctrl-D there deletes, as in netsys shell; Ctrl-C on an empty prompt leaves, closing every socket', async () => {
+    const report = await atTerminal(scratch(), 'lesson build-server --no-color', [
+      'line:listener = socket(AF_INET, SOCK_STREAM)',
+      'raw:half a line^D^C',
+      'line:bind(listener, 127.0.0.1:0)',
+      'raw:^C',
+    ]);
+    const output = report.output.replace(/\r/g, '');
+    expect(output).toContain('half a line^C');
+    expect(output).toMatch(/^bind\(\d+, /m);
+    expect(output).toContain('# goal met: the kernel says listener is bound to 127.0.0.1:');
+    expect(output).toMatch(/# SIGINT: closing every socket netsys opened\nclose\(\d+\) += 0/);
+    expect(report.exit).toBe(130);
   });
 });

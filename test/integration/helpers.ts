@@ -171,10 +171,11 @@ export interface TerminalReport {
 /**
  * Runs netsys with `args` (split at spaces) on a pseudo-terminal and types `actions` at its server> and
  * client> prompts ("line:TEXT", "tab:TEXT", "raw:TEXT", "wait:TEXT": see fixtures/pty_shell.py), with
- * XDG_STATE_HOME at `state`.
+ * XDG_STATE_HOME at `state`, on a terminal `columns` wide.
  */
-export async function atTerminal(state: string, args: string, actions: readonly string[]): Promise<TerminalReport> {
-  const driver = python(fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8'), [NETSYS, state, args, ...actions]);
+export async function atTerminal(state: string, args: string, actions: readonly string[], columns = 140): Promise<TerminalReport> {
+  const source = fs.readFileSync(path.join(__dirname, 'fixtures/pty_shell.py'), 'utf8');
+  const driver = new Running('python3', ['-c', source, NETSYS, state, args, ...actions], undefined, { PTY_COLUMNS: String(columns) });
   const exit = await finish(driver);
   if (exit.code !== 0) throw new Error(`the terminal driver failed (${exit.code}): ${driver.stdout.toString()}${driver.stderr}`);
   return JSON.parse(driver.stdout.toString()) as TerminalReport;

@@ -63,3 +63,21 @@ describe('closing a socket while a call on it is held', () => {
     expect(run.stdout.toString()).toMatch(/^# this step expected EINVAL, but the call succeeded$/m);
   });
 });
+
+describe("a step that closes the other side's descriptor", () => {
+  const dir = scratchDirPerTest('netsys-hostile-');
+
+  // Both sides are one process with one descriptor table: the client may close the server's socket.
+  // The number is then free, the client's next socket takes it, and the end of the lesson closes it
+  // once, for the client: never again for the server, whose socket it no longer is.
+  it('closes it once, in its own lane; the number, reused, is closed once at the end', async () => {
+    const run = runSteps(dir(), ['step server: s = socket(AF_INET, SOCK_STREAM)', 'step client: close(s)', 'step client: c = socket(AF_INET, SOCK_STREAM)']);
+    expect(await finish(run, 15000)).toEqual({ code: 0, signal: null });
+    expectNoStack(run);
+    const output = run.stdout.toString();
+    const fd = output.match(/socket\(AF_INET, SOCK_STREAM, IPPROTO_IP\) += (\d+)/)![1];
+    expect(output).toMatch(new RegExp(`^\\s*client\\s+close\\(${fd}\\) += 0$`, 'm'));
+    expect(output).not.toMatch(/EBADF/);
+    expect(output.match(new RegExp(`close\\(${fd}\\) += 0`, 'g'))).toHaveLength(3); // the step, its recap line, and the end's
+  });
+});

@@ -173,9 +173,9 @@ describe('the lessons of the seed', () => {
     expect((await finish(run)).code).toBe(0);
     const output = run.stdout.toString();
     expect(output).toMatch(/^server │ #   fd \d+: LISTEN, accept queue 2\/1$/m);
-    const held = output.search(/^client │ sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16 <unfinished \.\.\.>$/m);
+    const held = output.search(/^client │ {3}sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16 <unfinished \.\.\.>$/m);
     const firstAccept = output.search(/^server │ accept\(\d+, \{sa_family=AF_INET, /m);
-    const completed = firstAccept + output.slice(firstAccept).search(/^client │ sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = 0$/m);
+    const completed = firstAccept + output.slice(firstAccept).search(/^client │ {3}sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = 0$/m);
     expect(held).toBeGreaterThan(0);
     expect(output.slice(held)).toMatch(/^client │ # blocked in connect/m);
     expect(firstAccept).toBeGreaterThan(held);

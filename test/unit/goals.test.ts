@@ -33,6 +33,12 @@ describe('goals', () => {
     expect(parseGoal(text)).toEqual(goal);
   });
 
+  it('compares received bytes with the UTF-8 bytes of a string goal, as a step sends its text', () => {
+    const attempt = (bytes: Buffer) => ({ call: 'recv', ret: bytes.length, errno: null, values: new Map([['data', { kind: 'data' as const, bytes }]]), isOpen: () => true });
+    expect(checkGoal({ kind: 'equals', name: 'data', value: 'héllo\n' }, attempt(Buffer.from('héllo\n', 'utf8')))).toEqual({ met: true, why: 'data is "héllo\\n"' });
+    expect(checkGoal({ kind: 'equals', name: 'data', value: 'hé' }, attempt(Buffer.from('hé', 'latin1'))).met).toBe(false);
+  });
+
   it('judges by the result, not the text: a failed call meets no goal unless failing is the goal', () => {
     const attempt = { call: 'bind', ret: -1, errno: 'EADDRINUSE', values: new Map(), isOpen: () => true };
     expect(checkGoal({ kind: 'made', call: 'bind' }, attempt).met).toBe(true);

@@ -81,6 +81,6 @@ describe('read and write', () => {
 
   it('take in a lesson what send and recv take, without flags', () => {
     expect(SIGNATURES.write).toEqual({ params: [{ name: 'fd', type: { kind: 'fd' } }, { name: 'buf', type: { kind: 'data' } }], result: 'count' });
-    expect(SIGNATURES.read).toEqual({ params: [{ name: 'fd', type: { kind: 'fd' } }, { name: 'count', type: { kind: 'int' }, ctype: 'size_t' }], result: 'data' });
+    expect(SIGNATURES.read).toEqual({ params: [{ name: 'fd', type: { kind: 'fd' } }, { name: 'count', type: { kind: 'int', size: true } }], result: 'data' });
   });
 });
