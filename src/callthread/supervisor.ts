@@ -82,10 +82,17 @@ interface MainSide {
  * Throws TraceFileError (before any call) when -o names a file that cannot be written.
  */
 export async function supervise(program: Program, request: TraceRequest, kernel: Job['kernel']): Promise<never> {
+  const { refuseFifoWithoutReader, giveUpFullWritesWhen } = await import('../trace/output');
   let fd = 2;
   if (request.file) {
     try {
-      fd = fs.openSync(request.file, 'w');
+      refuseFifoWithoutReader(request.file);
+      // A FIFO or a socket may never be read: written without blocking, each thread tries again while
+      // it is full, and gives up once the program is leaving (output.ts writeAllSync); never a terminal,
+      // whose flags the shell shares.
+      const kind = fs.statSync(request.file, { throwIfNoEntry: false });
+      const mayStayFull = Boolean(kind && (kind.isFIFO() || kind.isSocket()));
+      fd = fs.openSync(request.file, mayStayFull ? fs.constants.O_WRONLY | fs.constants.O_NONBLOCK : 'w');
     } catch (error) {
       const { nodeErrorText } = await import('../libc/errno'); // libc's words for the error: ffi-rs loads here only
       throw new TraceFileError(`cannot write the trace to ${request.file}: ${nodeErrorText(error)}; -o needs a file netsys can create or overwrite`);
@@ -159,6 +166,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   };
 
   let leaving = false;
+  giveUpFullWritesWhen(() => leaving);
   /** The status the process ends with: the first cause of leaving, or a signal that came while leaving after a success. */
   let exitCode = 0;
   /** The way out, whatever its cause: wake, release, wait (bounded), the -c table, the last line, exit. */

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as libc from '../libc/ffi';
 import { nodeErrorText } from '../libc/errno';
 import { KernelView } from '../trace/kernelview';
-import { TraceOutput } from '../trace/output';
+import { giveUpFullWritesWhen, TraceOutput } from '../trace/output';
 import { CallSeam, Interrupted, Recorder } from '../trace/recorder';
 import type { Arg } from '../trace/event';
 import { HostNotFound, runClient, sendInput, SendingThread } from '../programs/client';
@@ -38,6 +38,7 @@ const port = parentPort!;
 const data = workerData as ThreadData;
 libc.useCallThread();
 const state = new SharedState(data.buffer, SLOT_COUNT);
+giveUpFullWritesWhen(() => state.stopping);
 const slot = state.slots[data.slot];
 slot.tid = libc.gettid();
 

@@ -69,16 +69,34 @@ function fileSink(fd: number, failed: (error: unknown) => void): Sink {
 const FULL_RETRY_MS = 1;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** How long a full descriptor is tried again once the program is leaving, before its writes are given up (ms). */
+const GIVE_UP_AFTER_MS = 500;
+let leavingNow: () => boolean = () => false;
+
+/**
+ * `leaving` says when the program is on its way out: from then on a write to a descriptor that stays
+ * full (a FIFO nobody reads, given to -o) is given up after GIVE_UP_AFTER_MS instead of waited for.
+ */
+export function giveUpFullWritesWhen(leaving: () => boolean): void {
+  leavingNow = leaving;
+}
+
 /**
  * Writes all of `bytes` to `fd` synchronously, from any thread; a non-blocking descriptor that is full
- * (EAGAIN: a pipe nobody reads yet) is tried again every millisecond. Throws other errors (EPIPE, ENOSPC).
+ * (EAGAIN: a pipe nobody reads yet) is tried again every millisecond, and given up (EAGAIN thrown)
+ * once the program has been leaving for GIVE_UP_AFTER_MS. Throws other errors (EPIPE, ENOSPC).
  */
 export function writeAllSync(fd: number, bytes: Buffer): void {
+  let fullSince: number | null = null;
   for (let offset = 0; offset < bytes.length; ) {
     try {
       offset += fs.writeSync(fd, bytes, offset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      if (leavingNow()) {
+        fullSince ??= Date.now();
+        if (Date.now() - fullSince > GIVE_UP_AFTER_MS) throw error;
+      }
       Atomics.wait(pause, 0, 0, FULL_RETRY_MS);
     }
   }
@@ -129,7 +147,7 @@ function pipeSink(fd: number, failed: (error: unknown) => void): Sink {
  * Opening a FIFO for writing waits, deaf to Ctrl-C, until some process opens it to read. Probed
  * without blocking first: no reader fails at once with ENXIO, which the caller reports.
  */
-function refuseFifoWithoutReader(file: string): void {
+export function refuseFifoWithoutReader(file: string): void {
   if (!fs.statSync(file, { throwIfNoEntry: false })?.isFIFO()) return;
   fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
 }
