@@ -109,9 +109,10 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   const primary = watch(primaryWorker, state.slots[PRIMARY_SLOT]);
   const threads = [primary];
   /**
-   * The client's sender, started with the program (its own start then overlaps the connect), and
-   * given the socket once the primary thread has connected. Until then it has nothing to close or
-   * write: the way out does not wait for it.
+   * The client's sender, started once the primary thread has connected, and given the socket: a
+   * refused connect needs none (started with the program, its start slowed that start-up by a
+   * third), and the first bytes wait for its start (about 25 ms). Until it has the socket it has
+   * nothing to close or write: the way out does not wait for it.
    */
   let sender: Thread | null = null;
   let senderHasSocket = false;
@@ -266,7 +267,6 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
     thread.worker.postMessage({ type: 'job', program: given, trace, kernel } satisfies ToCallThread);
   }
   begin(primary, program);
-  if (program.program === 'client' && program.withSender) startSender();
 
   for (const signal of ENDING_SIGNAL_NAMES) {
     const code = signalExitCode(signal);
