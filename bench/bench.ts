@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as libc from '../src/libc/ffi';
-import { signatureOf } from '../src/trace/plans';
+import * as libc from '../src/libc/native/ffi';
+import { signatureOf } from '../src/calls/plans';
 
 // Compiled to dist-bench/bench/bench.js (beside dist-bench/src/libc, the libc layer it times).
 const ROOT = path.resolve(__dirname, '..', '..');

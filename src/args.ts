@@ -1,9 +1,9 @@
 // Parsing and checking what the user typed. Each function returns the value or throws a UsageError
 // whose message names what was wrong and what is accepted.
 
-import { CallSelection, SYSCALL_CLASSES } from './trace/select';
+import { CallSelection, SYSCALL_CLASSES } from './render/select';
 import { visible } from './visible';
-import { TRACEABLE_NAMES } from './trace/syscalls';
+import { TRACEABLE_NAMES } from './calls/syscalls';
 
 export class UsageError extends Error {}
 

@@ -4,7 +4,7 @@ import { fstatSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseCount, parseHost, parseOutputFile, parsePort, parseTimeout, parseTraceExpression, UsageError } from './args';
 import { AF_INET6 } from './libc/addresses';
-import type { CallSelection } from './trace/select';
+import type { CallSelection } from './render/select';
 import type { Program } from './callthread/protocol';
 import type { TraceRequest } from './callthread/supervisor';
 import { prestart } from './callthread/prestart';
@@ -182,7 +182,7 @@ function buildProgram(): Command {
       .option('-6, --ipv6', 'IPv6 (AF_INET6): the default --host becomes ::1')
       .option('--v6only', 'set IPV6_V6ONLY before bind, so an IPv6 socket takes no IPv4 clients (implies -6)'),
   ).action(async (port: number, flags: TraceFlags & ServerFlags, command: Command) => {
-    const { parseInetAddress } = await import('./libc/sockaddr');
+    const { parseInetAddress } = await import('./libc/native/sockaddr');
     const wantsV6 = Boolean(flags.ipv6 || flags.v6only);
     const host = flags.host ?? (wantsV6 ? '::1' : '127.0.0.1');
     const local = parseInetAddress(host);
@@ -222,7 +222,7 @@ function buildProgram(): Command {
   ).action(async (host: string, port: number, flags: TraceFlags & ClientFlags, command: Command) => {
     if (!flags.udp && command.getOptionValueSource('timeout') === 'cli') fail('--timeout sets how long a UDP client (-u) waits for a reply; add -u');
     if (flags.message === undefined && standardInputIsDirectory()) fail('standard input is a directory (EISDIR): give the client a file, a pipe or the terminal, or -m TEXT');
-    const { parseInetAddress } = await import('./libc/sockaddr');
+    const { parseInetAddress } = await import('./libc/native/sockaddr');
     const literal = parseInetAddress(host);
     if (flags.ipv6 && literal && literal.family !== AF_INET6) fail(`-6 asks for IPv6, but ${visible(host)} is an IPv4 address`);
     needAddressSpace('client', 'program');

@@ -1,8 +1,8 @@
 // The messages between the main thread and a program's call threads: structured data only (the
 // structured clone of postMessage), never trace text. Calls themselves do not cross: each call thread
 // makes its own and writes its own lines; these messages start, end and link the threads.
-import type { CountedCalls } from '../trace/count';
-import type { OutputOptions } from '../trace/output';
+import type { CountedCalls } from '../render/count';
+import type { OutputOptions } from '../render/output';
 import type { ClientOptions } from '../programs/client';
 import type { ServerOptions } from '../programs/server';
 import type { UdpClientOptions } from '../programs/udp-client';

@@ -10,7 +10,7 @@
 // so either the call left before main claimed it (not blocked), or main claimed it first and the call
 // thread waits for WRITTEN before it writes its own line: the unfinished line always comes first.
 import type * as V8 from 'node:v8';
-import type { Arg } from '../trace/event';
+import type { Arg } from '../calls/event';
 import * as xlat from '../libc/xlat';
 
 /** node:v8, loaded on the first call that needs it: bin/netsys loads this module before anything, to start a thread. */

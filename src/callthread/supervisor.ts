@@ -12,10 +12,10 @@ import * as fs from 'node:fs';
 import { isatty } from 'node:tty';
 import { Worker } from 'node:worker_threads';
 import { ENDING_SIGNAL_NAMES, signalExitCode } from '../signals';
-import type { OutputOptions, TraceOutput } from '../trace/output';
-import type { Recorder } from '../trace/recorder';
-import type { CountedCalls } from '../trace/count';
-import type { KernelView } from '../trace/kernelview';
+import type { OutputOptions, TraceOutput } from '../render/output';
+import type { Recorder } from '../calls/recorder';
+import type { CountedCalls } from '../render/count';
+import type { KernelView } from '../calls/kernelview';
 import { CallSlot, SharedState } from './slot';
 import { asleepIn } from './task';
 import { FromCallThread, Job, PRIMARY_SLOT, Program, SENDER_SLOT, SLOT_COUNT, ToCallThread } from './protocol';
@@ -82,7 +82,7 @@ interface MainSide {
  * Throws TraceFileError (before any call) when -o names a file that cannot be written.
  */
 export async function supervise(program: Program, request: TraceRequest, kernel: Job['kernel']): Promise<never> {
-  const { refuseFifoWithoutReader, giveUpFullWritesWhen } = await import('../trace/output');
+  const { refuseFifoWithoutReader, giveUpFullWritesWhen } = await import('../render/output');
   let fd = 2;
   if (request.file) {
     try {
@@ -94,11 +94,11 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
       const mayStayFull = Boolean(kind && (kind.isFIFO() || kind.isSocket()));
       fd = fs.openSync(request.file, mayStayFull ? fs.constants.O_WRONLY | fs.constants.O_NONBLOCK : 'w');
     } catch (error) {
-      const { nodeErrorText } = await import('../libc/errno'); // libc's words for the error: ffi-rs loads here only
+      const { nodeErrorText } = await import('../libc/native/errno'); // libc's words for the error: ffi-rs loads here only
       throw new TraceFileError(`cannot write the trace to ${request.file}: ${nodeErrorText(error)}; -o needs a file netsys can create or overwrite`);
     }
   }
-  const { wantsColor } = await import('../trace/paint');
+  const { wantsColor } = await import('../render/paint');
   const trace = { ...request, fd, color: !request.file && wantsColor(request.color, { isTTY: isatty(2) } as NodeJS.WriteStream) };
 
   const started = takePrestarted();
@@ -129,11 +129,11 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   const mainSide = (): Promise<MainSide> =>
     (side ??= (async () => {
       const [{ TraceOutput }, { Recorder, SHUT_RDWR }, libc, { nodeErrorText }, view] = await Promise.all([
-        import('../trace/output'),
-        import('../trace/recorder'),
-        import('../libc/ffi'),
-        import('../libc/errno'),
-        kernel ? import('../trace/kernelview').then(({ KernelView }): KernelView => new KernelView(kernel)) : Promise.resolve(undefined),
+        import('../render/output'),
+        import('../calls/recorder'),
+        import('../libc/native/ffi'),
+        import('../libc/native/errno'),
+        kernel ? import('../calls/kernelview').then(({ KernelView }): KernelView => new KernelView(kernel)) : Promise.resolve(undefined),
       ]);
       const output = new TraceOutput({ ...trace, errorText: nodeErrorText });
       // The trace cannot be written (a full disk, a reader gone): the program ends rather than go on unseen.

@@ -6,12 +6,12 @@
 // and the way out. Built as its own bundle, dist/callthread.js, and started before the command line
 // is parsed, so that loading ffi-rs and the programs here overlaps loading the command line there.
 import { parentPort, workerData } from 'node:worker_threads';
-import * as libc from '../libc/ffi';
-import { nodeErrorText } from '../libc/errno';
-import { KernelView } from '../trace/kernelview';
-import { giveUpFullWritesWhen, TraceOutput } from '../trace/output';
-import { CallSeam, Interrupted, Recorder } from '../trace/recorder';
-import type { Arg } from '../trace/event';
+import * as libc from '../libc/native/ffi';
+import { nodeErrorText } from '../libc/native/errno';
+import { KernelView } from '../calls/kernelview';
+import { giveUpFullWritesWhen, TraceOutput } from '../render/output';
+import { CallSeam, Interrupted, Recorder } from '../calls/recorder';
+import type { Arg } from '../calls/event';
 import { HostNotFound, runClient, sendInput, SendingThread } from '../programs/client';
 import { runPollServer } from '../programs/poll-server';
 import { ProgramFailed } from '../programs/run';

@@ -141,6 +141,26 @@ function parseDescriptors(text: string, param: Param, scope: CallScope, fail: Fa
   return { kind: 'names', names };
 }
 
+/** Levenshtein distance: how many letters to add, remove or change to turn `a` into `b`. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** The (at most 4) known names nearest to a mistyped one, nearest first: a problem stays one line. */
+function closest(name: string, known: readonly string[]): string[] {
+  return known
+    .map((entry, index) => ({ entry, index, far: distance(name.slice(0, 40).toUpperCase(), entry) }))
+    .sort((a, b) => a.far - b.far || a.index - b.index)
+    .slice(0, 4)
+    .map(({ entry }) => entry);
+}
+
 function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
   const want = param.type;
   if (want.kind !== 'constant') fail(`${param.name} cannot be a constant`);
@@ -148,8 +168,9 @@ function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
   for (const name of text.split('|').map((part) => part.trim())) {
     const table = want.tables.find((xlat) => xlat.entries.some(([entry]) => entry === name));
     if (!table) {
-      const known = want.tables.flatMap((xlat) => xlat.entries.map(([entry]) => entry)).join(', ');
-      fail(`${param.name}: unknown constant ${clip(name)} (known here: ${known})`);
+      const known = [...new Set(want.tables.flatMap((xlat) => xlat.entries.map(([entry]) => entry)))];
+      const near = closest(name, known).join(', ');
+      fail(`${param.name}: unknown constant ${clip(name)} (${known.length > 4 ? `nearest known here: ${near}; Tab lists them all` : `known here: ${near}`})`);
     }
     value |= valueOf(table, name);
   }
@@ -158,6 +179,11 @@ function parseConstants(text: string, param: Param, fail: Fail): ArgExpr {
 
 function parseName(text: string, param: Param, scope: CallScope, fail: Fail): ArgExpr {
   const kind = scope.bound.get(text);
+  const upper = text.toUpperCase();
+  const constant = param.type.kind === 'constant' && param.type.tables.some((xlat) => xlat.entries.some(([entry]) => entry === upper));
+  if (!kind && (constant || (param.type.kind === 'int' && Object.prototype.hasOwnProperty.call(INT_CONSTANTS, upper)))) {
+    fail(`${param.name}: constants are written in capitals, as in C: ${upper}, not ${clip(text)}`);
+  }
   if (!kind) fail(`"${clip(text)}" is not a name given by an earlier step (write "${clip(text)} = call(...)" first)`);
   if (!FITS[param.type.kind].includes(kind)) fail(`${param.name} cannot be "${clip(text)}", which names ${describe(kind)}`);
   return { kind: 'name', name: text };
@@ -193,6 +219,8 @@ function parseSeconds(text: string, param: Param, fail: Fail): ArgExpr {
 
 function parseArg(text: string, param: Param, scope: CallScope, fail: Fail): ArgExpr {
   const want = param.type;
+  if (text === '') fail(`${param.name} is missing: write a value between the commas, or leave out the comma`);
+  if (text.startsWith("'")) fail(`${param.name}: strings are written in double quotes, as in C: "${clip(text.replace(/^'|'$/g, ''))}"`);
   if (want.kind === 'optval' && /^\d+\.\d+$/.test(text)) return parseSeconds(text, param, fail);
   if (/^-?\d+$/.test(text)) return parseNumber(text, param, fail);
   if (text.startsWith('"')) {
@@ -281,6 +309,20 @@ function checkNoControl(source: string): void {
   throw new CallSyntaxError(`a control character (U+${code}, shown as ${visible(inside[at])}) cannot be part of a call; in a quoted string write bytes as JSON escapes, such as "\\n" or "\\u0001"`, start + at);
 }
 
+/** The column of the ")" that closes the "(" at `open` (quotes and brackets skipped), or -1. */
+function closingParen(source: string, open: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = open; i < source.length; i++) {
+    const ch = source[i];
+    if (quoted && ch === '\\') i++;
+    else if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === '(') depth++;
+    else if (!quoted && ch === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
 /** The shape of the line: `[name =] call(args)`, each part's column; a CallSyntaxError where it is not. */
 function splitCall(source: string): { binds?: string; call: Piece; args: Piece } {
   const binding = /^\s*([A-Za-z_]\w*)\s*=\s*/.exec(source);
@@ -294,6 +336,11 @@ function splitCall(source: string): { binds?: string; call: Piece; args: Piece }
   }
   const argsAt = afterName + open + 1;
   const close = source.trimEnd().length - 1;
+  const end = closingParen(source, argsAt - 1);
+  if (end !== -1 && end < close) {
+    const after = end + 1 + (source.slice(end + 1).length - source.slice(end + 1).trimStart().length);
+    throw new CallSyntaxError(`nothing may follow the call's closing ")": found "${clip(source.slice(after).trim())}"`, after);
+  }
   if (close < argsAt || source[close] !== ')') {
     throw new CallSyntaxError(`expected ")" to close the call: ${EXAMPLE}`, source.trimEnd().length);
   }

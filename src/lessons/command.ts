@@ -1,7 +1,7 @@
 // `netsys lesson` lists the lessons; `netsys lesson ID` walks one, through the same way out as every
 // program (runProgram): quit, Ctrl-C or a failed call all close every socket the lesson opened.
 import { runProgram } from '../programs/run';
-import { paintFor, wantsColor } from '../trace/paint';
+import { paintFor, wantsColor } from '../render/paint';
 import { findLesson, loadCatalog } from './catalog';
 import { Keys, terminalKeys } from './keys';
 import { markFinished, readProgress } from './progress';
@@ -9,7 +9,7 @@ import { MadeCall, StepRunner } from './runner';
 import type { Lesson, Side } from './format';
 import { lineAnswers, terminalAnswers } from './answers';
 import type { Answers } from './turn';
-import type { TraceItem } from '../trace/conversation';
+import type { TraceItem } from '../render/conversation';
 import { LessonView, paragraphs } from './view';
 import { outputWidth } from '../width';
 
@@ -96,7 +96,7 @@ function answersFor(lesson: Lesson, options: LessonOptions, keys: Keys | null): 
 
 /** The calls a lesson made, as the demo draws two processes: a Mermaid sequenceDiagram (without the state notes). */
 async function mermaidOf(calls: readonly MadeCall[], stringLimit: number): Promise<string> {
-  const [{ converse }, { renderMermaid }] = await Promise.all([import('../trace/conversation'), import('../trace/mermaid')]);
+  const [{ converse }, { renderMermaid }] = await Promise.all([import('../render/conversation'), import('../render/mermaid')]);
   const items = (side: Side): TraceItem[] =>
     calls.filter((call) => call.side === side).map((call) => ({ type: 'call', event: { ...call.event, states: undefined } }));
   return renderMermaid(converse(items('server'), items('client')), { server: 'server', client: 'client' }, { stringLimit });

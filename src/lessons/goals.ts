@@ -2,9 +2,9 @@
 // never the text typed. Parsed at load time (a problem names the file and line), checked after each try
 // by asking the kernel as --state and -y do (TCP_INFO, sock_diag), never by a traced call.
 import { endpointText, InetSockAddr } from '../libc/addresses';
-import { findInetSocket, socketIdentity } from '../libc/sockdiag';
+import { findInetSocket, socketIdentity } from '../libc/native/sockdiag';
 import { TCP_STATES } from '../libc/xlat';
-import { socketState } from '../trace/kernelview';
+import { socketState } from '../calls/kernelview';
 import { dataText, Value } from './calls';
 import { parseString } from './callline';
 import { isLessonCall, ResultKind } from './signatures';
@@ -140,7 +140,24 @@ function equalsVerdict(goal: Extract<Goal, { kind: 'equals' }>, value: Value | u
   // A string goal is met by its UTF-8 bytes, as a step's "text" is sent: the bytes are compared, not characters.
   const met = typeof goal.value === 'string' ? received !== null && received.equals(Buffer.from(goal.value, 'utf8')) : value.kind === 'count' && value.value === goal.value;
   const shown = received ? dataText(received) : value.kind === 'count' ? String(value.value) : 'undefined';
-  return met ? { met: true, why: `${goal.name} is ${shown}` } : { met: false, why: `${goal.name} is ${shown}, not ${JSON.stringify(goal.value)}` };
+  if (met) return { met: true, why: `${goal.name} is ${shown}` };
+  const why = `${goal.name} is ${shown}, not ${JSON.stringify(goal.value)}`;
+  return { met: false, why: typeof goal.value === 'string' && received ? why + partWords(received, Buffer.from(goal.value, 'utf8')) : why };
+}
+
+/**
+ * When the bytes received are a piece of the ones the goal wants: the kernel gives each byte once, so
+ * the learner hears where the rest is, or that the start is gone for good (and how to start again).
+ */
+function partWords(received: Buffer, wanted: Buffer): string {
+  if (received.length === 0 || received.length >= wanted.length) return '';
+  if (wanted.subarray(0, received.length).equals(received)) {
+    return ` (its first ${received.length} bytes: the rest is still in the kernel's receive queue)`;
+  }
+  if (wanted.subarray(wanted.length - received.length).equals(received)) {
+    return ' (its end: an earlier call took the start, and the kernel gives each byte once, so this step cannot be met any more; q quits, to begin the lesson again)';
+  }
+  return '';
 }
 
 function descriptorVerdict(goal: Extract<Goal, { kind: 'state' | 'closed' | 'bound' | 'waiting' }>, attempt: Try): Verdict {

@@ -3,10 +3,10 @@
 // result means. A call the kernel holds is shown as blocked and the lesson goes on to the step that
 // unblocks it; its line appears the moment the kernel returns. Each side has its own recorder.
 import { endpointText } from '../libc/addresses';
-import { KernelView } from '../trace/kernelview';
-import { BLOCKED_AFTER_MS, Interrupted, Recorder, SHUT_RDWR } from '../trace/recorder';
-import type { CallEvent } from '../trace/event';
-import { formatPlanned } from '../trace/strace';
+import { KernelView } from '../calls/kernelview';
+import { BLOCKED_AFTER_MS, Interrupted, Recorder, SHUT_RDWR } from '../calls/recorder';
+import type { CallEvent } from '../calls/event';
+import { formatPlanned } from '../render/strace';
 import { ProgramFailed } from '../programs/run';
 import { dataText, MissingValue, Prepared, prepare, Value } from './calls';
 import { Lesson, Side, SIDES, Step } from './format';

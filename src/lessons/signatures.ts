@@ -16,7 +16,7 @@ import {
   valueOf,
   Xlat,
 } from '../libc/xlat';
-import { CALL_NAMES, CallName, isCallName, ParamSpec, specOf } from '../trace/registry';
+import { CALL_NAMES, CallName, isCallName, ParamSpec, specOf } from '../calls/registry';
 
 /** What a step's call gives back, and what the name before `=` then stands for. */
 export type ResultKind = 'fd' | 'address' | 'data' | 'datagram' | 'count' | 'status';

@@ -4,8 +4,8 @@
 // reference call, and the step then counts as shown, not solved. Without a learner (--no-pause), the
 // reference call is made and must meet the goal itself.
 import { readCommand } from '../shell/input';
-import type { Recorder } from '../trace/recorder';
-import { BLOCKED_AFTER_MS, Interrupted } from '../trace/recorder';
+import type { Recorder } from '../calls/recorder';
+import { BLOCKED_AFTER_MS, Interrupted } from '../calls/recorder';
 import { Made, MissingValue, prepare, Value } from './calls';
 import { CallSyntaxError, excerpt, parseCallLine, ParsedCall, visible } from './callline';
 import type { Step } from './format';
@@ -80,6 +80,12 @@ class TurnTaker {
     const { view, answers } = this.ctx;
     const turn = this.step.turn!;
     view.prose(`Your turn: ${this.ctx.words(turn.task)}`);
+    const already = this.closedAlready();
+    if (already) {
+      // A close that comes too early cannot be made again (a second close fails with EBADF): the goal holds.
+      view.note(this.step.side, `goal met already: ${already} (an earlier call closed it)`);
+      return { kind: answers ? 'solved' : 'made' };
+    }
     if (!answers) return this.reference();
     view.prompt('  Type the call (Tab completes; "?" shows the hint, "solution" the reference call, "q" quits).');
     for (;;) {
@@ -89,6 +95,18 @@ class TurnTaker {
       const outcome = await this.answer(line);
       if (outcome) return outcome;
     }
+  }
+
+  /** When every goal is that a descriptor is closed and each already is: why, in words; else null. */
+  private closedAlready(): string | null {
+    const goals = this.step.turn!.goals;
+    if (!goals.every((goal) => goal.kind === 'closed')) return null;
+    const attempt = { call: '', ret: 0, errno: null, values: this.ctx.values, isOpen: this.ctx.isOpen };
+    const verdicts = checkGoals(goals, attempt);
+    if (!verdicts.every((verdict) => verdict.met)) return null;
+    // A name never given (its step not reached) is not closed: it names nothing.
+    if (!goals.every((goal) => goal.kind === 'closed' && this.ctx.values.get(goal.name)?.kind === 'fd')) return null;
+    return verdicts.map((verdict) => verdict.why).join('; ');
   }
 
   /** --no-pause: the reference call is made, and must meet its own goal. */
@@ -194,7 +212,20 @@ class TurnTaker {
     const wanted = this.step.turn!.goals.some((goal) => goal.kind === 'fails' && goal.errno === error?.name);
     if (error && !wanted) this.ctx.view.prose(`${parsed.call} failed with ${error.name} (${error.message}). ${this.ctx.explainErrno(error.name) ?? ''}`.trim(), '  ');
     const attempt = { call: parsed.call, ret: made.outcome.ret, errno: error?.name ?? null, values, isOpen: this.ctx.isOpen };
-    return { kind: 'checked', verdicts: checkGoals(this.step.turn!.goals, attempt) };
+    const verdicts = checkGoals(this.step.turn!.goals, attempt);
+    return { kind: 'checked', verdicts: error?.name === 'EBADF' && !wanted ? [...verdicts, ...this.closedNames(parsed)] : verdicts };
+  }
+
+  /** After EBADF: the names the try used whose descriptor is closed, and that no call can use them again. */
+  private closedNames(parsed: ParsedCall): Verdict[] {
+    const closed = namesIn(parsed).filter((name) => {
+      const value = this.ctx.values.get(name);
+      return value?.kind === 'fd' && !this.ctx.isOpen(value.fd);
+    });
+    return closed.map((name) => ({
+      met: false,
+      why: `${name} was closed by an earlier call, and a closed descriptor cannot be used again: if a later step needs it, q quits, to begin the lesson again`,
+    }));
   }
 
   /** A try of the step's call must name its result as the reference does; no try may drop an open descriptor. */
@@ -213,6 +244,10 @@ class TurnTaker {
     if (made.value) this.ctx.values.set(parsed.binds, made.value);
     else this.ctx.values.delete(parsed.binds);
   }
+}
+
+function namesIn(parsed: ParsedCall): string[] {
+  return parsed.args.flatMap((arg) => (arg.kind === 'name' ? [arg.name] : arg.kind === 'names' ? [...arg.names] : []));
 }
 
 function ignoreInterrupted(error: unknown): void {

@@ -1,13 +1,13 @@
 // What a lesson prints, on standard output: prose at full width, and each side's calls in its lane
 // (server left, client right) when the terminal is wide enough, else each line labelled with its side.
-import type { BlockedCall, CallEvent } from '../trace/event';
-import { blockedNote, returnedNote } from '../trace/blocking';
-import { formatStateLine } from '../trace/state';
-import { laneLines, wrap } from '../trace/lanes';
-import { formatLine, formatUnfinished, StraceOptions } from '../trace/strace';
-import { formatStampedLine, StampOptions } from '../trace/stamps';
+import type { BlockedCall, CallEvent } from '../calls/event';
+import { blockedNote, returnedNote } from '../render/blocking';
+import { formatStateLine } from '../render/state';
+import { laneLines, wrap } from '../render/lanes';
+import { formatLine, formatUnfinished, StraceOptions } from '../render/strace';
+import { formatStampedLine, StampOptions } from '../render/stamps';
 import type { Side } from './format';
-import { Paint, paintFor } from '../trace/paint';
+import { Paint, paintFor } from '../render/paint';
 
 /** Two lanes need room for a call and its result side by side. */
 const LANES_FROM_WIDTH = 120;
@@ -49,7 +49,7 @@ export class LessonView {
   }
 
   title(text: string): void {
-    this.line(this.paint.bold(text));
+    for (const line of wrap(text, this.options.width, this.options.width)) this.line(this.paint.bold(line.trimEnd()));
     this.line(this.paint.bold('═'.repeat(Math.min(text.length, this.options.width))));
   }
 
@@ -69,8 +69,10 @@ export class LessonView {
     this.inLane(side, `next: ${text}`, (piece) => this.paint.bold(piece));
   }
 
+  /** A line of instructions (dim), wrapped to the terminal under its own indentation. */
   prompt(text: string): void {
-    this.line(this.paint.dim(text));
+    const indent = text.slice(0, text.length - text.trimStart().length);
+    for (const line of paragraphs(text.trimStart(), this.options.width, indent)) this.line(this.paint.dim(line));
   }
 
   /** A call's line in its side's lane; each socket state under it in the lane of the side that owns the socket. */
@@ -87,7 +89,7 @@ export class LessonView {
 
   note(side: Side | null, text: string): void {
     if (side) this.inLane(side, `# ${text}`, (piece) => this.paint.dim(piece));
-    else this.line(this.paint.dim(`# ${text}`));
+    else for (const [index, piece] of wrap(`# ${text}`, this.options.width, this.options.width - CONTINUATION.length).entries()) this.line(this.paint.dim(index === 0 ? piece : CONTINUATION + piece));
   }
 
   /** Lines already laid out (the reference on a call), each behind a margin. */

@@ -4,7 +4,7 @@
 // when both set it and the other is not listening; a connection in TIME_WAIT keeps the flag of the
 // socket that made it. Checked with two Python servers: bind over TIME_WAIT succeeds only when both set it.
 import type { InetSockAddr } from '../libc/addresses';
-import { inetSocketsOnPort, DiagSocket } from '../libc/sockdiag';
+import { inetSocketsOnPort, DiagSocket } from '../libc/native/sockdiag';
 import { IP_PROTOCOLS, nameOf, TCP_STATES, valueOf } from '../libc/xlat';
 
 const IPPROTO_TCP = valueOf(IP_PROTOCOLS, 'IPPROTO_TCP');

@@ -2,10 +2,10 @@
 // → getsockname → send the input while receiving what comes back → shutdown(SHUT_WR) → recv until 0
 // → close. Receiving runs beside sending, as nc does, so a large echo cannot fill both buffers and stall.
 import { endpointText, InetSockAddr } from '../libc/addresses';
-import { parseInetAddress } from '../libc/sockaddr';
+import { parseInetAddress } from '../libc/native/sockaddr';
 import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../libc/xlat';
-import type { TraceOutput } from '../trace/output';
-import { Outcome, Recorder, SHUT_WR } from '../trace/recorder';
+import type { TraceOutput } from '../render/output';
+import { Outcome, Recorder, SHUT_WR } from '../calls/recorder';
 import { CallFailed, expectSuccess } from './run';
 import { failureNote } from './faults';
 import { writeOut } from './stdout';

@@ -1,7 +1,7 @@
 // What the UDP server and client share: one datagram received with its sender's address, and
 // input cut into lines, one datagram each.
-import type { TraceOutput } from '../trace/output';
-import type { AddressOutcome, Recorder } from '../trace/recorder';
+import type { TraceOutput } from '../render/output';
+import type { AddressOutcome, Recorder } from '../calls/recorder';
 import { explainingWakeUp } from './leaving';
 
 /** How much one recvfrom asks for: more than the largest UDP datagram (65507 bytes over IPv4). */

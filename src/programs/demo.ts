@@ -9,13 +9,13 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PACKAGE_ROOT } from '../paths';
 import { ENDING_SIGNAL_NAMES } from '../signals';
-import { wantsColor } from '../trace/paint';
+import { wantsColor } from '../render/paint';
 import { outputWidth } from '../width';
-import { converse, Side, TraceItem } from '../trace/conversation';
-import { decodeTraceLine } from '../trace/json-read';
-import { renderLanes } from '../trace/lanes';
-import { renderMermaid } from '../trace/mermaid';
-import { DecodeFdsLevel, DEFAULT_STRING_LIMIT, StraceOptions } from '../trace/strace';
+import { converse, Side, TraceItem } from '../render/conversation';
+import { decodeTraceLine } from '../render/json-read';
+import { renderLanes } from '../render/lanes';
+import { renderMermaid } from '../render/mermaid';
+import { DecodeFdsLevel, DEFAULT_STRING_LIMIT, StraceOptions } from '../render/strace';
 
 const NETSYS = path.join(PACKAGE_ROOT, 'bin', 'netsys');
 

@@ -2,8 +2,8 @@
 // net.ipv6.bindv6only=0) a socket bound to :: takes IPv4 clients too, as IPv4-mapped addresses.
 import { AF_INET6 } from '../libc/addresses';
 import { IPV6_OPTIONS, SOCKET_LEVELS, valueOf } from '../libc/xlat';
-import type { TraceOutput } from '../trace/output';
-import type { Recorder } from '../trace/recorder';
+import type { TraceOutput } from '../render/output';
+import type { Recorder } from '../calls/recorder';
 import { expectSuccess } from './run';
 
 const SOL_IPV6 = valueOf(SOCKET_LEVELS, 'SOL_IPV6');

@@ -1,6 +1,6 @@
 // What a failed call during a conversation means, in words, for the note under its line. Keyed by
 // errno name; the programs say what they do about it (close the connection, go on, exit).
-import type { ErrorInfo } from '../libc/errno';
+import type { ErrorInfo } from '../libc/results';
 
 const MEANING: Readonly<Record<string, string>> = {
   ECONNRESET:

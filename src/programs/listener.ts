@@ -2,8 +2,8 @@
 // listen → (getsockname, when the kernel chose the port).
 import { endpointText, hostText, InetSockAddr, isInet } from '../libc/addresses';
 import { SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
-import type { TraceOutput } from '../trace/output';
-import type { Recorder } from '../trace/recorder';
+import type { TraceOutput } from '../render/output';
+import type { Recorder } from '../calls/recorder';
 import { tcpAddressInUseNote, tcpSocketsOnPort } from './address-in-use';
 import { chooseDualStack } from './dualstack';
 import { failureNote } from './faults';

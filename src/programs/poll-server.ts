@@ -6,11 +6,11 @@
 // not read its echo, at most one recv's worth of bytes waits for it, and until poll reports POLLOUT
 // (room to send) that client is polled for nothing else, so it cannot make the server hold more.
 import { endpointText } from '../libc/addresses';
-import type { ErrorInfo } from '../libc/errno';
+import type { ErrorInfo } from '../libc/results';
 import type { PollRequest } from '../libc/pollfd';
 import { MESSAGE_FLAGS, POLL_EVENTS, valueOf } from '../libc/xlat';
-import type { TraceOutput } from '../trace/output';
-import type { Recorder } from '../trace/recorder';
+import type { TraceOutput } from '../render/output';
+import type { Recorder } from '../calls/recorder';
 import { afterAcceptFailure, failureNote, RETRY_ACCEPT_MS } from './faults';
 import { openListener } from './listener';
 import { CallFailed, expectSuccess } from './run';

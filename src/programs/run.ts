@@ -3,8 +3,8 @@
 // way out, calls the kernel is holding are woken, every descriptor netsys opened is closed (each call
 // traced), and all output is written before the process exits (waiting a bounded time for a reader).
 import * as fs from 'node:fs';
-import { exitNow } from '../libc/exit';
-import { Interrupted, Outcome } from '../trace/recorder';
+import { exitNow } from '../libc/native/exit';
+import { Interrupted, Outcome } from '../calls/recorder';
 import { onStdoutGone } from './stdout';
 import { escapeControls } from '../visible';
 import { internalErrorLine, resourceProblem } from '../bug';

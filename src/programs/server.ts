@@ -1,10 +1,10 @@
 // The iterative TCP echo server: socket → bind → listen → for each connection: accept → recv/send
 // until recv returns 0 → close. One client at a time, as the classic C server does.
 import { endpointText } from '../libc/addresses';
-import type { TraceOutput } from '../trace/output';
-import type { Recorder } from '../trace/recorder';
+import type { TraceOutput } from '../render/output';
+import type { Recorder } from '../calls/recorder';
 import { expectSuccess } from './run';
-import type { ErrorInfo } from '../libc/errno';
+import type { ErrorInfo } from '../libc/results';
 import { afterAcceptFailure, failureNote, RETRY_ACCEPT_MS } from './faults';
 import { openListener } from './listener';
 import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';

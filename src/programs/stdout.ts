@@ -4,8 +4,8 @@
 // the way out of the program that is running: every socket closed, one line, exit 1.
 // A client writes on its call thread with write(2) made synchronously (writeOut), waiting while the
 // reader is slow; a lesson writes through process.stdout on the main thread (onStdoutGone).
-import { nodeErrorText } from '../libc/errno';
-import { writeAllSync } from '../trace/output';
+import { nodeErrorText } from '../libc/native/errno';
+import { writeAllSync } from '../render/output';
 import { ProgramFailed } from './run';
 
 let failure: string | null = null;

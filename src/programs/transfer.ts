@@ -1,6 +1,6 @@
 // Moving bytes: send until every byte is gone, as send(2) may take fewer than it was given.
-import type { Outcome } from '../trace/recorder';
-import type { ArgsOf } from '../trace/registry';
+import type { Outcome } from '../calls/recorder';
+import type { ArgsOf } from '../calls/registry';
 import { failureNote } from './faults';
 
 /**

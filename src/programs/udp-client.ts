@@ -4,8 +4,8 @@
 // client finds out (recvfrom fails with EAGAIN).
 import { endpointText } from '../libc/addresses';
 import { ADDRESS_FAMILIES, SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
-import type { TraceOutput } from '../trace/output';
-import type { Recorder } from '../trace/recorder';
+import type { TraceOutput } from '../render/output';
+import type { Recorder } from '../calls/recorder';
 import { resolveTargets, Target } from './client';
 import { DATAGRAM_BUFFER_SIZE, receiveDatagram, splitLines } from './datagrams';
 import { failureNote } from './faults';

@@ -3,8 +3,8 @@
 // sender arrive on this one socket, each with its sender's address.
 import { endpointText, hostText, InetSockAddr, isInet } from '../libc/addresses';
 import { SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
-import type { TraceOutput } from '../trace/output';
-import type { Recorder } from '../trace/recorder';
+import type { TraceOutput } from '../render/output';
+import type { Recorder } from '../calls/recorder';
 import { DATAGRAM_BUFFER_SIZE, receiveDatagram } from './datagrams';
 import { udpAddressInUseNote } from './address-in-use';
 import { chooseDualStack } from './dualstack';

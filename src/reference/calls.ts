@@ -3,7 +3,7 @@
 // `_Nullable` and `buf[.len]` annotations, which are not C; the declarations are the same.)
 // Every claim follows the call's man page and socket(7), ip(7), tcp(7), udp(7).
 
-import type { ExplainedName } from '../trace/registry';
+import type { ExplainedName } from '../calls/registry';
 
 export interface CallReference {
   /** The man page that documents it: `accept(2)`, `getaddrinfo(3)`. */

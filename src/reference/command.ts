@@ -1,14 +1,14 @@
 // `netsys errno` and `netsys explain`: ask libc for numbers and messages, look up the notes, render.
 // libc is loaded only for `errno`: `explain` needs nothing from it.
-import { paintFor, wantsColor } from '../trace/paint';
-import type { ErrorInfo } from '../libc/errno';
+import { paintFor, wantsColor } from '../render/paint';
+import type { ErrorInfo } from '../libc/results';
 import { ADDRINFO_ERRORS } from '../libc/xlat';
 import { lessonsForReference, lessonsMaking } from '../lessons/uses';
 import { SOCKET_ERRORS } from './errors';
 import { callName, findCall, parseErrnoQuery, unknownCall, unknownErrno } from './lookup';
 import { PLAIN, renderAddrinfoError, renderCall, renderCallList, renderErrno, renderErrnoTable, Style } from './render';
 
-type Libc = typeof import('../libc/errno');
+type Libc = typeof import('../libc/native/errno');
 
 /** Bold and dim on a terminal; nothing with --no-color, NO_COLOR, or when standard output is not a terminal. */
 export function terminalStyle(color: boolean): Style {
@@ -40,7 +40,7 @@ function queryText(libc: Libc, query: string, style: Style): string {
 
 /** The text for `netsys errno [query]`; throws UsageError for a name or number libc does not know. */
 export async function errnoText(query: string | undefined, style: Style): Promise<string> {
-  const libc = await import('../libc/errno');
+  const libc = await import('../libc/native/errno');
   return query === undefined ? tableText(libc, style) : queryText(libc, query, style);
 }
 

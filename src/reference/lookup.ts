@@ -1,7 +1,7 @@
 // Finding things in the reference tables: pure functions, no libc, so lessons and notes can use them.
 import { UsageError } from '../args';
 import { ERRNO_ALIASES } from '../libc/xlat';
-import { EXPLAINED_NAMES, ExplainedName } from '../trace/registry';
+import { EXPLAINED_NAMES, ExplainedName } from '../calls/registry';
 import { CALLS, CallReference } from './calls';
 import { ADDRINFO_ERROR_NOTES, ErrorNote, SOCKET_ERRORS } from './errors';
 import { visible } from '../visible';

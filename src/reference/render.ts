@@ -1,6 +1,6 @@
 // The text of `netsys errno` and `netsys explain`: pure functions of the reference tables and of
 // the numbers and messages libc gave (passed in), fitted to 80 columns, prose wrapped at 78.
-import type { ErrorInfo } from '../libc/errno';
+import type { ErrorInfo } from '../libc/results';
 import { CALLS, CallReference } from './calls';
 import { ErrorNote } from './errors';
 import { aliasesOf, CALL_NAMES, errorNote, findCall } from './lookup';

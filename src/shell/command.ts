@@ -12,18 +12,18 @@ import { Side, SIDES } from '../lessons/format';
 import { progressPath } from '../lessons/progress';
 import { ResultKind, SIGNATURES } from '../lessons/signatures';
 import { LessonView } from '../lessons/view';
-import { nodeErrorText } from '../libc/errno';
+import { nodeErrorText } from '../libc/native/errno';
 import { ProgramFailed, runProgram } from '../programs/run';
 import { unreadableInput } from '../programs/stdin';
 import { errnoText, explainText, terminalStyle } from '../reference/command';
 import { explainErrno } from '../reference/lookup';
-import { socketState } from '../trace/kernelview';
-import { WIDE } from '../trace/lanes';
-import { OutputFileError, TraceOutput } from '../trace/output';
-import type { DecodeFdsLevel } from '../trace/strace';
-import { wantsColor } from '../trace/paint';
-import type { TimestampLevel } from '../trace/stamps';
-import { formatSocketState } from '../trace/state';
+import { socketState } from '../calls/kernelview';
+import { WIDE, wrap } from '../render/lanes';
+import { OutputFileError, TraceOutput } from '../render/output';
+import type { DecodeFdsLevel } from '../render/strace';
+import { wantsColor } from '../render/paint';
+import type { TimestampLevel } from '../render/stamps';
+import { formatSocketState } from '../render/state';
 import { complete } from './complete';
 import { readCommand, SHELL_WORDS, ShellCommand } from './input';
 import { ShellOutput } from './output';
@@ -90,20 +90,28 @@ function remember(file: string, line: string): void {
 }
 
 /** `help`: the calls with their arguments and what a name before `=` stands for, then the shell's words. */
-export function helpLines(): string[] {
+export function helpLines(columns = 100): string[] {
   const calls = Object.keys(SIGNATURES) as Array<keyof typeof SIGNATURES>;
   const width = Math.max(...calls.map((call) => signatureText(call).length)) + 2;
+  // Each entry fits the terminal: what follows its first column goes on under itself, indented.
+  const entry = (head: string, what: string): string[] => {
+    const room = Math.max(20, columns - head.length);
+    return wrap(what, room, room).map((piece, index) => (index === 0 ? head : ' '.repeat(head.length)) + piece);
+  };
+  const prose = (text: string): string[] => wrap(text, Math.max(20, columns), Math.max(20, columns));
   return [
-    'Calls (each one is made for real; "name = call(...)" names what it gives back):',
-    ...calls.map((call) => `  ${signatureText(call).padEnd(width)}${RESULT_WORDS[SIGNATURES[call].result]}`),
+    ...prose('Calls (each one is made for real; "name = call(...)" names what it gives back):'),
+    ...calls.flatMap((call) => entry(`  ${signatureText(call).padEnd(width)}`, RESULT_WORDS[SIGNATURES[call].result])),
     '',
-    'Arguments: constants as in C (AF_INET, SOCK_STREAM|SOCK_CLOEXEC, MSG_PEEK, SHUT_WR, SOMAXCONN), numbers,',
-    'addresses with a port (127.0.0.1:0, [::1]:0), quoted strings with JSON escapes ("hello\\n"), [a, b] for poll,',
-    'and names given by earlier lines.',
+    ...prose(
+      'Arguments: constants as in C (AF_INET, SOCK_STREAM|SOCK_CLOEXEC, MSG_PEEK, SHUT_WR, SOMAXCONN), numbers, ' +
+        'addresses with a port (127.0.0.1:0, [::1]:0), quoted strings with JSON escapes ("hello\\n"), [a, b] for poll, ' +
+        'and names given by earlier lines.',
+    ),
     '',
     'The shell:',
-    ...SHELL_WORDS.map(([word, what]) => `  ${word.padEnd(9)}${what}`),
-    '  client: CALL  one call on the client side (server: CALL likewise); Tab completes calls, constants, names',
+    ...SHELL_WORDS.flatMap(([word, what]) => entry(`  ${word.padEnd(9)}`, what)),
+    ...entry('  client: CALL  ', 'one call on the client side (server: CALL likewise); Tab completes calls, constants, names'),
   ];
 }
 
@@ -118,6 +126,8 @@ class Shell {
     private readonly output: ShellOutput,
     private readonly screen: Screen,
     private readonly color: boolean,
+    /** The terminal's width (help is laid out to it). */
+    private readonly columns: number,
   ) {
     this.interactive = Boolean(process.stdin.isTTY);
   }
@@ -182,7 +192,7 @@ class Shell {
         this.side = command.side;
         break;
       case 'help':
-        this.output.block(helpLines());
+        this.output.block(helpLines(Math.min(this.columns, 100)));
         break;
       case 'names':
         this.names();
@@ -303,7 +313,7 @@ export async function runShell(options: ShellOptions): Promise<never> {
     },
     output,
   );
-  const shell = new Shell(session, output, screen, color);
+  const shell = new Shell(session, output, screen, color, width);
   const notes = {
     aside: (text: string) => {
       screen.leave();

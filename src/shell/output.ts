@@ -3,8 +3,8 @@
 // `netsys server` writes it (strace lines or JSON records) while the words stay on the screen.
 import type { Side } from '../lessons/format';
 import type { LessonView } from '../lessons/view';
-import type { BlockedCall, CallEvent } from '../trace/event';
-import type { TraceOutput } from '../trace/output';
+import type { BlockedCall, CallEvent } from '../calls/event';
+import type { TraceOutput } from '../render/output';
 import type { SessionOutput } from './session';
 
 export class ShellOutput implements SessionOutput {

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LESSON_SUFFIX } from '../lessons/catalog';
-import { nodeErrorText } from '../libc/errno';
+import { nodeErrorText } from '../libc/native/errno';
 import type { SessionCall } from './session';
 
 /** The file could not be named or written: one line saying why. */

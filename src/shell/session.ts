@@ -7,10 +7,10 @@ import { ArgExpr, CallSyntaxError, parseCallLine, ParsedCall } from '../lessons/
 import { Side, SIDES, Step } from '../lessons/format';
 import type { ResultKind } from '../lessons/signatures';
 import { endpointText } from '../libc/addresses';
-import type { BlockedCall, CallEvent } from '../trace/event';
-import { KernelView } from '../trace/kernelview';
-import type { DecodeFdsLevel } from '../trace/strace';
-import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../trace/recorder';
+import type { BlockedCall, CallEvent } from '../calls/event';
+import { KernelView } from '../calls/kernelview';
+import type { DecodeFdsLevel } from '../render/strace';
+import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../calls/recorder';
 
 /** Where a session's calls and words go (the shell's screen, or a trace file). */
 export interface SessionOutput {

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { quoteBytes } from '../../src/trace/quote';
+import { quoteBytes } from '../../src/render/quote';
 import { laneItems, laneTexts } from '../support/lanes';
 import { finish, NETSYS, netsys, Running, scratchDirPerTest } from './helpers';
 

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { atTerminal, finish, netsys, Running, scratchDirPerTest } from './helpers';
+import { atTerminal, finish, flat, netsys, Running, scratchDirPerTest } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
 
 const BUILD_SERVER = (backlog: string) => [
@@ -27,11 +27,6 @@ function lesson(args: readonly string[], lines: readonly string[]): Running {
 
 function progress(): { finished: Record<string, string>; solved?: Record<string, string> } {
   return JSON.parse(fs.readFileSync(path.join(scratch(), 'netsys', 'progress.json'), 'utf8'));
-}
-
-/** The output with every run of white space one space: prose wraps at the terminal's width. */
-function flat(output: string): string {
-  return output.replace(/\s+/g, ' ');
 }
 
 /** The recap's call lines, without their side's label. */
@@ -87,6 +82,40 @@ describe('build-server from piped answers', () => {
     const client = lesson(['build-client'], ['sock = socket(AF_INET, SOCK_STREAM)', 'connect(sock, server)', 'write(sock, "hello\\n")', 'reply = read(sock, 1024)', 'close(sock)']);
     expect((await finish(client)).code).toBe(0);
     expect(client.stdout.toString()).toContain('# lesson build-client finished, and solved');
+  });
+
+  it('a recv that takes part of the line: the learner hears where the rest is, then that the step cannot be met any more, and how to begin again', async () => {
+    const run = lesson(['build-server'], [...BUILD_SERVER('4').slice(0, 4), 'data = recv(conn, 3)', 'data = recv(conn, 1024)', 'q']);
+    expect((await finish(run)).code).toBe(0);
+    const output = flat(run.stdout.toString());
+    expect(output).toContain('Not yet: data is "hel", not "hello\\n" (its first 3 bytes: the rest is still in the kernel\'s receive queue).');
+    expect(output).toContain('Not yet: data is "lo\\n", not "hello\\n" (its end: an earlier call took the start, and the kernel gives each byte once, so this step cannot be met any more; q quits, to begin the lesson again).');
+  });
+
+  it('a socket closed a step too early: its own close step is met already, not a dead end of EBADF', async () => {
+    const run = lesson(['build-server'], [...BUILD_SERVER('4').slice(0, 6), 'close(listener)', 'close(conn)']);
+    expect((await finish(run)).code).toBe(0);
+    const output = flat(run.stdout.toString());
+    expect(output).toContain('Not yet: conn (descriptor');
+    expect(output).toContain('# goal met already: listener is closed (an earlier call closed it)');
+    expect(output).not.toContain('EBADF');
+    expect(output).toContain('# lesson build-server finished, and solved');
+  });
+
+  it('a call on a name closed by a wrong try: EBADF, and the learner hears the descriptor cannot be used again, and how to begin again', async () => {
+    const run = lesson(['build-client'], ['sock = socket(AF_INET, SOCK_STREAM)', 'connect(sock, server)', 'send(sock, "hello\\n")', 'close(sock)', 'reply = recv(sock, 1024)']);
+    expect((await finish(run)).code).toBe(1);
+    expect(flat(run.stdout.toString())).toContain(
+      'Not yet: the kernel answered EBADF: the call failed; reply stands for nothing yet; sock was closed by an earlier call, and a closed descriptor cannot be used again: if a later step needs it, q quits, to begin the lesson again.',
+    );
+  });
+
+  it('at 50 columns every line of a your-turn step fits: the title, the instructions (under their indentation) and the notes wrap', async () => {
+    const run = netsys(['lesson', '--no-color', 'build-server'], 'q\n', { XDG_STATE_HOME: scratch(), COLUMNS: '50' });
+    expect((await finish(run)).code).toBe(0);
+    const lines = run.stdout.toString().split('\n');
+    expect(lines.filter((line) => line.length > 50)).toEqual([]);
+    expect(lines).toContain('  hint, "solution" the reference call, "q" quits).');
   });
 
   it('a piped answer of megabytes is echoed and judged in a few short lines', async () => {

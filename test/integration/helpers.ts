@@ -180,3 +180,8 @@ export async function atTerminal(state: string, args: string, actions: readonly 
   if (exit.code !== 0) throw new Error(`the terminal driver failed (${exit.code}): ${driver.stdout.toString()}${driver.stderr}`);
   return JSON.parse(driver.stdout.toString()) as TerminalReport;
 }
+
+/** The output with every run of white space one space: prose and notes wrap at the terminal's width. */
+export function flat(output: string): string {
+  return output.replace(/\s+/g, ' ');
+}

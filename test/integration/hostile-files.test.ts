@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, scratchDirPerTest, startServer } from './helpers';
+import { finish, flat, netsys, NETSYS, python, scratchDirPerTest, startServer } from './helpers';
 import { oneLine } from './one-line';
 
 const TINY = 'id: tiny\ntitle: T\nsummary: S\norder: 1\nstep server: s = socket(AF_INET, SOCK_DGRAM)\nstep server: close(s)\n';
@@ -41,7 +41,7 @@ describe('odd files', () => {
     const home = state(dir());
     const run = netsys(['lesson', 'tiny', '--no-pause', '--no-color', '--lessons-dir', dir()], undefined, { XDG_STATE_HOME: home });
     expect(await finish(run, 5000)).toEqual({ code: 0, signal: null });
-    expect(run.stdout.toString()).toMatch(message);
+    expect(flat(run.stdout.toString())).toMatch(message);
     const list = netsys(['lesson', '--lessons-dir', dir()], undefined, { XDG_STATE_HOME: home });
     expect((await finish(list, 5000)).code).toBe(0);
   });

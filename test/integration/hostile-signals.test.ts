@@ -3,7 +3,7 @@
 // closing finish; SIGUSR1 opens no inspector.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finish, netsys, NETSYS, python, scratchDirPerTest, sleep, startServer } from './helpers';
+import { finish, flat, netsys, NETSYS, python, scratchDirPerTest, sleep, startServer } from './helpers';
 
 const SIGNALS: ReadonlyArray<[NodeJS.Signals, number]> = [
   ['SIGHUP', 129],
@@ -171,6 +171,6 @@ describe('keys at a lesson prompt, on a real terminal', () => {
     expect(report.exit).toBe(0);
     expect(report.output.match(/int socket\(int domain/g)).toHaveLength(1);
     expect(report.output).toContain('# more about this call is shown above');
-    expect(report.output).toContain('# that key does nothing here: Enter or space makes the call, ? tells more, q or Ctrl-D quits');
+    expect(flat(report.output)).toContain('# that key does nothing here: Enter or space makes the call, ? tells more, q or Ctrl-D quits');
   });
 });

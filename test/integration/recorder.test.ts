@@ -1,7 +1,7 @@
 // The recorder against the real kernel: what it refuses to do while a call is still held.
 import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../../src/libc/xlat';
-import type { CallEvent } from '../../src/trace/event';
-import { Recorder } from '../../src/trace/recorder';
+import type { CallEvent } from '../../src/calls/event';
+import { Recorder } from '../../src/calls/recorder';
 
 const AF_INET = valueOf(ADDRESS_FAMILIES, 'AF_INET');
 const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');

@@ -72,8 +72,12 @@ describe('netsys shell, scripted', () => {
 
   it.each([
     ['an unknown name', 'accept(nobody)', '"nobody" is not a name given by an earlier step'],
-    ['an unknown constant', 'x = socket(AF_INTE, SOCK_STREAM)', 'domain: unknown constant AF_INTE'],
+    ['an unknown constant', 'x = socket(AF_INTE, SOCK_STREAM)', 'domain: unknown constant AF_INTE (nearest known here: AF_INET, AF_INET6, AF_UNIX, AF_IPX; Tab lists them all)'],
+    ['a constant in small letters', 'x = socket(af_inet, SOCK_STREAM)', 'domain: constants are written in capitals, as in C: AF_INET, not af_inet'],
     ['a malformed call', 'x = socket(AF_INET, SOCK_STREAM', 'expected ")" to close the call'],
+    ['text after the call', 'x = socket(AF_INET, SOCK_STREAM) extra', 'nothing may follow the call\'s closing ")": found "extra"'],
+    ['an empty argument', 'x = socket(AF_INET, )', 'type is missing: write a value between the commas, or leave out the comma'],
+    ['a string in single quotes', "a = getaddrinfo('localhost', 80)", 'node: strings are written in double quotes, as in C: "localhost"'],
     ['a control byte', 'x = socket(AF_INET, SOCK_STREAM)\u0001', 'a control character (U+0001, shown as \u2401) cannot be part of a call'],
     ['a terminal escape', 'x = socket(AF_INET,\u001b[2J SOCK_STREAM)', 'a control character (U+001b, shown as \u241b)'],
   ])('gives %s one line and exit 2, with no stack trace', async (_, line, problem) => {
@@ -223,7 +227,7 @@ describe('netsys shell, scripted', () => {
     expect(line.length).toBeLessThan(200);
     expect(caret.length).toBeLessThan(700);
     expect(line[caret.indexOf('^')]).toBe('Q');
-    expect(caret).toContain('^ flags: unknown constant QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ… (known here: MSG_OOB');
+    expect(caret).toContain('^ flags: unknown constant QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ… (nearest known here: ');
   });
 
   it.each([
@@ -359,6 +363,16 @@ describe('netsys shell at a terminal', () => {
     const report = await atTerminal(scratch(), 'shell --no-color', ['line:s = socket(AF_INET, SOCK_STREAM)', 'line:exit'], columns);
     expect(report.exit).toBe(0);
     expect(report.output.replace(/\s+/g, '')).toContain('close(');
+  });
+
+  it('at 80 columns help fits the terminal: each line that is too long goes on under itself', async () => {
+    const report = await atTerminal(scratch(), 'shell --no-color', ['line:help', 'line:exit'], 80);
+    expect(report.exit).toBe(0);
+    const output = report.output.replace(/\r/g, '');
+    const help = output.slice(output.indexOf('Calls ('), output.indexOf('server> ', output.indexOf('Calls ('))).trimEnd().split('\n');
+    expect(help.length).toBeGreaterThan(30);
+    expect(help.filter((line) => line.length > 80)).toEqual([]);
+    expect(help).toContain('           --lessons-dir DIR ID runs it)');
   });
 
   it('at 40 columns a call too long for its row goes on indented, so that no piece reads as a call of its own', async () => {

@@ -1,7 +1,7 @@
 // The note under a bind that failed with EADDRINUSE, from what the kernel's tables held on the port.
 // The rules are those checked on Linux with two Python servers (see src/programs/address-in-use.ts).
 import type { InetSockAddr } from '../../src/libc/addresses';
-import type { DiagSocket } from '../../src/libc/sockdiag';
+import type { DiagSocket } from '../../src/libc/native/sockdiag';
 import { tcpAddressInUseNote, udpAddressInUseNote } from '../../src/programs/address-in-use';
 
 const at = (address: string, port: number): InetSockAddr => ({ family: address.includes(':') ? 10 : 2, address, port, flowinfo: 0, scopeId: 0 });

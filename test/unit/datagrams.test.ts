@@ -3,9 +3,9 @@
 // sockaddr_storage, SO_RCVTIMEO, IPV6_V6ONLY, and a recvfrom woken by shutdown).
 import type { InetSockAddr } from '../../src/libc/addresses';
 import { MESSAGE_FLAGS, SHUTDOWN_MODES, SOCKET_LEVELS } from '../../src/libc/xlat';
-import type { Arg, CallEvent } from '../../src/trace/event';
-import { formatJson } from '../../src/trace/json';
-import { formatLine } from '../../src/trace/strace';
+import type { Arg, CallEvent } from '../../src/calls/event';
+import { formatJson } from '../../src/render/json';
+import { formatLine } from '../../src/render/strace';
 import { splitLines } from '../../src/programs/datagrams';
 
 const options = { stringLimit: 32 };

@@ -1,14 +1,14 @@
 // -y and --state rendering. The -y lines are lines strace 6.1 printed with -yy (a Python peer and
 // netsys itself run under `strace -yy -e trace=network,close`); the state lines are netsys's own form.
 import type { InetSockAddr } from '../../src/libc/addresses';
-import type { SocketEndpoints } from '../../src/libc/sockdiag';
+import type { SocketEndpoints } from '../../src/libc/native/sockdiag';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, SHUTDOWN_MODES } from '../../src/libc/xlat';
-import { formatEndpoint } from '../../src/trace/endpoints';
-import type { Arg, CallEvent, SocketState } from '../../src/trace/event';
-import { formatJson } from '../../src/trace/json';
-import { decodeTraceLine } from '../../src/trace/json-read';
-import { formatSocketState, formatStateLine } from '../../src/trace/state';
-import { formatLine } from '../../src/trace/strace';
+import { formatEndpoint } from '../../src/calls/endpoints';
+import type { Arg, CallEvent, SocketState } from '../../src/calls/event';
+import { formatJson } from '../../src/render/json';
+import { decodeTraceLine } from '../../src/render/json-read';
+import { formatSocketState, formatStateLine } from '../../src/render/state';
+import { formatLine } from '../../src/render/strace';
 
 const yy = { stringLimit: 32, decodeFds: 2 as const };
 const plain = { stringLimit: 32 };

@@ -3,12 +3,12 @@
 // conversation, drawn in two lanes and as a Mermaid diagram.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { converse, folded, Step, TraceItem } from '../../src/trace/conversation';
-import type { CallEvent } from '../../src/trace/event';
-import { decodeTraceLine } from '../../src/trace/json-read';
-import { formatLine, formatUnfinished } from '../../src/trace/strace';
-import { laneLines, linkLines, renderLanes, wrap } from '../../src/trace/lanes';
-import { escapeMermaid, renderMermaid } from '../../src/trace/mermaid';
+import { converse, folded, Step, TraceItem } from '../../src/render/conversation';
+import type { CallEvent } from '../../src/calls/event';
+import { decodeTraceLine } from '../../src/render/json-read';
+import { formatLine, formatUnfinished } from '../../src/render/strace';
+import { laneLines, linkLines, renderLanes, wrap } from '../../src/render/lanes';
+import { escapeMermaid, renderMermaid } from '../../src/render/mermaid';
 import { laneTexts } from '../support/lanes';
 
 function lines(name: string): string[] {

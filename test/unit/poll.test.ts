@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeRevents, encodePollFds } from '../../src/libc/pollfd';
 import { POLL_EVENTS, valueOf } from '../../src/libc/xlat';
-import type { CallEvent, PollFd } from '../../src/trace/event';
-import { formatJson } from '../../src/trace/json';
-import { formatLine } from '../../src/trace/strace';
+import type { CallEvent, PollFd } from '../../src/calls/event';
+import { formatJson } from '../../src/render/json';
+import { formatLine } from '../../src/render/strace';
 
 const POLLIN = valueOf(POLL_EVENTS, 'POLLIN');
 const POLLOUT = valueOf(POLL_EVENTS, 'POLLOUT');

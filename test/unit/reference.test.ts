@@ -2,7 +2,7 @@
 // messages passed in here are what glibc's strerror and gai_strerror return on Linux; the
 // integration test checks the real ones against Python.
 import { UsageError } from '../../src/args';
-import type { ErrorInfo } from '../../src/libc/errno';
+import type { ErrorInfo } from '../../src/libc/results';
 import { loadCatalog } from '../../src/lessons/catalog';
 import { lessonsMaking } from '../../src/lessons/uses';
 import { CALLS } from '../../src/reference/calls';

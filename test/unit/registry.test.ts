@@ -3,14 +3,14 @@
 // by lessons like the rest.
 import { SIGNATURES } from '../../src/lessons/signatures';
 import { CALLS } from '../../src/reference/calls';
-import { blockedNote } from '../../src/trace/blocking';
-import { CallCounter } from '../../src/trace/count';
-import type { CallEvent } from '../../src/trace/event';
-import { planCall, signatureOf } from '../../src/trace/plans';
-import { CALL_NAMES, EXPLAINED_NAMES, specOf } from '../../src/trace/registry';
-import { isSelected } from '../../src/trace/select';
-import { formatLine, formatUnfinished } from '../../src/trace/strace';
-import { kernelName, syscallNumber, TRACEABLE_NAMES } from '../../src/trace/syscalls';
+import { blockedNote } from '../../src/render/blocking';
+import { CallCounter } from '../../src/render/count';
+import type { CallEvent } from '../../src/calls/event';
+import { planCall, signatureOf } from '../../src/calls/plans';
+import { CALL_NAMES, EXPLAINED_NAMES, specOf } from '../../src/calls/registry';
+import { isSelected } from '../../src/render/select';
+import { formatLine, formatUnfinished } from '../../src/render/strace';
+import { kernelName, syscallNumber, TRACEABLE_NAMES } from '../../src/calls/syscalls';
 
 function event(name: string, durationMs: number): CallEvent {
   return { seq: 1, pid: 1, name, kind: 'syscall', args: [], ret: 6, error: null, startedAt: 0, durationMs };

@@ -4,11 +4,11 @@
 import { parseTimeout, parseTraceExpression, UsageError } from '../../src/args';
 import { CALLS } from '../../src/reference/calls';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, MESSAGE_FLAGS } from '../../src/libc/xlat';
-import { CallCounter, CallCount, cFixed, formatSummary } from '../../src/trace/count';
-import type { Arg, CallEvent } from '../../src/trace/event';
-import { isSelected } from '../../src/trace/select';
-import { quoteBytes } from '../../src/trace/quote';
-import { formatElapsed, formatRelative, formatStampedLine, formatTimestamp } from '../../src/trace/stamps';
+import { CallCounter, CallCount, cFixed, formatSummary } from '../../src/render/count';
+import type { Arg, CallEvent } from '../../src/calls/event';
+import { isSelected } from '../../src/render/select';
+import { quoteBytes } from '../../src/render/quote';
+import { formatElapsed, formatRelative, formatStampedLine, formatTimestamp } from '../../src/render/stamps';
 
 const fd = (value: number): Arg => ({ name: 'fd', type: 'fd', value });
 

@@ -1,12 +1,12 @@
 // The strace text of recorded calls, checked against lines strace 6.1 printed for the same calls
 // (a C program run under `strace -e trace=network,close`; see ../shared/reference too).
 import { AF_INET, InetSockAddr } from '../../src/libc/addresses';
-import type { ErrorInfo } from '../../src/libc/errno';
+import type { ErrorInfo } from '../../src/libc/results';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, MESSAGE_FLAGS, SHUTDOWN_MODES, SOCKET_LEVELS } from '../../src/libc/xlat';
-import type { Arg, CallEvent } from '../../src/trace/event';
-import { formatJson } from '../../src/trace/json';
-import { formatLine, formatUnfinished } from '../../src/trace/strace';
-import { planCall } from '../../src/trace/plans';
+import type { Arg, CallEvent } from '../../src/calls/event';
+import { formatJson } from '../../src/render/json';
+import { formatLine, formatUnfinished } from '../../src/render/strace';
+import { planCall } from '../../src/calls/plans';
 
 const options = { stringLimit: 32 };
 

@@ -1,8 +1,8 @@
 // sendAll against a scripted kernel: it calls send again with exactly the bytes not yet taken, again
 // after EINTR (nothing was sent), and stops at the first real error. Each call is one traced send.
-import type { ErrorInfo } from '../../src/libc/errno';
+import type { ErrorInfo } from '../../src/libc/results';
 import { sendAll } from '../../src/programs/transfer';
-import type { Outcome } from '../../src/trace/recorder';
+import type { Outcome } from '../../src/calls/recorder';
 
 const EINTR: ErrorInfo = { code: 4, name: 'EINTR', message: 'Interrupted system call' };
 const EPIPE: ErrorInfo = { code: 32, name: 'EPIPE', message: 'Broken pipe' };

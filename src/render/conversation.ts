@@ -4,7 +4,7 @@
 // children's, decoded once from --json (json-read.ts). Pure: the renderers (lanes, mermaid) draw it.
 import { InetSockAddr, isInet } from '../libc/addresses';
 import { formatEnum, SHUTDOWN_MODES, valueOf } from '../libc/xlat';
-import type { Arg, BlockedCall, CallEvent } from './event';
+import type { Arg, BlockedCall, CallEvent } from '../calls/event';
 
 export type Side = 'server' | 'client';
 

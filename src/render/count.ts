@@ -1,8 +1,8 @@
 // `-c`: no line per call; at exit, a table of the system calls made, laid out, computed and sorted
 // as strace 6.1's count.c does it (default columns, sorted by time, ties in system call number order).
 // The time is the wall-clock time in each call, as `strace -c -w` measures it.
-import type { CallEvent } from './event';
-import { kernelName, syscallNumber } from './syscalls';
+import type { CallEvent } from '../calls/event';
+import { kernelName, syscallNumber } from '../calls/syscalls';
 
 export interface CallCount {
   /** The system call as the kernel saw it: recv is counted as recvfrom. */

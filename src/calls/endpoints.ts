@@ -3,7 +3,7 @@
 // for a socket the kernel's tables do not list yet. Like strace, a socket's name is kept once it is
 // known (strace caches it by inode), so a connection that has ended keeps the name it had.
 import { endpointText } from '../libc/addresses';
-import { findInetSocket, SocketEndpoints, SocketIdentity, socketIdentity } from '../libc/sockdiag';
+import { findInetSocket, SocketEndpoints, SocketIdentity, socketIdentity } from '../libc/native/sockdiag';
 import type { SocketName } from './event';
 
 /** `TCP:[127.0.0.1:8080->127.0.0.1:51234]`; `TCP:[74061]` when the socket has no endpoints to show. */

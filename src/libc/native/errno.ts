@@ -1,14 +1,8 @@
 // Error names and messages, asked of libc itself rather than copied into a table.
+import type { ErrorInfo } from '../results';
 import { gaiStrerror, strerror, strerrorname } from './ffi';
-import { ADDRINFO_ERRORS, ERRNO_ALIASES, nameOf } from './xlat';
+import { ADDRINFO_ERRORS, ERRNO_ALIASES, nameOf } from '../xlat';
 
-export interface ErrorInfo {
-  readonly code: number;
-  /** `ECONNREFUSED`, `EAI_NONAME`. */
-  readonly name: string;
-  /** `Connection refused`, as strerror(3) or gai_strerror(3) words it. */
-  readonly message: string;
-}
 
 const errnoCache = new Map<number, ErrorInfo>();
 

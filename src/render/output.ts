@@ -4,15 +4,13 @@
 // neither is the note, as strace prints nothing of a call it does not show.
 import * as fs from 'node:fs';
 import type { InetSockAddr } from '../libc/addresses';
-import { blockedNote, returnedNote } from './blocking';
-import type { BlockedCall, CallEvent } from './event';
-import { CallCounter, CountedCalls, formatSummary } from './count';
-import { formatJson, formatJsonBlocked, formatJsonListening, formatJsonNote, formatJsonSummary } from './json';
+import type { BlockedCall, CallEvent } from '../calls/event';
+import { CallCounter, CountedCalls } from './count';
 import { CallSelection, isSelected } from './select';
-import { formatStamps, lineParts, stampInstant, StampOptions } from './stamps';
-import { formatUnfinished, StraceOptions } from './strace';
-import { Paint, paintFor, wantsColor } from './paint';
-import { formatStateLine } from './state';
+import { stampInstant, StampOptions } from './stamps';
+import type { StraceOptions } from './strace';
+import { paintFor, wantsColor } from './paint';
+import { jsonRenderer, textRenderer, TraceRenderer } from './renderers';
 
 export type TraceFormat = 'text' | 'json';
 
@@ -68,7 +66,6 @@ function fileSink(fd: number, failed: (error: unknown) => void): Sink {
 /** How long a synchronous write waits before trying again a descriptor that is full (EAGAIN), in ms. */
 const FULL_RETRY_MS = 1;
 const pause = new Int32Array(new SharedArrayBuffer(4));
-
 /** How long a full descriptor is tried again once the program is leaving, before its writes are given up (ms). */
 const GIVE_UP_AFTER_MS = 500;
 let leavingNow: () => boolean = () => false;
@@ -154,7 +151,7 @@ export function refuseFifoWithoutReader(file: string): void {
 
 export class TraceOutput {
   private readonly sink: Sink;
-  private readonly paint: Paint;
+  private readonly renderer: TraceRenderer;
   private pending: string[] = [];
   private scheduled = false;
   private readonly counter: CallCounter | null;
@@ -171,7 +168,7 @@ export class TraceOutput {
     this.errorText = options.errorText ?? String;
     if (options.fd !== undefined) {
       this.sink = syncSink(options.fd, (error) => this.failed(error));
-      this.paint = paintFor(options.color);
+      this.renderer = options.format === 'json' ? jsonRenderer(options) : textRenderer(options, paintFor(options.color));
       this.counter = options.summary ? new CallCounter() : null;
       return;
     }
@@ -190,7 +187,8 @@ export class TraceOutput {
     } else {
       this.sink = streamSink(this.stream, (error) => this.failed(error));
     }
-    this.paint = paintFor(!options.file && wantsColor(options.color, this.stream));
+    this.renderer =
+      options.format === 'json' ? jsonRenderer(options) : textRenderer(options, paintFor(!options.file && wantsColor(options.color, this.stream)));
     this.counter = options.summary ? new CallCounter() : null;
   }
 
@@ -212,32 +210,14 @@ export class TraceOutput {
       this.counter.add(event);
       return;
     }
-    if (this.options.format === 'json') {
-      this.push(formatJson(event, this.options));
-      return;
-    }
-    const { head, padding, result, elapsed } = lineParts(event, this.options, this.sinceLastStamp(stampInstant(event)));
-    const name = event.name;
-    const mark = head.slice(0, head.indexOf(name + '('));
-    const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);
-    this.push(styledHead + padding + (event.error ? this.paint.red(result) : this.paint.green(result)) + this.paint.dim(elapsed));
-    for (const state of event.states ?? []) this.push(this.paint.dim(formatStateLine(state)));
-    // A call interrupted by the very signal that ends the program is explained even when it had not
-    // been held long enough to be shown blocked (the signal can come within the first 200 ms).
-    if (event.blocked || (event.wokenToLeave && event.error?.name === 'EINTR')) this.note(returnedNote(event));
+    for (const line of this.renderer.call(event, this.sinceLastStamp(stampInstant(event)))) this.push(line);
   }
 
   /** A call the kernel is holding: strace's unfinished line, and why it waits (not with -c). */
   blocked(call: BlockedCall): void {
     this.lastCallShown = !this.counter && isSelected(call, this.options.selection);
     if (!this.lastCallShown) return;
-    if (this.options.format === 'json') {
-      this.push(formatJsonBlocked(call, this.options));
-      return;
-    }
-    const stamps = formatStamps(call.startedAt, this.sinceLastStamp(call.startedAt), this.options);
-    this.push(this.paint.dim(stamps) + this.paint.yellow(formatUnfinished(call, this.options)));
-    this.note(blockedNote(call.name));
+    for (const line of this.renderer.blocked(call, this.sinceLastStamp(call.startedAt))) this.push(line);
   }
 
   /**
@@ -250,11 +230,7 @@ export class TraceOutput {
 
   /** A note about the run itself, not about one call (a signal, an address open to the network): left out only with -c. */
   aside(text: string): void {
-    if (!this.counter) this.push(this.noteLine(text));
-  }
-
-  private noteLine(text: string): string {
-    return this.options.format === 'json' ? formatJsonNote(text) : this.paint.dim(`# ${text}`);
+    if (!this.counter) this.push(this.renderer.note(text));
   }
 
   /** -r: the time from the last line's stamp to `instant` (ms), which becomes the last stamp. */
@@ -269,7 +245,7 @@ export class TraceOutput {
    * The one way to learn a port the kernel chose, so shown whatever -c and -e leave out.
    */
   listening(text: string, addr: InetSockAddr): void {
-    this.push(this.options.format === 'json' ? formatJsonListening(text, addr) : this.noteLine(text));
+    this.push(this.renderer.listening(text, addr));
   }
 
   /** With -c: what this output has counted so far, to be added to another's (addCounts); else null. */
@@ -301,12 +277,7 @@ export class TraceOutput {
   }
 
   private summarize(counter: CallCounter): void {
-    const rows = counter.rows();
-    if (this.options.format === 'json') {
-      this.push(formatJsonSummary(rows));
-    } else {
-      for (const line of formatSummary(rows)) this.push(line);
-    }
+    for (const line of this.renderer.summary(counter.rows())) this.push(line);
   }
 
   private failed(error: unknown): void {

@@ -13,7 +13,7 @@ import {
   SOCKET_TYPES,
 } from '../libc/xlat';
 import { interfaceName } from '../libc/interfaces';
-import type { Arg, BlockedCall, CallEvent, CallShape, PollFd, SocketName } from './event';
+import type { Arg, BlockedCall, CallEvent, CallShape, PollFd, SocketName } from '../calls/event';
 import { HexLevel, quoteBytes, quoteString } from './quote';
 
 /** strace's -y level: 0 none, 1 (-y) `3<socket:[74061]>`, 2 (-yy) `3<TCP:[127.0.0.1:8080]>`. */

@@ -9,7 +9,7 @@
 import type { InetSockAddr } from '../libc/addresses';
 import type { PollRequest } from '../libc/pollfd';
 import type { OptionValue } from '../libc/marshal';
-import type { AddrinfoHints } from '../libc/resolve';
+import type { AddrinfoHints } from '../libc/results';
 import { ADDRESS_FAMILIES, MESSAGE_FLAGS, SHUTDOWN_MODES, SOCKET_LEVELS, Xlat } from '../libc/xlat';
 
 /**

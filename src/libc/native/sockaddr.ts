@@ -1,9 +1,9 @@
 // struct sockaddr_in and struct sockaddr_in6, encoded and decoded from their real byte layout
 // (<netinet/in.h>): the family in host byte order, port and address in network byte order.
 // Address text comes from libc's inet_ntop, so it is the text strace prints.
-import { AF_INET, AF_INET6, InetSockAddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE, SockAddr, sockaddrSize } from './addresses';
+import { AF_INET, AF_INET6, InetSockAddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE, SockAddr, sockaddrSize } from '../addresses';
 import { inetNtop, inetPton } from './ffi';
-import { interfaceIndex } from './interfaces';
+import { interfaceIndex } from '../interfaces';
 
 /** An address literal as typed: its family, inet_ntop's text, and an IPv6 scope id (0 when none was given). */
 export interface InetLiteral {

@@ -2,8 +2,10 @@
 // its C values to libc (invoke.ts, the one place libc is called), what the kernel filled in decoded,
 // one CallEvent recorded. The recorder also knows which descriptors are open and which calls the
 // kernel is holding (descriptors.ts), so that an interrupted program can wake them and close all.
-import { addrinfoErrorInfo, ErrorInfo, errnoInfo } from '../libc/errno';
-import { Addrinfo, resolve } from '../libc/resolve';
+import { addrinfoErrorInfo, errnoInfo } from '../libc/native/errno';
+import type { ErrorInfo } from '../libc/results';
+import { resolve } from '../libc/native/resolve';
+import type { Addrinfo } from '../libc/results';
 import type { SockAddr } from '../libc/addresses';
 import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
 import { Descriptors } from './descriptors';

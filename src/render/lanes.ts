@@ -8,7 +8,7 @@
 // for any call of a loopback conversation on one line.
 import { Paint, paintFor } from './paint';
 import { folded, Link, Side, Step } from './conversation';
-import type { CallEvent } from './event';
+import type { CallEvent } from '../calls/event';
 import { formatSocketState } from './state';
 import { DEFAULT_STRING_LIMIT, formatLine, formatUnfinished, StraceOptions } from './strace';
 

@@ -1,6 +1,6 @@
 // One recorded call: what was passed, what came back, and when. Renderers are pure functions of it.
-import type { ErrorInfo } from '../libc/errno';
-import type { Addrinfo, AddrinfoHints } from '../libc/resolve';
+import type { ErrorInfo } from '../libc/results';
+import type { Addrinfo, AddrinfoHints } from '../libc/results';
 import type { SockAddr } from '../libc/addresses';
 import type { Xlat } from '../libc/xlat';
 

@@ -2,7 +2,7 @@
 // listener, its accept queue; ioctl(SIOCINQ/SIOCOUTQ) for the bytes queued on a connection.
 // These are probes, not traced calls: nothing here is printed as a system call.
 import { getsockopt, ioctlInt } from './ffi';
-import { IP_PROTOCOLS, SOCKET_IOCTLS, TCP_OPTIONS, TCP_STATES, valueOf } from './xlat';
+import { IP_PROTOCOLS, SOCKET_IOCTLS, TCP_OPTIONS, TCP_STATES, valueOf } from '../xlat';
 
 const IPPROTO_TCP = valueOf(IP_PROTOCOLS, 'IPPROTO_TCP');
 const TCP_INFO = valueOf(TCP_OPTIONS, 'TCP_INFO');

@@ -1,7 +1,7 @@
 // Why the kernel holds a call, in words, for the note under a blocked call's line: the registry's
 // reason for the name the program called; a call with none gets no reason rather than a guess.
-import type { CallEvent } from './event';
-import { specOf } from './registry';
+import type { CallEvent } from '../calls/event';
+import { specOf } from '../calls/registry';
 
 export function blockedNote(name: string): string {
   const spec = specOf(name);

@@ -1,5 +1,5 @@
 // `-e trace=NAME,...`: which calls are shown. Every call is still made; only the lines are left out.
-import { CallName, kernelName } from './syscalls';
+import { CallName, kernelName } from '../calls/syscalls';
 
 /** strace's %network among the system calls netsys knows: those its syscall table marks TN. */
 const NETWORK_CALLS: readonly string[] = [

@@ -1,7 +1,7 @@
 // strace's -t, -tt, -ttt (when the call started, at the line's start), -r (the time since the
 // previous line's, at the line's start) and -T (time spent in the call, at the line's end), as pure
 // functions of the event.
-import type { CallEvent } from './event';
+import type { CallEvent } from '../calls/event';
 import { formatCall, formatResult, padToResult, StraceOptions } from './strace';
 
 /** 0: none; 1: -t `HH:MM:SS`; 2: -tt `HH:MM:SS.uuuuuu`; 3: -ttt seconds since the epoch `.uuuuuu`. */

@@ -2,7 +2,7 @@
 import { ADDRESS_FAMILIES, formatEnum } from '../libc/xlat';
 import { InetSockAddr, isInet } from '../libc/addresses';
 import type { CallCount } from './count';
-import type { Arg, BlockedCall, CallEvent, SocketName, SocketState } from './event';
+import type { Arg, BlockedCall, CallEvent, SocketName, SocketState } from '../calls/event';
 import { formatSocketState } from './state';
 import { formatArg, formatLine, formatUnfinished, StraceOptions } from './strace';
 

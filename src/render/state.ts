@@ -1,6 +1,6 @@
 // The kernel's view of a socket, as a line set apart from the strace line it follows:
 // `#   fd 18: LISTEN, accept queue 2/16`. A pure function of the recorded SocketState.
-import type { SocketState } from './event';
+import type { SocketState } from '../calls/event';
 
 /** Starts every state line: a note (`#`) indented, so it reads as belonging to the call above it. */
 export const STATE_MARK = '#   ';

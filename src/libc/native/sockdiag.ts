@@ -4,7 +4,7 @@
 // A socket that is in no table (never bound, or unhashed after a failed connect) has no endpoints.
 // These are probes, not traced calls.
 import * as fs from 'node:fs';
-import { AF_INET, AF_INET6, InetSockAddr } from './addresses';
+import { AF_INET, AF_INET6, InetSockAddr } from '../addresses';
 import * as libc from './ffi';
 import {
   ADDRESS_FAMILIES,
@@ -16,7 +16,7 @@ import {
   SOCKET_TYPE_FLAGS,
   SOCKET_TYPES,
   valueOf,
-} from './xlat';
+} from '../xlat';
 
 export interface SocketIdentity {
   readonly inode: number;

@@ -6,7 +6,7 @@
 // useCallThread) every call is made synchronously on that thread, and timed by ffi.ts immediately
 // around ffi-rs's call: invoke then returns an Invocation for a call that may wait too.
 import { performance } from 'node:perf_hooks';
-import { isCallThread, lastCallTimes, RawResult, syscallNow, syscallOnPool } from '../libc/ffi';
+import { isCallThread, lastCallTimes, RawResult, syscallNow, syscallOnPool } from '../libc/native/ffi';
 import { signatureOf } from './plans';
 import { specOf, SyscallName } from './registry';
 

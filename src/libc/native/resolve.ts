@@ -1,7 +1,8 @@
 // Name resolution with getaddrinfo(3). struct addrinfo is read from its real layout
 // (x86_64: 48 bytes) by copying it out of libc's memory with memcpy.
+import type { Addrinfo, AddrinfoHints } from '../results';
 import { freeaddrinfo, getaddrinfo, readMemory } from './ffi';
-import { InetSockAddr, isInet } from './addresses';
+import { isInet } from '../addresses';
 import { decodeSockaddr } from './sockaddr';
 
 const ADDRINFO_SIZE = 48;
@@ -13,21 +14,7 @@ const AI_ADDRLEN = 16;
 const AI_ADDR = 24;
 const AI_NEXT = 40;
 
-export interface AddrinfoHints {
-  readonly flags: number;
-  readonly family: number;
-  readonly socktype: number;
-  readonly protocol: number;
-}
 
-/** One entry of getaddrinfo()'s list: what to pass to socket() and connect() or bind(). */
-export interface Addrinfo {
-  readonly family: number;
-  readonly socktype: number;
-  readonly protocol: number;
-  readonly addr: InetSockAddr;
-  readonly addrlen: number;
-}
 
 export interface ResolveOutcome {
   /** 0, or an EAI_* code. */

@@ -3,12 +3,12 @@
 // 'output'), and how to read what it filled in afterwards. Used three ways: the recorder makes the
 // call from it, a blocked call is shown with it, and a lesson prints it as the call it is about to make.
 import { AF_INET, AF_INET6, SockAddr, sockaddrSize } from '../libc/addresses';
-import type { Addrinfo } from '../libc/resolve';
-import type { CType, RawResult, SyscallSignature } from '../libc/ffi';
-import { addressOf } from '../libc/ffi';
+import type { Addrinfo } from '../libc/results';
+import type { CType, RawResult, SyscallSignature } from '../libc/native/ffi';
+import { addressOf } from '../libc/native/ffi';
 import { decodeSocklen, encodeOptionValue, encodeSocklen } from '../libc/marshal';
 import { decodeRevents, encodePollFds } from '../libc/pollfd';
-import { decodeSockaddr, encodeSockaddr } from '../libc/sockaddr';
+import { decodeSockaddr, encodeSockaddr } from '../libc/native/sockaddr';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, NETLINK_PROTOCOLS, valueOf as xlatValue } from '../libc/xlat';
 import type { Arg, CallKind, PollFd } from './event';
 import { ArgsOf, CallName, KindValues, ParamSpec, specOf, SyscallName } from './registry';

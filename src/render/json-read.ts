@@ -3,12 +3,12 @@
 // becomes a note carrying the line as it came. Enum and flag arguments carry only their value in
 // JSON: the table that names them comes from the call's entry in the registry.
 import { AF_INET, InetSockAddr, SockAddr } from '../libc/addresses';
-import type { ErrorInfo } from '../libc/errno';
-import type { Addrinfo } from '../libc/resolve';
+import type { ErrorInfo } from '../libc/results';
+import type { Addrinfo } from '../libc/results';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, Xlat } from '../libc/xlat';
-import type { Arg, BlockedCall, CallEvent, CallKind, PollFd, SocketName, SocketState } from './event';
+import type { Arg, BlockedCall, CallEvent, CallKind, PollFd, SocketName, SocketState } from '../calls/event';
 import type { TraceItem } from './conversation';
-import { specOf } from './registry';
+import { specOf } from '../calls/registry';
 
 type Json = Readonly<Record<string, unknown>>;
 

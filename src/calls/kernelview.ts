@@ -3,14 +3,14 @@
 // The reads are probes (fstat, getsockopt, ioctl, a sock_diag query), never traced calls, so the
 // trace itself stays what strace shows.
 import { endpointText, InetSockAddr } from '../libc/addresses';
-import { findInetSocket, inetSocketsOnPort, SocketEndpoints, socketIdentity } from '../libc/sockdiag';
-import { tcpSnapshot } from '../libc/tcpinfo';
+import { findInetSocket, inetSocketsOnPort, SocketEndpoints, socketIdentity } from '../libc/native/sockdiag';
+import { tcpSnapshot } from '../libc/native/tcpinfo';
 import { IP_PROTOCOLS, nameOf, TCP_STATES, valueOf } from '../libc/xlat';
 import { EndpointNames } from './endpoints';
 import type { SocketName } from './event';
 import type { Arg, SocketState } from './event';
 import { specOf } from './registry';
-import { formatSocketState } from './state';
+import { formatSocketState } from '../render/state';
 
 export interface KernelViewOptions {
   /** -y or -yy: name each descriptor by its socket (its inode and its endpoints). */
