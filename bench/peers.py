@@ -6,6 +6,7 @@
 #        peers.py client PORT N     (prints the seconds N round trips took)
 #        peers.py relay PORT        (as netsys client: standard input to the socket, the echo to standard output)
 #        peers.py drive N CMD...    (runs CMD, N round trips through its stdin/stdout; prints seconds)
+#        peers.py timed PORT FILE   (as netsys client -T -ttt -m hi: each call timed by itself, the lines in FILE)
 # Each times its N round trips after one round trip made first, so that start-up and connect are not counted.
 import os, socket, subprocess, sys, time
 
@@ -61,3 +62,24 @@ elif mode == "drive":
     child.stdin.close()
     child.wait()
     print(elapsed, flush=True)
+elif mode == "timed":
+    # Each call timed by the program itself, right around it, as netsys times its calls: what a program
+    # sees of its own calls under strace, beside strace's figures (-ttt stamp, then <seconds> as -T).
+    lines = []
+    def timed(name, first, call):
+        stamp = time.time()
+        began = time.perf_counter()
+        result = call()
+        lines.append(f"{stamp:.6f} {name}({first}, ...) <{time.perf_counter() - began:.6f}>")
+        return result
+    sock = timed("socket", "AF_INET", lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+    fd = sock.fileno()
+    timed("connect", fd, lambda: sock.connect(("127.0.0.1", int(sys.argv[2]))))
+    timed("getsockname", fd, sock.getsockname)
+    timed("sendto", fd, lambda: sock.send(b"hi\n"))
+    timed("shutdown", fd, lambda: sock.shutdown(socket.SHUT_WR))
+    while timed("recvfrom", fd, lambda: sock.recv(262144)):
+        pass
+    sock.close()
+    with open(sys.argv[3], "w") as out:
+        out.write("\n".join(lines) + "\n")

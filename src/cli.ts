@@ -5,6 +5,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { parseCount, parseHost, parseOutputFile, parsePort, parseTimeout, parseTraceExpression, UsageError } from './args';
 import { AF_INET6 } from './libc/addresses';
 import type { CallSelection } from './render/select';
+import type { Program } from './callthread/protocol';
+import type { TraceRequest } from './callthread/supervisor';
+import { prestart } from './callthread/prestart';
 import { escapeControls, visible } from './visible';
 import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceProblem } from './limits';
 import { internalErrorLine, resourceProblem } from './bug';
@@ -128,41 +131,33 @@ function fail(message: string): never {
   process.exit(USAGE_EXIT);
 }
 
-async function startTracing(flags: TraceFlags) {
-  const [{ Recorder }, { TraceOutput, OutputFileError }, { nodeErrorText }] = await Promise.all([
-    import('./calls/recorder'),
-    import('./render/output'),
-    import('./libc/native/errno'),
-  ]);
-  let output;
+/** The trace the options ask for, as every thread of the program writes it (supervisor.ts). */
+function traceRequest(flags: TraceFlags): TraceRequest {
+  return {
+    format: flags.json ? 'json' : 'text',
+    color: flags.color,
+    file: flags.output,
+    stringLimit: flags.stringLimit,
+    timestamps: Math.min(flags.t, 3) as 0 | 1 | 2 | 3,
+    relative: Boolean(flags.relativeTimestamps),
+    durations: Boolean(flags.syscallTimes),
+    summary: Boolean(flags.summaryOnly),
+    selection: flags.e,
+    decodeFds: Math.min(flags.y, 2) as 0 | 1 | 2,
+    hex: Math.min(flags.x, 2) as 0 | 1 | 2,
+  };
+}
+
+/** Runs a program on its call thread(s) until it ends (the process exits there). */
+async function runOnCallThreads(program: Program, flags: TraceFlags): Promise<void> {
+  const { supervise, TraceFileError } = await import('./callthread/supervisor');
+  const kernel = flags.y > 0 || flags.state ? { endpoints: flags.y > 0, state: Boolean(flags.state) } : null;
   try {
-    output = new TraceOutput({
-      format: flags.json ? 'json' : 'text',
-      color: flags.color,
-      file: flags.output,
-      stringLimit: flags.stringLimit,
-      timestamps: Math.min(flags.t, 3) as 0 | 1 | 2 | 3,
-      relative: Boolean(flags.relativeTimestamps),
-      durations: Boolean(flags.syscallTimes),
-      summary: Boolean(flags.summaryOnly),
-      selection: flags.e,
-      decodeFds: Math.min(flags.y, 2) as 0 | 1 | 2,
-      hex: Math.min(flags.x, 2) as 0 | 1 | 2,
-      errorText: nodeErrorText,
-    });
+    await supervise(program, traceRequest(flags), kernel);
   } catch (error) {
-    if (error instanceof OutputFileError) fail(error.message);
+    if (error instanceof TraceFileError) fail(error.message);
     throw error;
   }
-  const calls = new Recorder(
-    (event) => output.call(event),
-    flags.stringLimit,
-    (call) => output.blocked(call),
-    flags.y > 0 || flags.state
-      ? new (await import('./calls/kernelview')).KernelView({ endpoints: flags.y > 0, state: Boolean(flags.state) })
-      : undefined,
-  );
-  return { calls, output };
 }
 
 function buildProgram(): Command {
@@ -195,14 +190,6 @@ function buildProgram(): Command {
     if (wantsV6 && local.family !== AF_INET6) fail(`${flags.v6only ? '--v6only' : '-6'} needs an IPv6 --host such as ::1 or ::, not ${visible(host)}`);
     if (flags.udp && command.getOptionValueSource('backlog') === 'cli') fail('--backlog sets the queue of listen(), and a UDP server (-u) does not listen');
     needAddressSpace('server', 'program');
-    const { calls, output } = await startTracing(flags);
-    const [{ runProgram }, { runServer }, { runUdpServer }, { runPollServer }] = await Promise.all([
-      import('./programs/run'),
-      import('./programs/server'),
-      import('./programs/udp-server'),
-      import('./programs/poll-server'),
-    ]);
-    if (local.address === '0.0.0.0' || local.address === '::') output.aside(`${local.address} accepts ${flags.udp ? 'datagrams' : 'connections'} from the network, not only from this machine`);
     const options = {
       family: local.family,
       address: local.address,
@@ -213,8 +200,9 @@ function buildProgram(): Command {
       once: Boolean(flags.once),
       v6only: Boolean(flags.v6only),
     };
-    const serve = flags.udp ? runUdpServer : flags.poll ? runPollServer : runServer;
-    await runProgram(calls, output, () => serve(calls, output, options));
+    const open = local.address === '0.0.0.0' || local.address === '::';
+    const preface = open ? [`${local.address} accepts ${flags.udp ? 'datagrams' : 'connections'} from the network, not only from this machine`] : [];
+    await runOnCallThreads({ program: 'server', kind: flags.udp ? 'udp' : flags.poll ? 'poll' : 'tcp', options, preface }, flags);
   });
 
   withTraceOptions(
@@ -238,23 +226,13 @@ function buildProgram(): Command {
     const literal = parseInetAddress(host);
     if (flags.ipv6 && literal && literal.family !== AF_INET6) fail(`-6 asks for IPv6, but ${visible(host)} is an IPv4 address`);
     needAddressSpace('client', 'program');
-    const { calls, output } = await startTracing(flags);
-    const [{ runProgram }, { runClient, HostNotFound }, { runUdpClient }] = await Promise.all([
-      import('./programs/run'),
-      import('./programs/client'),
-      import('./programs/udp-client'),
-    ]);
     const family = flags.ipv6 ? AF_INET6 : undefined;
-    await runProgram(calls, output, async () => {
-      try {
-        if (flags.udp) await runUdpClient(calls, output, { host, port, family, message: flags.message, timeoutMicroseconds: flags.timeout });
-        else await runClient(calls, output, { host, port, family, message: flags.message });
-      } catch (error) {
-        if (!(error instanceof HostNotFound)) throw error;
-        await output.finish();
-        fail(error.message);
-      }
-    });
+    await runOnCallThreads(
+      flags.udp
+        ? { program: 'udp-client', options: { host, port, family, message: flags.message, timeoutMicroseconds: flags.timeout } }
+        : { program: 'client', options: { host, port, family, message: flags.message }, withSender: flags.message === undefined },
+      flags,
+    );
   });
 
   program
@@ -406,6 +384,8 @@ function guardProcess(): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A program's call thread starts now (if bin/netsys has not started it), in parallel with parsing the command line.
+  if (argv[2] === 'server' || argv[2] === 'client') prestart();
   guardProcess();
   if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys shell, netsys errno or netsys explain (netsys --help)');
   const program = buildProgram();

@@ -2,10 +2,11 @@
 // glibc wrapper with its marshalled C values. Everything before it (planning, marshalling) and after it
 // (decoding what the kernel filled in, recording) is the recorder's; only this decides on which thread
 // the call runs. Today a call that never waits runs on the main thread and one that may wait on a
-// libuv thread-pool thread (ffi-rs runInNewThread); moving calls onto a worker thread changes only
-// this file.
+// libuv thread-pool thread (ffi-rs runInNewThread). On a call thread (src/callthread/worker.ts, after
+// useCallThread) every call is made synchronously on that thread, and timed by ffi.ts immediately
+// around ffi-rs's call: invoke then returns an Invocation for a call that may wait too.
 import { performance } from 'node:perf_hooks';
-import { RawResult, syscallNow, syscallOnPool } from '../libc/native/ffi';
+import { isCallThread, lastCallTimes, RawResult, syscallNow, syscallOnPool } from '../libc/native/ffi';
 import { signatureOf } from './plans';
 import { specOf, SyscallName } from './registry';
 
@@ -36,7 +37,7 @@ function bindingOf(name: SyscallName): Binding {
   let binding = bindings.get(name);
   if (!binding) {
     const signature = signatureOf(name);
-    binding = specOf(name).waits ? { waits: true, call: syscallOnPool(signature) } : { waits: false, call: syscallNow(signature) };
+    binding = specOf(name).waits && !isCallThread() ? { waits: true, call: syscallOnPool(signature) } : { waits: false, call: syscallNow(signature) };
     bindings.set(name, binding);
   }
   return binding;
@@ -44,16 +45,17 @@ function bindingOf(name: SyscallName): Binding {
 
 /**
  * Calls glibc's `name` with `values` (the C values in the prototype's order, from planCall). Returns
- * the invocation at once for a call that never waits; for one that may, a Pending whose promise
+ * the invocation at once for a call that never waits, and for every call on a call thread, timed
+ * right around ffi-rs's call (ffi.ts lastCallTimes); for one that may wait elsewhere, a Pending whose promise
  * settles when the kernel returns (rejects only if ffi-rs itself fails). errno is read on the thread
  * that made the call.
  */
 export function invoke(name: SyscallName, values: readonly unknown[]): Invocation | Pending {
   const binding = bindingOf(name);
-  const started = now();
   if (!binding.waits) {
     const raw = binding.call([...values]);
-    return { raw, started, ended: now() };
+    return { raw, ...lastCallTimes() };
   }
+  const started = now();
   return { started, done: binding.call([...values]).then((raw) => ({ raw, started, ended: now() })) };
 }

@@ -66,6 +66,30 @@ interface Held {
 /** Everything the generic path knows of a call once it has returned. */
 type Full = Outcome & Omit<Filled, 'args'>;
 
+/**
+ * What a call thread (src/callthread/) gives its recorder: calls that may wait are then made
+ * synchronously on that thread (invoke.ts) and timed there, and the main thread, which supervises,
+ * learns which call the thread is in without being woken (a CallSlot), and reports it blocked.
+ */
+export interface CallSeam {
+  /** True once the main thread has asked the program to leave: no call is made after it. */
+  readonly stopping: boolean;
+  /** The next event's sequence number, shared by every thread of the process. */
+  nextSeq(): number;
+  /**
+   * Just before a call that may wait: its name, the descriptors it waits on, its planned arguments
+   * and its start (ms since the epoch) are published; returns a ticket for leave(). Throws
+   * Interrupted (and publishes nothing) when the program is leaving.
+   */
+  enter(name: string, fds: readonly number[], planned: readonly Arg[], startedAt: number): number;
+  /**
+   * Just after: whether the main thread reported it blocked (its unfinished line is then written),
+   * and whether it returned because the program is leaving (the main thread's wake-up calls are
+   * then written too, so that this call's line follows them).
+   */
+  leave(ticket: number): { blocked: boolean; wokenToLeave: boolean };
+}
+
 export class Recorder {
   private seq = 0;
   private stopping = false;
@@ -77,12 +101,15 @@ export class Recorder {
    * @param onBlocked    receives a call the kernel has held for BLOCKED_AFTER_MS, before its event
    * @param view         reads the kernel after each call (-y, --state); none by default, and then
    *                     its module is never loaded. Recorders given one KernelView share what it saw.
+   * @param seam         on a call thread: calls that may wait are made there synchronously, and the
+   *                     main thread reports them blocked (onBlocked is then not called here)
    */
   constructor(
     private readonly emit: (event: CallEvent) => void,
     private readonly captureLimit: number,
     private readonly onBlocked: (call: BlockedCall) => void = () => undefined,
     private readonly view?: KernelView,
+    private readonly seam?: CallSeam,
   ) {}
 
   get openDescriptors(): readonly number[] {
@@ -114,6 +141,8 @@ export class Recorder {
     const spec = specOf(planned.name);
     if (spec.descriptor === 'closes') for (const fd of planned.fds) this.descriptors.refuseIfHeld(fd);
     const made = this.traced(planned);
+    // On a call thread a call that may wait has decided for itself, as it returned, whether leaving woke it.
+    if (this.seam && planned.kind !== 'libc' && made instanceof Promise) return made as ResultOf<N>;
     return (made instanceof Promise ? made.then((outcome) => this.unlessStopping(outcome)) : made) as ResultOf<N>;
   }
 
@@ -135,6 +164,13 @@ export class Recorder {
     if (planned.kind === 'libc') return this.library(planned);
     const name = planned.name as SyscallName;
     const entry = this.view?.beforeCall(planned.fds);
+    if (this.seam && specOf(name).waits) {
+      try {
+        return Promise.resolve(this.tracedHere(planned, this.seam, entry));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const invocation = invoke(name, planned.cValues);
     if (!('done' in invocation)) return this.finish(planned, invocation.raw, invocation, {}, entry);
     const watch = this.watch(planned, invocation.started);
@@ -145,6 +181,23 @@ export class Recorder {
         throw error;
       },
     );
+  }
+
+  /**
+   * A call that may wait, on a call thread: published through the seam, made synchronously (invoke.ts
+   * on a call thread) and timed right around the libc call, then recorded like any other. Throws
+   * Interrupted (after recording it) when the program's leaving woke it.
+   */
+  private tracedHere(planned: Planned, seam: CallSeam, entry: EntryNames | undefined): Full {
+    const args = this.view ? this.view.annotate(planned.args) : planned.args;
+    const ticket = seam.enter(planned.name, planned.fds, args, now());
+    const invocation = invoke(planned.name as SyscallName, planned.cValues) as Invocation;
+    const { blocked, wokenToLeave } = seam.leave(ticket);
+    const full = this.finish(planned, invocation.raw, invocation, { blocked, ...(wokenToLeave ? { wokenToLeave: true } : {}) }, entry);
+    // Woken because the program is leaving: recorded, and the program goes no further. A call that
+    // returned before that (poll's EINTR from the very signal) is the program's to see and explain.
+    if (wokenToLeave) throw new Interrupted();
+    return full;
   }
 
   /** getaddrinfo(3): a library call that reads /etc/hosts and may ask DNS; not a system call. */
@@ -200,7 +253,7 @@ export class Recorder {
   ): void {
     const { args: observedArgs, ...kernel } = this.view?.enabled ? this.view.observe(planned.name, args, ret, entry) : { args };
     this.emit({
-      seq: ++this.seq,
+      seq: this.seam ? this.seam.nextSeq() : ++this.seq,
       pid: process.pid,
       name: planned.name,
       kind: planned.kind,
@@ -217,7 +270,7 @@ export class Recorder {
   }
 
   private refuseIfStopping(): void {
-    if (this.stopping) throw new Interrupted();
+    if (this.stopping || this.seam?.stopping) throw new Interrupted();
   }
 
   private unlessStopping<T>(outcome: T): T {

@@ -1,7 +1,6 @@
 // The TCP client: resolve → for each address: socket → connect (close and try the next on failure)
 // → getsockname → send the input while receiving what comes back → shutdown(SHUT_WR) → recv until 0
 // → close. Receiving runs beside sending, as nc does, so a large echo cannot fill both buffers and stall.
-import type { Readable } from 'node:stream';
 import { endpointText, InetSockAddr } from '../libc/addresses';
 import { parseInetAddress } from '../libc/native/sockaddr';
 import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../libc/xlat';
@@ -11,7 +10,6 @@ import { CallFailed, expectSuccess } from './run';
 import { failureNote } from './faults';
 import { writeOut } from './stdout';
 import { visible } from '../visible';
-import { standardInput } from './stdin';
 import { RECEIVE_BUFFER_SIZE, sendAll } from './transfer';
 
 export interface ClientOptions {
@@ -103,12 +101,12 @@ async function receiveAll(calls: Recorder, output: TraceOutput, fd: number, stil
       output.note(endOfStreamNote(stillSending()));
       return;
     }
-    await writeOut(Buffer.from(buffer.subarray(0, received.ret)), output);
+    await writeOut(buffer.subarray(0, received.ret), output); // written before the next recv reuses the buffer
   }
 }
 
 /** Sends the message, or standard input chunk by chunk as it arrives, then shutdown(SHUT_WR). */
-async function sendInput(calls: Recorder, output: TraceOutput, fd: number, input: Readable | string): Promise<void> {
+export async function sendInput(calls: Pick<Recorder, 'call'>, output: TraceOutput, fd: number, input: AsyncIterable<Buffer> | string): Promise<void> {
   const chunks: AsyncIterable<Buffer> | Buffer[] = typeof input === 'string' ? [Buffer.from(`${input}\n`)] : input;
   for await (const chunk of chunks) {
     const failed = await sendAll(calls, fd, chunk, output);
@@ -127,26 +125,39 @@ async function converseOnce(calls: Recorder, output: TraceOutput, fd: number, me
 }
 
 /**
- * Standard input goes out as it comes while the reply comes back: receiving runs alongside sending,
- * or a large input would fill both directions' buffers and each side would wait on the other. Each
- * direction ends on its own (the input's end, shutdown(SHUT_WR); recv returning 0), as nc -N does:
- * a server that shuts down its sending side may still read.
+ * The client's second call thread, which sends standard input as it comes (sendInput, then
+ * shutdown(SHUT_WR)) while this one receives: each waits in its own call, as nc's two directions do,
+ * so a large input cannot fill both directions' buffers and leave each side waiting on the other.
  */
-async function converseFromInput(calls: Recorder, output: TraceOutput, fd: number, input: Readable): Promise<void> {
-  let sending = true;
-  const sent = sendInput(calls, output, fd, input).then(() => {
-    sending = false;
-  });
-  await Promise.all([sent, receiveAll(calls, output, fd, () => sending)]);
+export interface SendingThread {
+  /** Starts sending standard input on `fd`. */
+  start(fd: number): void;
+  /** True once it has sent all of standard input and shut down the sending side. */
+  readonly finished: boolean;
+  /** Resolves once it has finished; throws Interrupted if the program leaves first (a signal, its send failing). */
+  waitUntilFinished(): Promise<void>;
 }
 
-export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions): Promise<void> {
+/**
+ * Standard input goes out on the sending thread as it comes while the reply comes back here. Each
+ * direction ends on its own (the input's end, shutdown(SHUT_WR); recv returning 0), as nc -N does:
+ * a server that shuts down its sending side may still read. The socket is closed once both have.
+ */
+async function converseFromInput(calls: Recorder, output: TraceOutput, fd: number, sending: SendingThread): Promise<void> {
+  sending.start(fd);
+  await receiveAll(calls, output, fd, () => !sending.finished);
+  await sending.waitUntilFinished();
+}
+
+/** The TCP client; without -m, standard input is sent by `sending`, another call thread (worker.ts). */
+export async function runClient(calls: Recorder, output: TraceOutput, options: ClientOptions, sending?: SendingThread): Promise<void> {
   const targets = await resolveTargets(calls, options.host, options.port, options.family);
   const { fd, target } = await connectToAny(calls, output, targets);
   const local = calls.call('getsockname', { sockfd: fd, addr: target.family });
   if (local.addr) output.note(`connected: ${endpointText(local.addr)} (port picked by the kernel) -> ${endpointText(target.addr)}`);
 
   if (options.message !== undefined) await converseOnce(calls, output, fd, options.message);
-  else await converseFromInput(calls, output, fd, standardInput());
+  else if (sending) await converseFromInput(calls, output, fd, sending);
+  else throw new Error('the client needs a sending thread to send standard input');
   calls.call('close', { fd });
 }

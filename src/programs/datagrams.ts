@@ -2,6 +2,7 @@
 // input cut into lines, one datagram each.
 import type { TraceOutput } from '../render/output';
 import type { AddressOutcome, Recorder } from '../calls/recorder';
+import { explainingWakeUp } from './leaving';
 
 /** How much one recvfrom asks for: more than the largest UDP datagram (65507 bytes over IPv4). */
 export const DATAGRAM_BUFFER_SIZE = 65536;
@@ -18,12 +19,10 @@ export function splitLines(pending: Buffer, chunk: Buffer): { lines: Buffer[]; r
   return { lines, rest: data.subarray(start) };
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
 /**
  * One recvfrom. While it waits, a signal makes netsys wake it with shutdown(SHUT_RDWR), which on a
- * UDP socket fails: this explains that failure. The program's own handler (registered first, in
- * runProgram) has already traced the shutdown when this one runs, so the note follows its line.
+ * UDP socket fails: this explains that failure. The main thread has already traced the shutdown when
+ * this runs (leaving.ts), and recvfrom's own line comes after, so the note sits between them.
  */
 export async function receiveDatagram(
   calls: Recorder,
@@ -37,10 +36,5 @@ export async function receiveDatagram(
       'shutdown on a UDP socket fails with ENOTCONN (there is no connection to shut down), ' +
         'yet it still wakes the waiting recvfrom, which returns 0 with no sender',
     );
-  for (const signal of SIGNALS) process.on(signal, explain);
-  try {
-    return await calls.call('recvfrom', { sockfd: fd, buf: buffer, flags: 0, src_addr: family });
-  } finally {
-    for (const signal of SIGNALS) process.off(signal, explain);
-  }
+  return explainingWakeUp(explain, () => calls.call('recvfrom', { sockfd: fd, buf: buffer, flags: 0, src_addr: family }));
 }

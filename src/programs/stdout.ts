@@ -2,8 +2,10 @@
 // away (`netsys client ... | head -c 10`, `netsys lesson ... | head -1`), writing fails with EPIPE.
 // nc would be killed by SIGPIPE at that point; netsys (Node.js ignores SIGPIPE) ends instead, through
 // the way out of the program that is running: every socket closed, one line, exit 1.
-import { once } from 'node:events';
+// A client writes on its call thread with write(2) made synchronously (writeOut), waiting while the
+// reader is slow; a lesson writes through process.stdout on the main thread (onStdoutGone).
 import { nodeErrorText } from '../libc/native/errno';
+import { writeAllSync } from '../render/output';
 import { ProgramFailed } from './run';
 
 let failure: string | null = null;
@@ -24,8 +26,9 @@ function watch(): void {
 }
 
 /**
- * Calls `handler` once, with one line saying why, when standard output can no longer be written.
- * Replaces the default, which writes that line and exits 1 (for commands with no socket to close).
+ * Calls `handler` once, with one line saying why, when standard output (process.stdout, the main
+ * thread's) can no longer be written. Replaces the default, which writes that line and exits 1 (for
+ * commands with no socket to close).
  */
 export function onStdoutGone(handler: (message: string) => void): void {
   gone = handler;
@@ -39,24 +42,18 @@ export interface QueuedLines {
 }
 
 /**
- * Writes what came back, waiting while the reader is slow; throws ProgramFailed once standard output
- * is gone. The trace lines queued so far are written first, so that where both reach one terminal
- * (or one pipe, `2>&1`) the line of the call that read the data comes before the data.
+ * Writes what came back to descriptor 1, all of it, on the calling (call) thread, waiting while the
+ * reader is slow; throws ProgramFailed once standard output is gone. The trace lines queued so far
+ * are written first, so that where both reach one terminal (or one pipe, `2>&1`) the line of the
+ * call that read the data comes before the data.
  */
 export async function writeOut(data: Buffer, trace: QueuedLines): Promise<void> {
-  watch();
   if (failure) throw new ProgramFailed(failure);
   trace.writeQueued();
-  if (process.stdout.write(data)) return;
   try {
-    await once(process.stdout, 'drain');
-  } catch {
-    // the 'error' listener above has recorded why
+    writeAllSync(1, data);
+  } catch (error) {
+    failure = `cannot write to standard output: ${nodeErrorText(error)}; whoever read it has gone`;
+    throw new ProgramFailed(failure);
   }
-  if (failure) throw new ProgramFailed(failure);
-}
-
-/** Watches standard output from the start, so that a closed pipe is never an uncaught error. */
-export function watchStdout(): void {
-  watch();
 }

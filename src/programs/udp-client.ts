@@ -2,7 +2,6 @@
 // → close. No connect: each sendto names the destination and each recvfrom reports who answered.
 // UDP does not retransmit and does not say when a datagram is lost: the receive timeout is how a
 // client finds out (recvfrom fails with EAGAIN).
-import type { Readable } from 'node:stream';
 import { endpointText } from '../libc/addresses';
 import { ADDRESS_FAMILIES, SOCKET_LEVELS, SOCKET_OPTIONS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { TraceOutput } from '../render/output';
@@ -11,6 +10,7 @@ import { resolveTargets, Target } from './client';
 import { DATAGRAM_BUFFER_SIZE, receiveDatagram, splitLines } from './datagrams';
 import { failureNote } from './faults';
 import { writeOut } from './stdout';
+import { standardInput } from './stdin';
 import { CallFailed, expectSuccess } from './run';
 
 export interface UdpClientOptions {
@@ -31,13 +31,13 @@ const SOL_SOCKET = valueOf(SOCKET_LEVELS, 'SOL_SOCKET');
 const SO_RCVTIMEO_OLD = valueOf(SOCKET_OPTIONS, 'SO_RCVTIMEO_OLD');
 
 /** Each line of the input as one datagram; a last line without a newline is sent as it is. */
-async function* datagrams(input: Readable | string): AsyncGenerator<Buffer> {
+async function* datagrams(input: AsyncIterable<Buffer> | string): AsyncGenerator<Buffer> {
   if (typeof input === 'string') {
     yield Buffer.from(`${input}\n`);
     return;
   }
   let pending = Buffer.alloc(0);
-  for await (const chunk of input as AsyncIterable<Buffer>) {
+  for await (const chunk of input) {
     const { lines, rest } = splitLines(pending, chunk);
     yield* lines;
     pending = Buffer.from(rest);
@@ -73,7 +73,7 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
   output.note(`no connect: UDP has no connection; each sendto names ${endpointText(target.addr)}, each recvfrom says who answered`);
 
   const buffer = Buffer.alloc(DATAGRAM_BUFFER_SIZE);
-  for await (const datagram of datagrams(options.message ?? process.stdin)) {
+  for await (const datagram of datagrams(options.message ?? standardInput())) {
     const sent = await calls.call('sendto', { sockfd: fd, buf: datagram, flags: 0, dest_addr: target.addr });
     if (sent.error) {
       output.note(
@@ -101,7 +101,7 @@ export async function runUdpClient(calls: Recorder, output: TraceOutput, options
           'a socket with no connect takes datagrams from anyone, so a careful client compares the sender (or calls connect, and the kernel filters)',
       );
     }
-    await writeOut(Buffer.from(buffer.subarray(0, received.ret)), output);
+    await writeOut(buffer.subarray(0, received.ret), output); // written before the next recv reuses the buffer
   }
   calls.call('close', { fd });
 }

@@ -15,6 +15,12 @@ export interface CallCount {
 
 const NS_PER_SECOND = 1e9;
 
+/** What a CallCounter has added up, as plain data that can cross from one thread to another. */
+export interface CountedCalls {
+  readonly rows: readonly CallCount[];
+  readonly libraryCalls: number;
+}
+
 /** Adds up events per system call; library calls (getaddrinfo) are not system calls and are left out. */
 export class CallCounter {
   private readonly counts = new Map<string, { calls: number; errors: number; nanoseconds: number }>();
@@ -31,6 +37,23 @@ export class CallCounter {
     if (event.error) count.errors++;
     count.nanoseconds += Math.max(0, Math.round(event.durationMs * 1e6));
     this.counts.set(syscall, count);
+  }
+
+  /** The counts so far, as plain data (another thread's output adds them with addCounted). */
+  counted(): CountedCalls {
+    return { rows: this.rows(), libraryCalls: this.libraryCalls };
+  }
+
+  /** Adds counts made elsewhere (another thread of the same program). */
+  addCounted(counted: CountedCalls): void {
+    this.libraryCalls += counted.libraryCalls;
+    for (const row of counted.rows) {
+      const count = this.counts.get(row.syscall) ?? { calls: 0, errors: 0, nanoseconds: 0 };
+      count.calls += row.calls;
+      count.errors += row.errors;
+      count.nanoseconds += row.nanoseconds;
+      this.counts.set(row.syscall, count);
+    }
   }
 
   /** How many library calls were seen (and left out of the table). */

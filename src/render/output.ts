@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import type { InetSockAddr } from '../libc/addresses';
 import type { BlockedCall, CallEvent } from '../calls/event';
-import { CallCounter } from './count';
+import { CallCounter, CountedCalls } from './count';
 import { CallSelection, isSelected } from './select';
 import { stampInstant, StampOptions } from './stamps';
 import type { StraceOptions } from './strace';
@@ -31,6 +31,12 @@ export interface OutputOptions extends StraceOptions, StampOptions {
    * by the caller so that this renderer never loads the native binding); Node's message if not given.
    */
   readonly errorText?: (error: unknown) => string;
+  /**
+   * A descriptor already open for the trace (the -o file the main thread opened, or 2), written with
+   * synchronous write(2)s by every thread of a call-thread program, each batch of lines whole: `file`
+   * is then not opened again, and `color` is taken as already decided (wantsColor) by the main thread.
+   */
+  readonly fd?: number;
 }
 
 /** The trace file could not be opened: a usage error, reported before any call is made. */
@@ -49,6 +55,55 @@ function fileSink(fd: number, failed: (error: unknown) => void): Sink {
       const bytes = Buffer.from(text);
       try {
         for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset);
+      } catch (error) {
+        failed(error);
+      }
+    },
+    drained: async () => undefined,
+  };
+}
+
+/** How long a synchronous write waits before trying again a descriptor that is full (EAGAIN), in ms. */
+const FULL_RETRY_MS = 1;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/** How long a full descriptor is tried again once the program is leaving, before its writes are given up (ms). */
+const GIVE_UP_AFTER_MS = 500;
+let leavingNow: () => boolean = () => false;
+
+/**
+ * `leaving` says when the program is on its way out: from then on a write to a descriptor that stays
+ * full (a FIFO nobody reads, given to -o) is given up after GIVE_UP_AFTER_MS instead of waited for.
+ */
+export function giveUpFullWritesWhen(leaving: () => boolean): void {
+  leavingNow = leaving;
+}
+
+/**
+ * Writes all of `bytes` to `fd` synchronously, from any thread; a non-blocking descriptor that is full
+ * (EAGAIN: a pipe nobody reads yet) is tried again every millisecond, and given up (EAGAIN thrown)
+ * once the program has been leaving for GIVE_UP_AFTER_MS. Throws other errors (EPIPE, ENOSPC).
+ */
+export function writeAllSync(fd: number, bytes: Buffer): void {
+  let fullSince: number | null = null;
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += fs.writeSync(fd, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      if (leavingNow()) {
+        fullSince ??= Date.now();
+        if (Date.now() - fullSince > GIVE_UP_AFTER_MS) throw error;
+      }
+      Atomics.wait(pause, 0, 0, FULL_RETRY_MS);
+    }
+  }
+}
+
+function syncSink(fd: number, failed: (error: unknown) => void): Sink {
+  return {
+    write: (text) => {
+      try {
+        writeAllSync(fd, Buffer.from(text));
       } catch (error) {
         failed(error);
       }
@@ -89,7 +144,7 @@ function pipeSink(fd: number, failed: (error: unknown) => void): Sink {
  * Opening a FIFO for writing waits, deaf to Ctrl-C, until some process opens it to read. Probed
  * without blocking first: no reader fails at once with ENXIO, which the caller reports.
  */
-function refuseFifoWithoutReader(file: string): void {
+export function refuseFifoWithoutReader(file: string): void {
   if (!fs.statSync(file, { throwIfNoEntry: false })?.isFIFO()) return;
   fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
 }
@@ -111,6 +166,12 @@ export class TraceOutput {
 
   constructor(private readonly options: OutputOptions) {
     this.errorText = options.errorText ?? String;
+    if (options.fd !== undefined) {
+      this.sink = syncSink(options.fd, (error) => this.failed(error));
+      this.renderer = options.format === 'json' ? jsonRenderer(options) : textRenderer(options, paintFor(options.color));
+      this.counter = options.summary ? new CallCounter() : null;
+      return;
+    }
     if (options.file) {
       let fd: number;
       try {
@@ -187,6 +248,16 @@ export class TraceOutput {
     this.push(this.renderer.listening(text, addr));
   }
 
+  /** With -c: what this output has counted so far, to be added to another's (addCounts); else null. */
+  counts(): CountedCalls | null {
+    return this.counter ? this.counter.counted() : null;
+  }
+
+  /** With -c: adds what another thread's output counted (counts), for the one table at the end. */
+  addCounts(counted: CountedCalls): void {
+    this.counter?.addCounted(counted);
+  }
+
   /** Ends the trace, whatever the way out: with -c, the table of calls; then every line is written. */
   finish(): Promise<void> {
     if (this.counter) this.summarize(this.counter);
@@ -218,6 +289,10 @@ export class TraceOutput {
 
   private push(line: string): void {
     this.pending.push(line);
+    // A call thread's lines (fd) wait for its next flush(): before a call that may wait (the main
+    // thread may write an unfinished line for it, which must come after these), before data read is
+    // written to standard output (writeQueued), before a read of standard input, and at the end.
+    if (this.options.fd !== undefined) return;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.writePending());

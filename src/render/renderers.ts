@@ -37,7 +37,9 @@ export function textRenderer(options: RendererOptions, paint: Paint): TraceRende
       const styledHead = paint.dim(mark) + paint.bold(event.name) + head.slice(mark.length + event.name.length);
       const lines = [styledHead + padding + (event.error ? paint.red(result) : paint.green(result)) + paint.dim(elapsed)];
       for (const state of event.states ?? []) lines.push(paint.dim(formatStateLine(state)));
-      if (event.blocked) lines.push(note(returnedNote(event)));
+      // A call interrupted by the very signal that ends the program is explained even when it had not
+      // been held long enough to be shown blocked (the signal can come within the first 200 ms).
+      if (event.blocked || (event.wokenToLeave && event.error?.name === 'EINTR')) lines.push(note(returnedNote(event)));
       return lines;
     },
     blocked(call, sinceMs) {

@@ -3,6 +3,9 @@
 // Calls that can block in the kernel run on a libuv thread-pool thread
 // (runInNewThread) so the event loop stays free for signals, timers and input;
 // errno is read by ffi-rs on that same thread, right after the call returns.
+// On a call thread (src/callthread/, useCallThread) every call is made synchronously on the
+// calling thread instead, timed right around ffi-rs's load (lastCallTimes).
+import { performance } from 'node:perf_hooks';
 import { restoreReport } from './quiet-report';
 import { arrayConstructor, DataType as T, FFIParams, load, open } from 'ffi-rs';
 
@@ -33,10 +36,54 @@ function libcFunction<Result>(funcName: string, retType: T, paramsType: readonly
     runInNewThread: options.runInNewThread,
     freeResultMemory: false,
   };
+  // The same function made synchronously, for a call thread: a second description, so that neither is
+  // changed between calls.
+  const direct: typeof params = { ...params, runInNewThread: undefined };
   return (values) => {
+    if (callThread && options.runInNewThread) {
+      direct.paramsValue = values;
+      return Promise.resolve(timedLoad(direct)) as Result; // Result is a Promise for these (mayBlock)
+    }
     params.paramsValue = values;
-    return load(params) as unknown as Result;
+    return (options.runInNewThread ? load(params) : timedLoad(params)) as unknown as Result;
   };
+}
+
+/** Set by useCallThread: calls the kernel may hold are made on this thread, not on the pool. */
+let callThread = false;
+/** performance.now() just before and just after the last call made on this thread (timedLoad), in ms. */
+let lastStarted = 0;
+let lastEnded = 0;
+
+/** One ffi-rs call on this thread, timed immediately around it. */
+function timedLoad(params: FFIParams<T, true | undefined, true | undefined>): unknown {
+  lastStarted = performance.now();
+  const result = load(params);
+  lastEnded = performance.now();
+  return result;
+}
+
+/**
+ * Makes every call of this thread synchronous: for a worker_threads call thread (src/callthread/),
+ * where waiting in the kernel holds only that thread. The functions below keep their signatures
+ * (those that may wait still return a Promise, already settled when it is returned).
+ */
+export function useCallThread(): void {
+  callThread = true;
+}
+
+/** True on a call thread (useCallThread): every call is made synchronously here. */
+export function isCallThread(): boolean {
+  return callThread;
+}
+
+/**
+ * When the last call made on this thread (not on the pool) started and returned, in milliseconds
+ * since the epoch, read from performance.now() immediately around ffi-rs's load: ffi-rs's own
+ * argument conversion (a few µs) is inside, the recorder's work is not.
+ */
+export function lastCallTimes(): { started: number; ended: number } {
+  return { started: performance.timeOrigin + lastStarted, ended: performance.timeOrigin + lastEnded };
 }
 
 /** A system call made on this thread: for calls that do not wait (socket, bind, close, ...). */
@@ -70,6 +117,8 @@ const fns = {
   strerrorname_np: libcFunction<BigInt>('strerrorname_np', T.BigInt, [T.I32]),
   gai_strerror: libcFunction<BigInt>('gai_strerror', T.BigInt, [T.I32]),
   strlen: libcFunction<number>('strlen', T.U64, [T.BigInt]),
+  gettid: libcFunction<number>('gettid', T.I32, []),
+  _exit: libcFunction<void>('_exit', T.Void, [T.I32]),
   memcpy: libcFunction<BigInt>('memcpy', T.BigInt, [T.U8Array, T.BigInt, T.U64]),
   memmove: libcFunction<BigInt>('memmove', T.BigInt, [T.U8Array, T.U8Array, T.U64]),
 };
@@ -194,4 +243,19 @@ export function strerrorname(code: number): string | null {
 }
 export function gaiStrerror(code: number): string {
   return readCString(pointer(fns.gai_strerror([code]))) ?? `Unknown getaddrinfo error ${code}`;
+}
+
+/** gettid(2): this thread's id, as /proc/self/task/TID names it. */
+export function gettid(): number {
+  return fns.gettid([]);
+}
+
+/**
+ * _exit(2): ends the process at once with `code`, without waiting for any thread. process.exit
+ * joins every worker thread first, and one held in the kernel would never be joined (README, How it
+ * is built); whatever must be written has to be written synchronously before this.
+ */
+export function exitNow(code: number): never {
+  fns._exit([code]);
+  throw new Error('_exit returned');
 }

@@ -1,0 +1,32 @@
+// What the kernel says a thread of this process is doing: /proc/self/task/TID/syscall (the system call
+// it is in, or `running`) and /proc/self/task/TID/stat (its state letter). A call is shown as blocked
+// only when its thread is asleep (S) in that very system call (proc(5)).
+import * as fs from 'node:fs';
+
+export interface TaskWait {
+  /** The number of the system call the thread is in; null when it is in none (`running`). */
+  readonly syscall: number | null;
+  /** The state letter of stat's third field: R running, S sleeping (interruptible), D, T, ... */
+  readonly state: string;
+}
+
+/**
+ * Reads both files of thread `tid` of this process; null when they cannot be read (the thread has
+ * ended, or /proc is not mounted). The syscall file needs ptrace-read access, which a process has to itself.
+ */
+export function taskWait(tid: number): TaskWait | null {
+  try {
+    const syscall = fs.readFileSync(`/proc/self/task/${tid}/syscall`, 'latin1');
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+    const number = Number(syscall.slice(0, syscall.indexOf(' ') === -1 ? undefined : syscall.indexOf(' ')));
+    return { syscall: Number.isInteger(number) && syscall[0] !== 'r' ? number : null, state: stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) };
+  } catch {
+    return null;
+  }
+}
+
+/** True when the kernel shows thread `tid` asleep in one of `syscalls` (accept: 43 or 288). */
+export function asleepIn(tid: number, syscalls: readonly number[]): boolean {
+  const wait = taskWait(tid);
+  return wait !== null && wait.state === 'S' && wait.syscall !== null && syscalls.includes(wait.syscall);
+}
