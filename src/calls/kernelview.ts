@@ -9,7 +9,7 @@ import { IP_PROTOCOLS, nameOf, TCP_STATES, valueOf } from '../libc/xlat';
 import { EndpointNames } from './endpoints';
 import type { SocketName } from './event';
 import type { Arg, SocketState } from './event';
-import { specOf } from './registry';
+import { descriptorEffect } from './registry';
 import { formatSocketState } from '../render/state';
 
 export interface KernelViewOptions {
@@ -27,13 +27,6 @@ export interface Observation {
   readonly states?: SocketState[];
 }
 
-/** Whether a call's return value is a new descriptor, or its descriptor is gone after it (the registry). */
-function descriptorEffect(name: string): 'returns' | 'closes' | undefined {
-  const spec = specOf(name);
-  return spec && spec.kind !== 'explained' ? spec.descriptor : undefined;
-}
-
-/** An argument with each descriptor in it named by its socket: an fd, or every fd in poll's array. */
 /** An argument with each descriptor in it named (-y, -yy): an fd, or each entry of poll's array. */
 function named(arg: Arg, describe: (fd: number) => SocketName): Arg {
   if (arg.type === 'fd') return { ...arg, ...describe(arg.value) };

@@ -86,6 +86,11 @@ interface Described {
    * A call that may wait runs off the main thread, so the event loop stays free; one without never does.
    */
   readonly waits?: string;
+  /**
+   * Other system calls glibc's wrapper may make instead, as /proc/TID/syscall would show them while a
+   * thread waits in it (x86_64 numbers): accept4 (288) for accept, ppoll (271) for poll.
+   */
+  readonly alsoSeenAs?: readonly number[];
 }
 
 /** A system call netsys makes: glibc's wrapper of the same name, called through ffi-rs. */
@@ -160,6 +165,7 @@ const SOCKETS = {
     returns: 'int',
     descriptor: 'returns',
     waits: 'no connection is waiting in the accept queue yet',
+    alsoSeenAs: [288],
   },
   accept4: { kind: 'explained', number: 288 },
   connect: {
@@ -227,6 +233,7 @@ const SOCKETS = {
     params: [{ kind: 'pollfds', name: 'fds', count: 'nfds' }, int('timeout')],
     returns: 'int',
     waits: 'none of the descriptors is ready yet',
+    alsoSeenAs: [271],
   },
 } as const satisfies Readonly<Record<string, CallSpec>>;
 
@@ -302,3 +309,19 @@ export const CALL_NAMES: readonly CallName[] = EXPLAINED_NAMES.filter(isCallName
  * (numbers from arch/x86/entry/syscalls/syscall_64.tbl).
  */
 export const OTHER_SYSCALLS: Readonly<Record<string, number>> = { sendmsg: 46, recvmsg: 47, socketpair: 53 };
+
+/** Whether a call's return value is a new descriptor, or its descriptor is gone after it; undefined for neither. */
+export function descriptorEffect(name: string): 'returns' | 'closes' | undefined {
+  const spec = specOf(name);
+  return spec && spec.kind !== 'explained' ? spec.descriptor : undefined;
+}
+
+/**
+ * The x86_64 system call numbers /proc/TID/syscall may show while a thread is in `name` (the kernel
+ * call's own, then the alternatives glibc may make); empty for a library call or an unknown name.
+ */
+export function syscallNumbersOf(name: string): readonly number[] {
+  const spec = specOf(name);
+  if (!spec || spec.kind !== 'syscall') return [];
+  return [spec.number, ...(spec.alsoSeenAs ?? [])];
+}

@@ -12,6 +12,7 @@
 import type * as V8 from 'node:v8';
 import type { Arg } from '../calls/event';
 import * as xlat from '../libc/xlat';
+import { syscallNumbersOf } from '../calls/registry';
 
 /** node:v8, loaded on the first call that needs it: bin/netsys loads this module before anything, to start a thread. */
 let v8Module: typeof V8 | null = null;
@@ -53,16 +54,6 @@ export const SLOT_BYTES = PLAN_OFFSET + PLAN_BYTES;
 /** How long a call thread waits for the main thread to finish writing an unfinished line, at most. */
 const WRITTEN_WAIT_MS = 2000;
 
-/** x86_64 system call numbers of each call that may wait, as /proc/TID/syscall shows them (glibc's wrappers). */
-export const SYSCALLS_OF: Readonly<Record<string, readonly number[]>> = {
-  accept: [43, 288],
-  connect: [42],
-  recv: [45],
-  recvfrom: [45],
-  send: [44],
-  sendto: [44],
-  poll: [7, 271],
-};
 
 /** A call as the main thread sees it in a slot, while the call thread is in it. */
 export interface SlotCall {
@@ -156,7 +147,7 @@ export class CallSlot {
    */
   enter(name: string, fds: readonly number[], planned: readonly Arg[], startedAt: number): number {
     const ticket = ++this.ticket;
-    const syscalls = SYSCALLS_OF[name] ?? [];
+    const syscalls = syscallNumbersOf(name);
     // A loop makes the same calls again and again (recv into the same buffer): each serialized once.
     let known = this.serialized.get(name);
     if (!known || !same(planned, known.planned)) {

@@ -22,12 +22,10 @@ import { runUdpServer } from '../programs/udp-server';
 import { wokenToLeave } from '../programs/leaving';
 import { SharedState } from './slot';
 import { FromCallThread, Job, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
+import { descriptorEffect } from '../calls/registry';
 
 /** How long a woken call waits for the main thread to write its wake-up calls, at most (ms). */
 const WOKEN_WAIT_MS = 2000;
-
-/** The calls after which the thread's open descriptors change. */
-const OPENS_OR_CLOSES: ReadonlySet<string> = new Set(['socket', 'accept', 'close']);
 
 /** How long the receiving thread sleeps between looks at whether the program is leaving, while it waits for the sender (ms). */
 const SENDER_WAIT_SLICE_MS = 50;
@@ -116,7 +114,7 @@ async function runJob(job: Job): Promise<void> {
     (event) => {
       output.call(event);
       // The main thread closes these itself if this thread is stuck on the way out (supervisor.ts).
-      if (OPENS_OR_CLOSES.has(event.name) && !event.error) slot.setOpen(calls.openDescriptors);
+      if (descriptorEffect(event.name) !== undefined && !event.error) slot.setOpen(calls.openDescriptors);
     },
     job.trace.stringLimit,
     undefined,

@@ -7,7 +7,7 @@ import { blockedNote } from '../../src/render/blocking';
 import { CallCounter } from '../../src/render/count';
 import type { CallEvent } from '../../src/calls/event';
 import { planCall, signatureOf } from '../../src/calls/plans';
-import { CALL_NAMES, EXPLAINED_NAMES, specOf } from '../../src/calls/registry';
+import { CALL_NAMES, descriptorEffect, EXPLAINED_NAMES, specOf, syscallNumbersOf } from '../../src/calls/registry';
 import { isSelected } from '../../src/render/select';
 import { formatLine, formatUnfinished } from '../../src/render/strace';
 import { kernelName, syscallNumber, TRACEABLE_NAMES } from '../../src/calls/syscalls';
@@ -82,5 +82,19 @@ describe('read and write', () => {
   it('take in a lesson what send and recv take, without flags', () => {
     expect(SIGNATURES.write).toEqual({ params: [{ name: 'fd', type: { kind: 'fd' } }, { name: 'buf', type: { kind: 'data' } }], result: 'count' });
     expect(SIGNATURES.read).toEqual({ params: [{ name: 'fd', type: { kind: 'fd' } }, { name: 'count', type: { kind: 'int', size: true } }], result: 'data' });
+  });
+});
+
+describe('what the call threads read from the registry', () => {
+  it('the system call numbers a waiting thread may show, by the kernel call (recv waits in recvfrom)', () => {
+    expect(syscallNumbersOf('accept')).toEqual([43, 288]);
+    expect(syscallNumbersOf('recv')).toEqual([45]);
+    expect(syscallNumbersOf('read')).toEqual([0]);
+    expect(syscallNumbersOf('poll')).toEqual([7, 271]);
+    expect(syscallNumbersOf('getaddrinfo')).toEqual([]);
+  });
+
+  it('which calls change the open descriptors', () => {
+    expect(['socket', 'accept', 'close', 'bind', 'recv'].map(descriptorEffect)).toEqual(['returns', 'returns', 'closes', undefined, undefined]);
   });
 });
