@@ -1,8 +1,9 @@
 // Odd files and streams: a lesson that is a directory, a FIFO, a dangling symlink, /dev/zero, huge;
 // progress.json that is a FIFO or sits where no folder can be made; -o to a FIFO nobody reads;
 // standard output closed early. Each ends at once with one line, never a hang or a stack trace.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { finish, netsys, NETSYS, python, scratchDirPerTest, startServer } from './helpers';
 import { oneLine } from './one-line';
@@ -41,7 +42,7 @@ describe('odd files', () => {
     const home = state(dir());
     const run = netsys(['lesson', 'tiny', '--no-pause', '--no-color', '--lessons-dir', dir()], undefined, { XDG_STATE_HOME: home });
     expect(await finish(run, 5000)).toEqual({ code: 0, signal: null });
-    expect(run.stdout.toString()).toMatch(message);
+    expect(run.stdout.toString().replace(/\n  /g, ' ')).toMatch(message); // a note goes on under itself at 80 columns
     const list = netsys(['lesson', '--lessons-dir', dir()], undefined, { XDG_STATE_HOME: home });
     expect((await finish(list, 5000)).code).toBe(0);
   });
@@ -71,6 +72,24 @@ describe('standard output closed early', () => {
     run.child.stdout!.destroy();
     expect(await finish(run, 10000)).toEqual({ code: 1, signal: null });
     expect(oneLine(run.stderr)).toMatch(/^netsys: cannot write to standard output: EPIPE/);
+  });
+
+  it.each([
+    ['a lesson', ['lesson', 'tcp-server', '--no-pause', '--no-color']],
+    ['explain', ['explain', 'send']],
+  ])('standard output on a full device (/dev/full), %s: ENOSPC, one line, exit 1, and no word of a reader gone', (_name, args) => {
+    const out = fs.openSync('/dev/full', 'w');
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-full-'));
+    try {
+      const run = spawnSync(process.execPath, [NETSYS, ...args], { stdio: ['ignore', out, 'pipe'], timeout: 15000, env: { ...process.env, XDG_STATE_HOME: state } });
+      expect(run.status).toBe(1);
+      const line = oneLine(run.stderr.toString());
+      expect(line).toMatch(/^netsys: cannot write to standard output: ENOSPC \(No space left on device\)/);
+      expect(line).not.toMatch(/whoever read it has gone/);
+    } finally {
+      fs.closeSync(out);
+      fs.rmSync(state, { recursive: true, force: true });
+    }
   });
 });
 
