@@ -42,9 +42,9 @@ describe('numbers are checked against their C type', () => {
 
 describe('nothing is silently accepted', () => {
   it.each([
-    ['an unknown expect', `${SOCKET}expect: EFOOBAR\n`, /^h\.lesson:6: expect:: EFOOBAR is not an error Linux or getaddrinfo knows/],
+    ['an unknown expect', `${SOCKET}expect: EFOOBAR\n`, /^h\.lesson:6: expect: EFOOBAR is not an error Linux or getaddrinfo knows/],
     ['an unknown on E...', `${SOCKET}on EBLAH: no\n`, /^h\.lesson:6: "on EBLAH:": EBLAH is not an error/],
-    ['an alias the trace never shows', `${SOCKET}expect: EWOULDBLOCK\n`, /EWOULDBLOCK is EAGAIN on Linux, and the trace names it EAGAIN; write EAGAIN/],
+    ['an alias the trace never shows', `${SOCKET}expect: EWOULDBLOCK\n`, /^h\.lesson:6: expect: EWOULDBLOCK is EAGAIN on Linux, and the trace names it EAGAIN; write EAGAIN/],
     ['a placeholder naming nothing', `${SOCKET}after: got {nope}\n`, /^h\.lesson:6: \{nope\} names nothing: no step before it binds "nope"/],
     ['a placeholder in the intro', `intro: {s}\n${SOCKET}`, /^h\.lesson:5: \{s\} names nothing/],
     ['a placeholder in the outro naming nothing', `${SOCKET}outro: bye {x}\n`, /^h\.lesson:6: \{x\} names nothing/],
