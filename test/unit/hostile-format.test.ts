@@ -51,6 +51,10 @@ describe('nothing is silently accepted', () => {
     ['a name rebound while its descriptor is open', `${SOCKET}step client: s = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:6: "s" still names the descriptor from line 5, which no step has closed: close\(s\) first/],
     ['a step key given twice', `${SOCKET}after: one\nafter: two\n`, /^h\.lesson:7: "after:" is given twice in this step \(first on line 6\)$/],
     ['an on E... given twice', `${SOCKET}on EINVAL: one\non EINVAL: two\n`, /^h\.lesson:7: "on EINVAL:" is given twice in this step/],
+    ['a name that is a constant', `step server: AF_INET = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:5: "AF_INET" is a constant: a name given to a result must be another word/],
+    ['a name that is an option', `${SOCKET}step server: SO_REUSEADDR = accept(s)\n`, /^h\.lesson:6: "SO_REUSEADDR" is a constant/],
+    ['a name that is SOMAXCONN', `step server: SOMAXCONN = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:5: "SOMAXCONN" is a constant/],
+    ['a name that is a call', `step server: close = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:5: "close" is a call's name: a name given to a result must be another word/],
     ['an accepted descriptor rebound', `${SOCKET}step server: c = accept(s)\nstep server: c = accept(s)\n`, /^h\.lesson:7: "c" still names the descriptor from line 6/],
   ])('%s', (_name, body, message) => {
     expect(problem(body)).toMatch(message);
