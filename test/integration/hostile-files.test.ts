@@ -18,6 +18,7 @@ describe('odd files', () => {
     ['a dangling symlink', (file: string) => fs.symlinkSync('/nonexistent/nothing', file), /x\.lesson: cannot read it: ENOENT \(a symbolic link to nothing\)/],
     ['a FIFO', (file: string) => execFileSync('mkfifo', [file]), /x\.lesson is a FIFO, not a regular file/],
     ['a symlink to /dev/zero', (file: string) => fs.symlinkSync('/dev/zero', file), /x\.lesson is a character device, not a regular file/],
+    ['a socket file', (file: string) => execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', file]), /x\.lesson is a socket, not a regular file/],
     ['larger than any lesson', (file: string) => fs.writeFileSync(file, 'a'.repeat(2 << 20)), /x\.lesson is 2097152 bytes; at most 1048576 are read/],
   ])('a lesson file that is %s: one line, exit 2', async (_name, make, message) => {
     make(path.join(dir(), 'x.lesson'));
