@@ -160,7 +160,7 @@ export class TraceOutput {
     const styledHead = this.paint.dim(mark) + this.paint.bold(name) + head.slice(mark.length + name.length);
     this.push(styledHead + padding + (event.error ? this.paint.red(result) : this.paint.green(result)) + this.paint.dim(elapsed));
     for (const state of event.states ?? []) this.push(this.paint.dim(formatStateLine(state)));
-    if (event.blocked) this.note(returnedNote(event));
+    if (event.blocked) this.note(returnedNote(event, isSelected({ name: 'shutdown', kind: 'syscall' }, this.options.selection)));
   }
 
   /** A call the kernel is holding: strace's unfinished line, and why it waits (not with -c). */
