@@ -1,7 +1,7 @@
 // Odd files and streams: a lesson that is a directory, a FIFO, a dangling symlink, /dev/zero, huge;
 // progress.json that is a FIFO or sits where no folder can be made; -o to a FIFO nobody reads;
 // standard output closed early. Each ends at once with one line, never a hang or a stack trace.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -126,5 +126,34 @@ print(code, round(time.time() - start))
     expect(Number(seconds)).toBeLessThanOrEqual(3);
     server.child.kill('SIGINT');
     await finish(server, 5000);
+  });
+});
+
+describe('standard input with no end of line', () => {
+  it.each([
+    ['netsys shell', ['shell'], 2, /^netsys: line 1 of standard input is longer than 16777216 bytes; no call or command is that long$/],
+    ['a your-turn lesson', ['lesson', 'build-server', '--no-color'], 1, /^netsys: line 1 of standard input is longer than 16777216 bytes; no call or command is that long: its reading stopped there, before the goal of step 1 /],
+  ])('%s < /dev/zero: one line at once, memory bounded (it grew to 600 MB, then "internal error: Invalid string length")', async (_name, args, status, message) => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-zero-'));
+    const zero = fs.openSync('/dev/zero', 'r');
+    try {
+      const child = spawn(process.execPath, [NETSYS, ...args], { stdio: [zero, 'ignore', 'pipe'], env: { ...process.env, XDG_STATE_HOME: state } });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+      const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+      clearTimeout(timer);
+      expect(code).toBe(status);
+      expect(oneLine(stderr)).toMatch(message);
+    } finally {
+      fs.closeSync(zero);
+      fs.rmSync(state, { recursive: true, force: true });
+    }
+  });
+
+  it('a script whose last line has no newline still runs that line', async () => {
+    const run = netsys(['shell'], 'fd = socket(AF_INET, SOCK_STREAM)\nclose(fd)');
+    expect((await finish(run, 10000)).code).toBe(0);
+    expect(run.stdout.toString() + run.stderr).toMatch(/close\(\d+\) += 0/);
   });
 });
