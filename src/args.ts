@@ -32,7 +32,7 @@ export function parseTimeout(text: string): number {
   const match = /^(\d{1,5})(?:\.(\d{1,6}))?$/.exec(text);
   const micros = match ? Number(match[1]) * 1e6 + Number((match[2] ?? '').padEnd(6, '0')) : NaN;
   if (!(micros <= 86400e6)) {
-    throw new UsageError(`--timeout must be seconds from 0 to 86400, such as 2 or 0.5 (0: wait for ever), not "${visible(text)}"`);
+    throw new UsageError(`--timeout must be seconds from 0 to 86400, to the microsecond (at most 6 decimals: SO_RCVTIMEO takes a struct timeval), such as 2 or 0.5 (0: wait for ever), not "${visible(text)}"`);
   }
   return micros;
 }

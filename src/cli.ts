@@ -11,6 +11,7 @@ import { prestart } from './callthread/prestart';
 import { escapeControls, visible } from './visible';
 import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceProblem } from './limits';
 import { internalErrorLine, resourceProblem } from './bug';
+import { stdoutFailure } from './programs/stdout';
 
 const USAGE_EXIT = 2;
 
@@ -378,7 +379,7 @@ function guardProcess(): void {
   process.on('SIGUSR1', () => undefined);
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (process.stdout.listenerCount('error') > 1) return; // the running program's way out handles it
-    process.stderr.write(`netsys: cannot write to standard output: ${error.code ?? error.message}; whoever read it has gone\n`);
+    process.stderr.write(`netsys: ${stdoutFailure(error)}\n`);
     process.exit(1);
   });
 }

@@ -16,6 +16,14 @@ export function kindOf(stats: fs.Stats): string {
   return 'not a regular file';
 }
 
+function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
+}
+
 /** `ENOENT`, or the message when the error carries no code. */
 export function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
@@ -33,6 +41,9 @@ export function readRegularFile(file: string, shown: string, limit: number): str
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') throw error;
+    // A socket file, or /dev/tty with no terminal, cannot be opened (ENXIO): say what it is, as below.
+    const stats = statOrNull(file);
+    if (stats && !stats.isFile()) throw new FileRefused(`${shown} is ${kindOf(stats)}, not a regular file`);
     throw new FileRefused(`${shown}: cannot read it: ${errorCode(error)}`);
   }
   try {

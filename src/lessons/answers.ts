@@ -2,6 +2,7 @@
 // completion and this lesson's history), or read one per line from standard input (a class's answers,
 // or a test, piped in). The lesson's key presses and these lines share standard input, one at a time.
 import * as readline from 'node:readline';
+import { boundedLines } from '../lines';
 import { complete } from '../shell/complete';
 import type { Keys } from './keys';
 import type { Answers } from './turn';
@@ -48,7 +49,8 @@ export function lineAnswers(input: NodeJS.ReadableStream = process.stdin): Answe
   const lines: string[] = [];
   const waiting: Array<(line: string | null) => void> = [];
   let ended = false;
-  const rl = readline.createInterface({ input, terminal: false });
+  const lineSource = boundedLines(input);
+  const rl = readline.createInterface({ input: lineSource, terminal: false });
   rl.on('line', (line) => {
     const next = waiting.shift();
     if (next) next(line);
@@ -60,6 +62,7 @@ export function lineAnswers(input: NodeJS.ReadableStream = process.stdin): Answe
   });
   return {
     echo: true,
+    whyEnded: () => lineSource.problem(),
     next: () => {
       if (lines.length > 0) return Promise.resolve(lines.shift()!);
       if (ended) return Promise.resolve(null);

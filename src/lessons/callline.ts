@@ -54,6 +54,22 @@ export interface ParsedCall {
 export const INT_CONSTANTS: Readonly<Record<string, number>> = { SOMAXCONN: 4096 };
 
 const NAME = /^[A-Za-z_]\w*$/;
+
+/**
+ * Why `binds` cannot name a result, or undefined. As in one C program, a name that is a constant
+ * (`AF_INET = socket(...)`) or a call (`close = socket(...)`) would be read one way in one place and
+ * the other way in another (`socket(AF_INET, ...)` took the constant, `close(AF_INET)` the name).
+ */
+function reservedName(binds: string): string | undefined {
+  if (isLessonCall(binds)) return `"${binds}" is a call's name`;
+  if (Object.prototype.hasOwnProperty.call(INT_CONSTANTS, binds)) return `"${binds}" is a constant`;
+  for (const signature of Object.values(SIGNATURES)) {
+    for (const param of signature.params) {
+      if (param.type.kind === 'constant' && param.type.tables.some((xlat) => xlat.entries.some(([entry]) => entry === binds))) return `"${binds}" is a constant`;
+    }
+  }
+  return undefined;
+}
 const EXAMPLE = 'a call such as "fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)"';
 
 interface Piece {
@@ -358,6 +374,10 @@ function splitCall(source: string): { binds?: string; call: Piece; args: Piece }
 export function parseCallLine(source: string, scope: CallScope): ParsedCall {
   checkNoControl(source);
   const { binds, call, args } = splitCall(source);
+  const reserved = binds === undefined ? undefined : reservedName(binds);
+  if (reserved && binds !== undefined) {
+    throw new CallSyntaxError(`${reserved}: a name given to a result must be another word, such as fd or conn`, source.indexOf(binds));
+  }
   if (!isLessonCall(call.text)) {
     throw new CallSyntaxError(`unknown call "${clip(call.text)}" (a lesson can make: ${Object.keys(SIGNATURES).join(', ')})`, call.column);
   }

@@ -142,9 +142,10 @@ function isKnownError(name: string): boolean {
 /** Refuses an error name no call could ever fail with, so that `expect:` and `on E...:` cannot silently never match. */
 function checkErrorName(name: string, where: string, fail: (problem: string) => never): void {
   if (!/^E[A-Z0-9_]+$/.test(name)) fail(`${where} must name an errno such as ECONNREFUSED, not "${visible(name)}"`);
+  const lead = where.endsWith(':') ? where : `${where}:`; // "expect:", not "expect::"
   const alias = ERRNO_ALIASES[name];
-  if (alias) fail(`${where}: ${name} is ${alias} on Linux, and the trace names it ${alias}; write ${alias}`);
-  if (!isKnownError(name)) fail(`${where}: ${visible(name)} is not an error Linux or getaddrinfo knows (netsys errno lists them)`);
+  if (alias) fail(`${lead} ${name} is ${alias} on Linux, and the trace names it ${alias}; write ${alias}`);
+  if (!isKnownError(name)) fail(`${lead} ${visible(name)} is not an error Linux or getaddrinfo knows (netsys errno lists them)`);
 }
 
 const PLACEHOLDER = /\{([A-Za-z_]\w*)\}/g;

@@ -21,18 +21,26 @@ export function progressPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'netsys', 'progress.json');
 }
 
-function isProgress(value: unknown): value is ProgressFile {
-  if (typeof value !== 'object' || value === null) return false;
-  const { finished, solved } = value as { finished?: unknown; solved?: unknown };
-  const dates = (record: unknown) =>
-    typeof record === 'object' && record !== null && !Array.isArray(record) && Object.values(record).every((when) => typeof when === 'string');
-  return dates(finished) && (solved === undefined || dates(solved));
+/** The entries of `record` that are dates (strings); none when it is not an object of them. Own keys only ("__proto__" too). */
+function dates(record: unknown): Record<string, string> {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return {};
+  return Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
+/**
+ * What the file says is finished and solved. What cannot be read is left out, and only that: a bad
+ * "solved" (or one bad entry) does not cost the lessons recorded beside it at the next save.
+ */
 export function readProgress(file = progressPath()): ProgressFile {
   try {
     const parsed: unknown = JSON.parse(readRegularFile(file, file, PROGRESS_SIZE_LIMIT));
-    if (isProgress(parsed)) return parsed;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      const { finished, solved } = parsed as { finished?: unknown; solved?: unknown };
+      const progress: ProgressFile = { finished: dates(finished) };
+      const solvedDates = dates(solved);
+      if (Object.keys(solvedDates).length > 0) progress.solved = solvedDates;
+      return progress;
+    }
   } catch {
     // missing, not a regular file, or not JSON: nothing finished yet
   }

@@ -216,7 +216,10 @@ export class StepRunner {
     });
     const where = `step ${index + 1} (${lesson.file}:${step.line})`;
     if (outcome.kind === 'quit') return 'quit';
-    if (outcome.kind === 'ended') this.failure = `the input ended before the goal of ${where} was met`;
+    if (outcome.kind === 'ended') {
+      const why = this.run.answers?.whyEnded?.();
+      this.failure = why ? `${why}: its reading stopped there, before the goal of ${where} was met` : `the input ended before the goal of ${where} was met`;
+    }
     else if (outcome.kind === 'broken') this.failure = `${where}: the reference call does not meet the step's goal: ${outcome.why}`;
     else {
       if (outcome.kind === 'solved') this.solvedTurns++;

@@ -19,6 +19,8 @@ export interface Answers {
   next(prompt: string, names: readonly string[]): Promise<string | null>;
   /** True when the lines do not show by themselves (a pipe): each is written into the output as read. */
   readonly echo: boolean;
+  /** Why the input ended early, when it was cut (a line too long); null when it simply ended. */
+  readonly whyEnded?: () => string | null;
 }
 
 export interface TurnContext {

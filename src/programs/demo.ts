@@ -90,7 +90,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     client = start(['client', '--json', ...options.traceArgs, '-m', options.message, '127.0.0.1', chosen]);
     const clientCode = await client.exited;
     if (clientCode !== 0) server.stop(); // it would wait in accept for a client that is not coming
-    code = clientCode || (await server.exited);
+    // Always wait for the server: its closing (after a signal, or the stop above) belongs in the drawing.
+    const serverCode = await server.exited;
+    code = clientCode || serverCode;
   }
   const clientRecords = client ? client.records : [];
   const steps = converse(server.records, clientRecords);

@@ -20,9 +20,19 @@ function watch(): void {
   watching = true;
   process.stdout.on('error', (error) => {
     if (failure) return;
-    failure = `cannot write to standard output: ${nodeErrorText(error)}; whoever read it has gone`;
+    failure = stdoutFailure(error);
     gone(failure);
   });
+}
+
+/**
+ * The one line for standard output that cannot be written. Only EPIPE (and a reset socket) mean the
+ * reader has gone; a full device (ENOSPC on /dev/full, a full disk) or EIO say only what they say.
+ */
+export function stdoutFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const why = code === 'EPIPE' || code === 'ECONNRESET' ? '; whoever read it has gone' : '';
+  return `cannot write to standard output: ${nodeErrorText(error)}${why}`;
 }
 
 /**
@@ -53,7 +63,7 @@ export async function writeOut(data: Buffer, trace: QueuedLines): Promise<void> 
   try {
     writeAllSync(1, data);
   } catch (error) {
-    failure = `cannot write to standard output: ${nodeErrorText(error)}; whoever read it has gone`;
+    failure = stdoutFailure(error);
     throw new ProgramFailed(failure);
   }
 }

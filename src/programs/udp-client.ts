@@ -30,7 +30,14 @@ const SOL_SOCKET = valueOf(SOCKET_LEVELS, 'SOL_SOCKET');
 /** SO_RCVTIMEO on x86_64 with a 64-bit time_t: glibc's SO_RCVTIMEO is this one, number 20. */
 const SO_RCVTIMEO_OLD = valueOf(SOCKET_OPTIONS, 'SO_RCVTIMEO_OLD');
 
-/** Each line of the input as one datagram; a last line without a newline is sent as it is. */
+/** No UDP datagram holds more than this (the 16-bit length of the UDP header, itself included). */
+const LARGEST_DATAGRAM = 65535;
+
+/**
+ * Each line of the input as one datagram; a last line without a newline is sent as it is. A line
+ * that outgrows any datagram (/dev/zero has no newline) is sent as far as it has come, so that the
+ * kernel refuses it (EMSGSIZE) rather than netsys holding an endless line in memory.
+ */
 async function* datagrams(input: AsyncIterable<Buffer> | string): AsyncGenerator<Buffer> {
   if (typeof input === 'string') {
     yield Buffer.from(`${input}\n`);
@@ -41,6 +48,10 @@ async function* datagrams(input: AsyncIterable<Buffer> | string): AsyncGenerator
     const { lines, rest } = splitLines(pending, chunk);
     yield* lines;
     pending = Buffer.from(rest);
+    if (pending.length > LARGEST_DATAGRAM) {
+      yield pending;
+      pending = Buffer.alloc(0);
+    }
   }
   if (pending.length > 0) yield pending;
 }

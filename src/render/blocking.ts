@@ -9,14 +9,19 @@ export function blockedNote(name: string): string {
   return reason ? `blocked in ${name}: ${reason}` : `blocked in ${name}`;
 }
 
-/** The note under the completed line of a call that was reported blocked: how long, and what woke it when netsys was leaving. */
-export function returnedNote(event: Pick<CallEvent, 'name' | 'durationMs' | 'ret' | 'error' | 'wokenToLeave'>): string {
+/**
+ * The note under the completed line of a call that was reported blocked: how long, and what woke it
+ * when netsys was leaving. `shutdownShown` is false when `-e trace=` leaves shutdown's line out:
+ * the note then cannot point at a line "above".
+ */
+export function returnedNote(event: Pick<CallEvent, 'name' | 'durationMs' | 'ret' | 'error' | 'wokenToLeave'>, shutdownShown = true): string {
   const held = `${event.name} returned after ${heldFor(event.durationMs)} in the kernel`;
   if (!event.wokenToLeave) return held;
   if (event.error?.name === 'EINTR') {
     return `${held}: EINTR, because the signal's handler ran on the very thread waiting in ${event.name}, and ${event.name} is not restarted (signal(7))`;
   }
-  return `${held}: ${event.error?.name ?? event.ret}, because the shutdown(SHUT_RDWR) above woke it; close alone would have left it waiting`;
+  const why = shutdownShown ? 'the shutdown(SHUT_RDWR) above woke it' : "netsys's shutdown(SHUT_RDWR) woke it (its line is left out by -e)";
+  return `${held}: ${event.error?.name ?? event.ret}, because ${why}; close alone would have left it waiting`;
 }
 
 /** `1.234 s` or `85 ms`: how long a call was held, for people. */

@@ -8,10 +8,12 @@ import type { BlockedCall, CallEvent } from '../calls/event';
 import { formatJson, formatJsonBlocked, formatJsonListening, formatJsonNote, formatJsonSummary } from './json';
 import type { Paint } from './paint';
 import { formatStamps, lineParts, StampOptions } from './stamps';
+import { CallSelection, isSelected } from './select';
 import { formatStateLine } from './state';
 import { formatUnfinished, StraceOptions } from './strace';
 
-export type RendererOptions = StraceOptions & StampOptions;
+/** How lines are drawn, and (-e trace=) which calls are shown: a note may speak of a call's line only if it is. */
+export type RendererOptions = StraceOptions & StampOptions & { readonly selection?: CallSelection };
 
 /** The lines a trace shows for each thing that happens; `sinceMs` is -r's time since the last stamp. */
 export interface TraceRenderer {
@@ -27,6 +29,9 @@ export interface TraceRenderer {
   summary(rows: readonly CallCount[]): string[];
 }
 
+/** The call netsys wakes held calls with as it leaves: its line may be left out by -e. */
+const SHUTDOWN = { name: 'shutdown', kind: 'syscall' } as const;
+
 /** strace's text, coloured by `paint` (PLAIN off a terminal). */
 export function textRenderer(options: RendererOptions, paint: Paint): TraceRenderer {
   const note = (text: string) => paint.dim(`# ${text}`);
@@ -39,7 +44,7 @@ export function textRenderer(options: RendererOptions, paint: Paint): TraceRende
       for (const state of event.states ?? []) lines.push(paint.dim(formatStateLine(state)));
       // A call interrupted by the very signal that ends the program is explained even when it had not
       // been held long enough to be shown blocked (the signal can come within the first 200 ms).
-      if (event.blocked || (event.wokenToLeave && event.error?.name === 'EINTR')) lines.push(note(returnedNote(event)));
+      if (event.blocked || (event.wokenToLeave && event.error?.name === 'EINTR')) lines.push(note(returnedNote(event, isSelected(SHUTDOWN, options.selection))));
       return lines;
     },
     blocked(call, sinceMs) {

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { boundedLines, BoundedLines } from '../lines';
 import { UsageError } from '../args';
 import { excerpt, signatureText, visible } from '../lessons/callline';
 import { Side, SIDES } from '../lessons/format';
@@ -134,6 +135,7 @@ class Shell {
 
   /** Reads lines until exit, Ctrl-D or the end of the script. Throws ProgramFailed (exit 2) at a script line that does not parse. */
   async run(): Promise<void> {
+    let script: BoundedLines | null = null;
     const rl = this.interactive
       ? readline.createInterface({
           input: process.stdin,
@@ -143,7 +145,7 @@ class Shell {
           history: readHistory(historyPath()),
           historySize: HISTORY_LINES,
         })
-      : readline.createInterface({ input: process.stdin, terminal: false });
+      : readline.createInterface({ input: (script = boundedLines(process.stdin)), terminal: false });
     if (this.interactive) {
       this.screen.attach(rl);
       rl.on('SIGINT', () => this.interrupt(rl));
@@ -164,6 +166,11 @@ class Shell {
     }
     rl.close();
     this.screen.leave();
+    const tooLong = script?.problem();
+    if (tooLong) {
+      process.stderr.write(`netsys: ${tooLong}\n`);
+      throw new ProgramFailed('', 2);
+    }
   }
 
   /** Ctrl-C: clears a line being typed, as a shell does; on an empty line, leaves as SIGINT does. */

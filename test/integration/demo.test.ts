@@ -53,6 +53,26 @@ function pids(header: string): { server: number; client: number } {
 describe('netsys demo', () => {
   const dir = scratchDirPerTest('netsys-demo-');
 
+  it('SIGHUP just as the client starts: the server\'s closing is drawn too, the demo waits for it (it drew before the server had closed its listener)', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const demo = netsys(['demo', '--no-color'], undefined, { COLUMNS: '160' });
+      const pid = demo.child.pid!;
+      const deadline = Date.now() + 10000;
+      // The moment the demo has started its second process, the client.
+      while (Date.now() < deadline && spawnSync('pgrep', ['-P', String(pid)]).stdout.toString().trim().split('\n').filter(Boolean).length < 2) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      demo.child.kill('SIGHUP');
+      const exit = await finish(demo);
+      expect([0, 129]).toContain(exit.code);
+      const out = demo.stdout.toString();
+      const serverLines = out.split('\n').map((line) => line.slice(0, 53).trim());
+      if (serverLines.some((line) => line.startsWith('shutdown(18, SHUT_RDWR)'))) {
+        expect(serverLines).toContain('close(18) = 0');
+      }
+    }
+  });
+
   it('at 80 columns: two lanes with every call of both processes, each as strace saw it in that process', async () => {
     const demo = new Running('strace', ['-qq', '-ff', '-o', path.join(dir(), 't'), '-e', `trace=${TRACED_WITH_CLONES}`, NETSYS, 'demo', '--no-color'], undefined, { COLUMNS: '80' });
     expect(await finish(demo)).toEqual({ code: 0, signal: null });

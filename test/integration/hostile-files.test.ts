@@ -1,8 +1,9 @@
 // Odd files and streams: a lesson that is a directory, a FIFO, a dangling symlink, /dev/zero, huge;
 // progress.json that is a FIFO or sits where no folder can be made; -o to a FIFO nobody reads;
 // standard output closed early. Each ends at once with one line, never a hang or a stack trace.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { finish, flat, netsys, NETSYS, python, scratchDirPerTest, startServer } from './helpers';
 import { oneLine } from './one-line';
@@ -17,6 +18,7 @@ describe('odd files', () => {
     ['a dangling symlink', (file: string) => fs.symlinkSync('/nonexistent/nothing', file), /x\.lesson: cannot read it: ENOENT \(a symbolic link to nothing\)/],
     ['a FIFO', (file: string) => execFileSync('mkfifo', [file]), /x\.lesson is a FIFO, not a regular file/],
     ['a symlink to /dev/zero', (file: string) => fs.symlinkSync('/dev/zero', file), /x\.lesson is a character device, not a regular file/],
+    ['a socket file', (file: string) => execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', file]), /x\.lesson is a socket, not a regular file/],
     ['larger than any lesson', (file: string) => fs.writeFileSync(file, 'a'.repeat(2 << 20)), /x\.lesson is 2097152 bytes; at most 1048576 are read/],
   ])('a lesson file that is %s: one line, exit 2', async (_name, make, message) => {
     make(path.join(dir(), 'x.lesson'));
@@ -72,6 +74,24 @@ describe('standard output closed early', () => {
     expect(await finish(run, 10000)).toEqual({ code: 1, signal: null });
     expect(oneLine(run.stderr)).toMatch(/^netsys: cannot write to standard output: EPIPE/);
   });
+
+  it.each([
+    ['a lesson', ['lesson', 'tcp-server', '--no-pause', '--no-color']],
+    ['explain', ['explain', 'send']],
+  ])('standard output on a full device (/dev/full), %s: ENOSPC, one line, exit 1, and no word of a reader gone', (_name, args) => {
+    const out = fs.openSync('/dev/full', 'w');
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-full-'));
+    try {
+      const run = spawnSync(process.execPath, [NETSYS, ...args], { stdio: ['ignore', out, 'pipe'], timeout: 15000, env: { ...process.env, XDG_STATE_HOME: state } });
+      expect(run.status).toBe(1);
+      const line = oneLine(run.stderr.toString());
+      expect(line).toMatch(/^netsys: cannot write to standard output: ENOSPC \(No space left on device\)/);
+      expect(line).not.toMatch(/whoever read it has gone/);
+    } finally {
+      fs.closeSync(out);
+      fs.rmSync(state, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('-o to a FIFO whose reader never reads', () => {
@@ -106,5 +126,34 @@ print(code, round(time.time() - start))
     expect(Number(seconds)).toBeLessThanOrEqual(3);
     server.child.kill('SIGINT');
     await finish(server, 5000);
+  });
+});
+
+describe('standard input with no end of line', () => {
+  it.each([
+    ['netsys shell', ['shell'], 2, /^netsys: line 1 of standard input is longer than 16777216 bytes; no call or command is that long$/],
+    ['a your-turn lesson', ['lesson', 'build-server', '--no-color'], 1, /^netsys: line 1 of standard input is longer than 16777216 bytes; no call or command is that long: its reading stopped there, before the goal of step 1 /],
+  ])('%s < /dev/zero: one line at once, memory bounded (it grew to 600 MB, then "internal error: Invalid string length")', async (_name, args, status, message) => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), 'netsys-zero-'));
+    const zero = fs.openSync('/dev/zero', 'r');
+    try {
+      const child = spawn(process.execPath, [NETSYS, ...args], { stdio: [zero, 'ignore', 'pipe'], env: { ...process.env, XDG_STATE_HOME: state } });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+      const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+      clearTimeout(timer);
+      expect(code).toBe(status);
+      expect(oneLine(stderr)).toMatch(message);
+    } finally {
+      fs.closeSync(zero);
+      fs.rmSync(state, { recursive: true, force: true });
+    }
+  });
+
+  it('a script whose last line has no newline still runs that line', async () => {
+    const run = netsys(['shell'], 'fd = socket(AF_INET, SOCK_STREAM)\nclose(fd)');
+    expect((await finish(run, 10000)).code).toBe(0);
+    expect(run.stdout.toString() + run.stderr).toMatch(/close\(\d+\) += 0/);
   });
 });

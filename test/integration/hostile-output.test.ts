@@ -62,7 +62,7 @@ describe('lesson files refused at load, with file and line', () => {
     ['recv(s, -1, MSG_DONTWAIT)', /hostile\.lesson:6: len: -1 is out of range: it must be a size/],
     ['setsockopt(s, SOL_SOCKET, SO_RCVBUF, 99999999999999)', /hostile\.lesson:6: optval: 99999999999999 is out of range: it must be a C int/],
     ['listen(s, 99999999999999999999999)', /hostile\.lesson:6: backlog: 99999999999999999999999 is out of range: it must be a C int/],
-    ['send(s, "x")\nexpect: EFOOBAR', /hostile\.lesson:7: expect:: EFOOBAR is not an error/],
+    ['send(s, "x")\nexpect: EFOOBAR', /hostile\.lesson:7: expect: EFOOBAR is not an error/],
     ['send(s, "{nope}")\nafter: {nope}', /hostile\.lesson:7: \{nope\} names nothing/],
   ])('%s: one line, exit 2, no call made', async (step, message) => {
     fs.writeFileSync(path.join(dir(), 'hostile.lesson'), `id: hostile\ntitle: H\nsummary: S\norder: 1\nstep server: s = socket(AF_INET, SOCK_STREAM)\nstep server: ${step}\n`);

@@ -25,8 +25,10 @@ describe('README: Usage, as typed', () => {
 
   it('npm install -g . puts netsys on the PATH', () => {
     const prefix = path.join(dir(), 'prefix');
-    execFileSync('npm', ['install', '-g', '.', '--prefix', prefix, '--offline', '--no-audit', '--no-fund'], {
+    execFileSync('npm', ['install', '-g', '.', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', '--no-update-notifier'], {
       cwd: path.resolve(__dirname, '../..'),
+      // npm's cache and its logs (cache/_logs) go in the scratch folder, not the user's ~/.npm.
+      env: { ...process.env, npm_config_cache: path.join(dir(), 'npm-cache') },
       stdio: 'ignore',
       timeout: 120000,
     });

@@ -167,6 +167,24 @@ describe('notes go with their lines', () => {
     expect(server.stderr).toMatch(/^% time/m);
   });
 
+  it.each([['trace=accept'], ['trace=!shutdown']])('-e %s: the note of a call woken to leave does not point at a shutdown line it hides', async (expr) => {
+    const { server } = await startServer(['-e', expr]);
+    await server.waitForStderr(/^# blocked in accept/m);
+    server.child.kill('SIGINT');
+    expect((await finish(server)).code).toBe(130);
+    expect(server.stderr).not.toMatch(/^shutdown\(/m);
+    expect(server.stderr).not.toMatch(/shutdown\(SHUT_RDWR\) above/);
+    expect(server.stderr).toMatch(/^# accept returned after .* in the kernel: EINVAL, because netsys's shutdown\(SHUT_RDWR\) woke it \(its line is left out by -e\); close alone would have left it waiting$/m);
+  });
+
+  it('without -e, the note points at the shutdown line above it', async () => {
+    const { server } = await startServer();
+    await server.waitForStderr(/^# blocked in accept/m);
+    server.child.kill('SIGINT');
+    expect((await finish(server)).code).toBe(130);
+    expect(server.stderr).toMatch(/^shutdown\(18, SHUT_RDWR\) += 0\n(.*\n)*# accept returned after .*: EINVAL, because the shutdown\(SHUT_RDWR\) above woke it/m);
+  });
+
   it('a refused connect is explained under its line', async () => {
     const client = netsys(['client', '-m', 'hi', '127.0.0.1', String(await unusedPort())]);
     expect((await finish(client)).code).toBe(1);

@@ -1,6 +1,8 @@
 // UDP for real: netsys server -u and netsys client -u with each other and with Python's socket
 // module, each run under strace so every line is checked against what strace saw the process do.
-import { finish, netsys, python, Running, scratchDirPerTest } from './helpers';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { finish, netsys, NETSYS, python, Running, scratchDirPerTest, unusedPort } from './helpers';
 import { callLines, linesOf, notSeenByStrace, straceLines, underStrace } from './oracle';
 
 /** Waits for a UDP server's first notes and returns the port the kernel chose. */
@@ -170,6 +172,22 @@ other.sendto(data, sender)
       silent.child.kill('SIGKILL');
       await finish(silent);
     }
+  });
+});
+
+describe('a line no datagram can hold', () => {
+  it('standard input with no newline (/dev/zero): sent when it outgrows any datagram, EMSGSIZE explained, exit 1; memory stayed bounded (it grew for ever, 300 MB in 12 s)', async () => {
+    const zero = fs.openSync('/dev/zero', 'r');
+    const child = spawn(process.execPath, [NETSYS, 'client', '-u', '127.0.0.1', String(await unusedPort())], { stdio: [zero, 'ignore', 'pipe'] });
+    fs.closeSync(zero);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+    clearTimeout(timer);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^sendto\(\d+, "\\0\\0.*"\.\.\., \d+, 0, .* = -1 EMSGSIZE \(Message too long\)\n# a datagram is sent whole or not at all: \d+ bytes is more than one UDP datagram holds/m);
+    expect(stderr).toMatch(/^close\(\d+\) += 0$/m);
   });
 });
 

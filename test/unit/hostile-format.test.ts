@@ -42,15 +42,19 @@ describe('numbers are checked against their C type', () => {
 
 describe('nothing is silently accepted', () => {
   it.each([
-    ['an unknown expect', `${SOCKET}expect: EFOOBAR\n`, /^h\.lesson:6: expect:: EFOOBAR is not an error Linux or getaddrinfo knows/],
+    ['an unknown expect', `${SOCKET}expect: EFOOBAR\n`, /^h\.lesson:6: expect: EFOOBAR is not an error Linux or getaddrinfo knows/],
     ['an unknown on E...', `${SOCKET}on EBLAH: no\n`, /^h\.lesson:6: "on EBLAH:": EBLAH is not an error/],
-    ['an alias the trace never shows', `${SOCKET}expect: EWOULDBLOCK\n`, /EWOULDBLOCK is EAGAIN on Linux, and the trace names it EAGAIN; write EAGAIN/],
+    ['an alias the trace never shows', `${SOCKET}expect: EWOULDBLOCK\n`, /^h\.lesson:6: expect: EWOULDBLOCK is EAGAIN on Linux, and the trace names it EAGAIN; write EAGAIN/],
     ['a placeholder naming nothing', `${SOCKET}after: got {nope}\n`, /^h\.lesson:6: \{nope\} names nothing: no step before it binds "nope"/],
     ['a placeholder in the intro', `intro: {s}\n${SOCKET}`, /^h\.lesson:5: \{s\} names nothing/],
     ['a placeholder in the outro naming nothing', `${SOCKET}outro: bye {x}\n`, /^h\.lesson:6: \{x\} names nothing/],
     ['a name rebound while its descriptor is open', `${SOCKET}step client: s = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:6: "s" still names the descriptor from line 5, which no step has closed: close\(s\) first/],
     ['a step key given twice', `${SOCKET}after: one\nafter: two\n`, /^h\.lesson:7: "after:" is given twice in this step \(first on line 6\)$/],
     ['an on E... given twice', `${SOCKET}on EINVAL: one\non EINVAL: two\n`, /^h\.lesson:7: "on EINVAL:" is given twice in this step/],
+    ['a name that is a constant', `step server: AF_INET = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:5: "AF_INET" is a constant: a name given to a result must be another word/],
+    ['a name that is an option', `${SOCKET}step server: SO_REUSEADDR = accept(s)\n`, /^h\.lesson:6: "SO_REUSEADDR" is a constant/],
+    ['a name that is SOMAXCONN', `step server: SOMAXCONN = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:5: "SOMAXCONN" is a constant/],
+    ['a name that is a call', `step server: close = socket(AF_INET, SOCK_STREAM)\n`, /^h\.lesson:5: "close" is a call's name: a name given to a result must be another word/],
     ['an accepted descriptor rebound', `${SOCKET}step server: c = accept(s)\nstep server: c = accept(s)\n`, /^h\.lesson:7: "c" still names the descriptor from line 6/],
   ])('%s', (_name, body, message) => {
     expect(problem(body)).toMatch(message);

@@ -320,4 +320,7 @@ describe('--timeout', () => {
   it.each(['-1', 'soon', '1.0000001', '86401', ''])('rejects "%s"', (text) => {
     expect(() => parseTimeout(text)).toThrow(/--timeout must be seconds from 0 to 86400/);
   });
+  it('says why 0.0000001, which is inside the range, is refused: a struct timeval holds microseconds', () => {
+    expect(() => parseTimeout('0.0000001')).toThrow(/to the microsecond \(at most 6 decimals: SO_RCVTIMEO takes a struct timeval\)/);
+  });
 });
