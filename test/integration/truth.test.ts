@@ -182,7 +182,7 @@ describe('notes go with their lines', () => {
     await server.waitForStderr(/^# blocked in accept/m);
     server.child.kill('SIGINT');
     expect((await finish(server)).code).toBe(130);
-    expect(server.stderr).toMatch(/^shutdown\(18, SHUT_RDWR\) += 0\n(.*\n)*# accept returned after .*: EINVAL, because the shutdown\(SHUT_RDWR\) above woke it/m);
+    expect(server.stderr).toMatch(/^shutdown\(\d+, SHUT_RDWR\) += 0\n(.*\n)*# accept returned after .*: EINVAL, because the shutdown\(SHUT_RDWR\) above woke it/m);
   });
 
   it('a refused connect is explained under its line', async () => {
