@@ -67,8 +67,9 @@ describe('netsys demo', () => {
       expect([0, 129]).toContain(exit.code);
       const out = demo.stdout.toString();
       const serverLines = out.split('\n').map((line) => line.slice(0, 53).trim());
-      if (serverLines.some((line) => line.startsWith('shutdown(18, SHUT_RDWR)'))) {
-        expect(serverLines).toContain('close(18) = 0');
+      const listener = serverLines.map((line) => /^socket\(.*\) = (\d+)$/.exec(line)?.[1]).find(Boolean);
+      if (listener && serverLines.some((line) => line.startsWith(`shutdown(${listener}, SHUT_RDWR)`))) {
+        expect(serverLines).toContain(`close(${listener}) = 0`);
       }
     }
   });
