@@ -1,17 +1,12 @@
 // Your-turn steps in a lesson file: the goals read, and each mistake named with its file and line.
 import { checkGoal, checkGoals, parseGoal } from '../../src/lessons/goals';
-import { LessonFormatError, parseLesson } from '../../src/lessons/format';
+import { parseLesson } from '../../src/lessons/format';
+import { lessonProblem } from '../support/lesson-problem';
 
 const HEADER = 'id: demo\ntitle: T\nsummary: S\norder: 1\n';
 
 function problem(text: string): string {
-  try {
-    parseLesson('demo.lesson', HEADER + text);
-  } catch (error) {
-    if (error instanceof LessonFormatError) return error.message;
-    throw error;
-  }
-  throw new Error('the lesson was accepted');
+  return lessonProblem('demo.lesson', HEADER + text);
 }
 
 describe('goals', () => {

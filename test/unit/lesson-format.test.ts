@@ -1,5 +1,6 @@
 // Reading lesson files: what a good file becomes, and the file:line message for each kind of mistake.
-import { LessonFormatError, parseLesson } from '../../src/lessons/format';
+import { parseLesson } from '../../src/lessons/format';
+import { lessonProblem } from '../support/lesson-problem';
 
 const HEADER = 'id: demo-lesson\ntitle: A title\nsummary: A summary\norder: 3\n';
 
@@ -8,13 +9,7 @@ function lesson(body: string) {
 }
 
 function problem(text: string): string {
-  try {
-    parseLesson('demo.lesson', text);
-  } catch (error) {
-    if (error instanceof LessonFormatError) return error.message;
-    throw error;
-  }
-  throw new Error('the lesson was accepted');
+  return lessonProblem('demo.lesson', text);
 }
 
 describe('lesson files', () => {
