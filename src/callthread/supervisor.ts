@@ -20,6 +20,7 @@ import { CallSlot, SharedState } from './slot';
 import { asleepIn } from './task';
 import { FromCallThread, Job, PRIMARY_SLOT, Program, SENDER_SLOT, SLOT_COUNT, ToCallThread } from './protocol';
 import { exitThroughThread, startCallThread, takePrestarted } from './prestart';
+import { internalErrorLine } from '../bug';
 
 /** How often the main thread looks for a held call, in ms. */
 const SUPERVISE_EVERY_MS = 50;
@@ -178,7 +179,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
       await wakeAndRelease(note);
     } catch (error) {
       // Whatever failed on the way out (a trace nobody reads any more), the process still ends.
-      message ??= `internal error on the way out: ${error instanceof Error ? error.stack : String(error)}`;
+      message ??= `${internalErrorLine(error)} (on the way out)`;
     }
     if (message) {
       try {
@@ -262,7 +263,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   function begin(thread: Thread, given: Program): void {
     thread.worker.on('message', onMessage(thread));
     thread.worker.on('error', (error: Error) => {
-      if (!leaving) void leave(70, `the thread that makes the calls failed: ${error.stack ?? String(error)}`);
+      if (!leaving) void leave(70, `the thread that makes the calls failed: ${internalErrorLine(error)}`);
     });
     thread.worker.postMessage({ type: 'job', program: given, trace, kernel } satisfies ToCallThread);
   }
@@ -281,7 +282,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
     });
   }
   process.on('uncaughtException', (error) => {
-    if (!leaving) void leave(70, `internal error: ${error.stack ?? String(error)}`);
+    if (!leaving) void leave(70, internalErrorLine(error));
   });
 
   const reported = new Set<string>();

@@ -23,6 +23,7 @@ import { wokenToLeave } from '../programs/leaving';
 import { SharedState } from './slot';
 import { FromCallThread, Job, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
 import { descriptorEffect } from '../calls/registry';
+import { internalErrorLine, resourceProblem } from '../bug';
 
 /** How long a woken call waits for the main thread to write its wake-up calls, at most (ms). */
 const WOKEN_WAIT_MS = 2000;
@@ -148,7 +149,7 @@ async function runJob(job: Job): Promise<void> {
     post({ type: 'ending', code, ...(message === undefined ? {} : { message }) });
   };
   output.onWriteError((message) => end(1, message));
-  process.on('uncaughtException', (error) => end(70, `internal error: ${error.stack ?? String(error)}`));
+  process.on('uncaughtException', (error) => end(70, internalErrorLine(error)));
   try {
     const program = job.program;
     switch (program.program) {
@@ -173,8 +174,11 @@ async function runJob(job: Job): Promise<void> {
   } catch (error) {
     if (error instanceof Interrupted) end(0);
     else if (error instanceof HostNotFound) end(2, error.message);
-    else if (error instanceof ProgramFailed) end(1, error.message);
-    else end(70, `internal error: ${error instanceof Error ? error.stack : String(error)}`);
+    else if (error instanceof ProgramFailed) end(error.exitCode, error.message);
+    else {
+      const resource = resourceProblem(error);
+      end(resource ? 1 : 70, resource ?? internalErrorLine(error));
+    }
   }
   // The body has ended by itself: nothing of this thread is in the kernel, so it closes what is left
   // now, without waiting to be asked (one message less on the way out). When the program is leaving,
