@@ -140,7 +140,10 @@ describe('no loss: 16 MiB of random bytes echoed back byte-identical', () => {
 
   it('netsys client → socat echo server → netsys client', async () => {
     const port = await unusedPort();
-    const echo = new Running('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, 'PIPE']); // fork: the readiness probe is a connection too
+    // fork: the readiness probe is a connection too. -b 4096: socat writes what it read from TCP into
+    // its own PIPE only when poll says the pipe is writable, which is one free 4 KiB page; its default
+    // 8 KiB write then blocks on a pipe only socat itself drains, and socat hangs (seen 1 run in 6 under load).
+    const echo = new Running('socat', ['-b', '4096', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, 'PIPE']);
     await untilListening(port);
     const client = netsys(['client', '-s', '0', '127.0.0.1', String(port)], data);
     expect((await finish(client, 60000)).code).toBe(0);
