@@ -38,7 +38,7 @@ export function parseTimeout(text: string): number {
 }
 
 /**
- * -e, as strace reads it: `[trace=][!]NAME[,NAME...]`, or `trace=all`. Names are system calls
+ * -e, as strace reads it: `[trace=][!]NAME[,NAME...]`, or `trace=all` or `trace=none`. Names are system calls
  * (recvfrom also selects recv, which reaches the kernel as recvfrom), the names netsys prints, or
  * strace's classes (`%network`, `%desc`, ...), each standing for its members.
  */
@@ -50,12 +50,16 @@ export function parseTraceExpression(text: string): CallSelection | undefined {
   const value = qualifier ? text.slice(qualifier[0].length) : text;
   const negated = value.startsWith('!');
   const names = (negated ? value.slice(1) : value).split(',');
-  if (!negated && names.length === 1 && names[0] === 'all') return undefined;
+  if (names.length === 1 && (names[0] === 'all' || names[0] === 'none')) {
+    // As strace: `all` and `none` stand alone; `!all` is none and `!none` is all.
+    const everything = (names[0] === 'all') !== negated;
+    return everything ? undefined : { names: new Set(), negated: false };
+  }
   const unknown = names.filter((name) => !TRACEABLE_NAMES.includes(name) && !SYSCALL_CLASSES.has(name));
   if (unknown.length > 0) {
     const what = unknown.map((name) => `"${visible(name)}"`).join(', ');
     throw new UsageError(
-      `-e trace: no call named ${what}; netsys makes only ${TRACEABLE_NAMES.join(', ')} (or: all, or a class: ${[...SYSCALL_CLASSES.keys()].slice(0, 3).join(', ')}, ...)`,
+      `-e trace: no call named ${what}; netsys makes only ${TRACEABLE_NAMES.join(', ')} (or: all, none, or a class: ${[...SYSCALL_CLASSES.keys()].slice(0, 3).join(', ')}, ...)`,
     );
   }
   return { names: new Set(names.flatMap((name) => SYSCALL_CLASSES.get(name) ?? [name])), negated };

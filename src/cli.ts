@@ -74,7 +74,7 @@ function withTraceOptions(command: Command): Command {
   return withLineOptions(command, 'write the trace to FILE instead of standard error')
     .option('-c, --summary-only', 'no line per call: at exit, a table of calls, errors and time per system call, as strace -c')
     .addOption(
-      new Option('-e <expr>', 'trace=NAME[,NAME...] or a class such as %network or %desc: show only these calls and their notes (all are still made), as strace -e trace=; trace=!NAME shows all but these')
+      new Option('-e <expr>', 'trace=NAME[,NAME...] or a class such as %network or %desc: show only these calls and their notes (all are still made), as strace -e trace=; trace=!NAME shows all but these; trace=none shows none')
         .argParser(arg(parseTraceExpression)),
     )
     .option('-r, --relative-timestamps', 'show the time since the previous line started each line, as strace -r')

@@ -276,6 +276,14 @@ describe('-e trace=', () => {
     expect(isSelected(close(3), notClose)).toBe(false);
     expect(isSelected(recv, notClose)).toBe(true);
     expect(parseTraceExpression('trace=all')).toBeUndefined();
+    expect(parseTraceExpression('trace=!none')).toBeUndefined();
+  });
+
+  it('trace=none (and !all) shows no call, as strace -e trace=none', () => {
+    for (const expression of ['trace=none', 'none', 'trace=!all']) {
+      const nothing = parseTraceExpression(expression);
+      for (const name of Object.keys(CALLS)) expect(isSelected({ ...close(3), name }, nothing)).toBe(false);
+    }
     expect(isSelected(close(3), undefined)).toBe(true);
   });
 
