@@ -63,13 +63,23 @@ export interface CallShape {
   readonly args: readonly Arg[];
 }
 
+/**
+ * A listener's accept queue as the kernel keeps it: `waiting` connections (sk_ack_backlog) and the
+ * `backlog` listen() was given, capped at somaxconn (sk_max_ack_backlog). It is full, and new SYNs are
+ * dropped, once more than `backlog` wait (include/net/sock.h, sk_acceptq_is_full).
+ */
+export interface AcceptQueue {
+  readonly waiting: number;
+  readonly backlog: number;
+}
+
 /** A TCP socket's state as the kernel reported it just after a call (--state); not a traced call. */
 export interface SocketState {
   readonly fd: number;
   /** The kernel's name for tcpi_state: `LISTEN`, `ESTABLISHED`, `CLOSE_WAIT`. */
   readonly state: string;
   /** A listener's accept queue: connections waiting for accept, and the backlog. */
-  readonly acceptQueue?: { readonly waiting: number; readonly backlog: number };
+  readonly acceptQueue?: AcceptQueue;
   /** Bytes received and not yet read; bytes sent and not yet acknowledged. */
   readonly unread?: number;
   readonly unacked?: number;
@@ -118,4 +128,10 @@ export interface BlockedCall {
   /** The arguments as passed: those the kernel will fill in are still of type 'output'. */
   readonly args: readonly Arg[];
   readonly startedAt: number;
+  /**
+   * For a connect: the accept queue of the socket listening on its address on this machine, as the
+   * kernel showed it when the call was reported held (sock_diag); absent when netsys cannot see the
+   * listener (the server is on another machine) or did not look.
+   */
+  readonly listener?: AcceptQueue;
 }

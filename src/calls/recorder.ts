@@ -9,6 +9,7 @@ import type { Addrinfo } from '../libc/results';
 import type { SockAddr } from '../libc/addresses';
 import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
 import { Descriptors } from './descriptors';
+import { whatHoldsIt } from './held';
 import type { Arg, BlockedCall, CallEvent, PollFd } from './event';
 import { Invocation, invoke, now } from './invoke';
 import type { EntryNames, KernelView } from './kernelview';
@@ -217,7 +218,7 @@ export class Recorder {
     const timer = setTimeout(() => {
       blocked = true;
       const args = this.view ? this.view.annotate(planned.args) : planned.args;
-      this.onBlocked({ pid: process.pid, name: planned.name, kind: 'syscall', args, startedAt: started });
+      this.onBlocked({ pid: process.pid, name: planned.name, kind: 'syscall', args, startedAt: started, ...whatHoldsIt(planned.name, args) });
     }, BLOCKED_AFTER_MS);
     const cancel = () => clearTimeout(timer);
     return {

@@ -174,7 +174,7 @@ const SOCKETS = {
     params: [sockfd, addressIn('addr')],
     returns: 'int',
     waits:
-      'no SYN-ACK has come back yet: the server is far away, or its accept queue is full and its kernel drops the SYN, which this kernel sends again 1 s after the first, then again, waiting longer each time',
+      'no SYN-ACK has come back yet: the server is far away, or its accept queue is full and its kernel drops the SYN, which this kernel sends again 1 s later, and again, at longer intervals after the first few (net.ipv4.tcp_syn_linear_timeouts)',
   },
   send: {
     kind: 'syscall',

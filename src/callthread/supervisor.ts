@@ -16,6 +16,7 @@ import type { OutputOptions, TraceOutput } from '../render/output';
 import type { Recorder } from '../calls/recorder';
 import type { CountedCalls } from '../render/count';
 import type { KernelView } from '../calls/kernelview';
+import type { whatHoldsIt } from '../calls/held';
 import { CallSlot, SharedState } from './slot';
 import { asleepIn } from './task';
 import { FromCallThread, Job, PRIMARY_SLOT, Program, SENDER_SLOT, SLOT_COUNT, ToCallThread } from './protocol';
@@ -75,6 +76,7 @@ interface MainSide {
   readonly calls: Recorder;
   readonly shutRdwr: number;
   readonly exitNow: (code: number) => never;
+  readonly whatHoldsIt: typeof whatHoldsIt;
 }
 
 /**
@@ -129,11 +131,12 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
   let side: Promise<MainSide> | null = null;
   const mainSide = (): Promise<MainSide> =>
     (side ??= (async () => {
-      const [{ TraceOutput }, { Recorder, SHUT_RDWR }, libc, { nodeErrorText }, view] = await Promise.all([
+      const [{ TraceOutput }, { Recorder, SHUT_RDWR }, libc, { nodeErrorText }, { whatHoldsIt }, view] = await Promise.all([
         import('../render/output'),
         import('../calls/recorder'),
         import('../libc/native/ffi'),
         import('../libc/native/errno'),
+        import('../calls/held'),
         kernel ? import('../calls/kernelview').then(({ KernelView }): KernelView => new KernelView(kernel)) : Promise.resolve(undefined),
       ]);
       const output = new TraceOutput({ ...trace, errorText: nodeErrorText });
@@ -150,7 +153,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
         leave: () => ({ blocked: false, wokenToLeave: false }),
       };
       const calls = new Recorder((event) => output.call(event), trace.stringLimit, undefined, view, seam);
-      return { output, calls, shutRdwr: SHUT_RDWR, exitNow: libc.exitNow };
+      return { output, calls, shutRdwr: SHUT_RDWR, exitNow: libc.exitNow, whatHoldsIt };
     })());
 
   /**
@@ -295,10 +298,10 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
       if (reported.has(key) || !asleepIn(thread.slot.tid, call.syscalls)) continue;
       const args = thread.slot.planned(call.ticket);
       if (!args) continue;
-      const { output } = await mainSide();
+      const { output, whatHoldsIt } = await mainSide();
       if (leaving || !thread.slot.claim(call.ticket)) continue;
       reported.add(key);
-      output.blocked({ pid: process.pid, name: call.name, kind: 'syscall', args, startedAt: call.startedAt });
+      output.blocked({ pid: process.pid, name: call.name, kind: 'syscall', args, startedAt: call.startedAt, ...whatHoldsIt(call.name, args) });
       output.flush();
       thread.slot.written(call.ticket);
     }

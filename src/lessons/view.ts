@@ -84,7 +84,7 @@ export class LessonView {
 
   blocked(side: Side, call: BlockedCall): void {
     this.inLane(side, formatUnfinished(call, this.options), (piece) => this.paint.yellow(piece));
-    this.note(side, blockedNote(call.name));
+    this.note(side, blockedNote(call));
   }
 
   note(side: Side | null, text: string): void {

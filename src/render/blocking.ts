@@ -1,12 +1,28 @@
 // Why the kernel holds a call, in words, for the note under a blocked call's line: the registry's
 // reason for the name the program called; a call with none gets no reason rather than a guess.
-import type { CallEvent } from '../calls/event';
+import type { AcceptQueue, BlockedCall, CallEvent } from '../calls/event';
 import { specOf } from '../calls/registry';
 
-export function blockedNote(name: string): string {
+/**
+ * `blocked in accept: no connection is waiting in the accept queue yet`. A connect whose listener
+ * netsys can see (BlockedCall.listener) is told by that listener's accept queue, full or not, in
+ * place of the registry's reason, which has to name both a far server and a full queue.
+ */
+export function blockedNote(call: Pick<BlockedCall, 'name' | 'listener'>): string {
+  const { name, listener } = call;
+  if (name === 'connect' && listener) return `blocked in connect: ${connectWait(listener)}`;
   const spec = specOf(name);
   const reason = spec && spec.kind !== 'explained' ? spec.waits : undefined;
   return reason ? `blocked in ${name}: ${reason}` : `blocked in ${name}`;
+}
+
+/** Why a connect to a listener on this machine has no answer yet; full as include/net/sock.h sk_acceptq_is_full says. */
+function connectWait(queue: AcceptQueue): string {
+  const counts = `${queue.waiting} waiting, backlog ${queue.backlog}`;
+  if (queue.waiting > queue.backlog) {
+    return `no SYN-ACK has come back yet: the listener's accept queue is full (${counts}), so its kernel drops the SYN; this kernel sends it again 1 s later, and again, at longer intervals after the first few, until accept has made room`;
+  }
+  return `no SYN-ACK has come back yet, though the listener's accept queue has room (${counts})`;
 }
 
 /**

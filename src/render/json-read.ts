@@ -6,7 +6,7 @@ import { AF_INET, InetSockAddr, SockAddr } from '../libc/addresses';
 import type { ErrorInfo } from '../libc/results';
 import type { Addrinfo } from '../libc/results';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, Xlat } from '../libc/xlat';
-import type { Arg, BlockedCall, CallEvent, CallKind, PollFd, SocketName, SocketState } from '../calls/event';
+import type { AcceptQueue, Arg, BlockedCall, CallEvent, CallKind, PollFd, SocketName, SocketState } from '../calls/event';
 import type { TraceItem } from './conversation';
 import { specOf } from '../calls/registry';
 
@@ -135,7 +135,7 @@ function state(value: unknown): SocketState {
   return {
     fd: number(record, 'fd'),
     state: string(record, 'state'),
-    ...(record.accept_queue === undefined ? {} : { acceptQueue: { waiting: number(record, 'accept_queue'), backlog: number(record, 'backlog') } }),
+    ...(record.accept_queue === undefined ? {} : { acceptQueue: acceptQueue(record) }),
     ...(record.unread === undefined ? {} : { unread: number(record, 'unread') }),
     ...(record.unacked === undefined ? {} : { unacked: number(record, 'unacked') }),
     ...(record.fin_unacked === true ? { finUnacked: true } : {}),
@@ -182,6 +182,11 @@ function callEvent(record: Json): CallEvent {
   };
 }
 
+/** `accept_queue` and `backlog`, as json.ts writes a listener's queue. */
+function acceptQueue(record: Json): AcceptQueue {
+  return { waiting: number(record, 'accept_queue'), backlog: number(record, 'backlog') };
+}
+
 function blockedCall(record: Json): BlockedCall {
   const name = string(record, 'call');
   return {
@@ -190,6 +195,7 @@ function blockedCall(record: Json): BlockedCall {
     kind: kind(record),
     args: array(record.args, 'args').map((value) => arg(name, value)),
     startedAt: ms(record, 'start'),
+    ...(record.listener === undefined ? {} : { listener: acceptQueue(object(record.listener, 'listener')) }),
   };
 }
 

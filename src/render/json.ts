@@ -103,6 +103,7 @@ export function formatJsonBlocked(call: BlockedCall, options: StraceOptions): st
     call: call.name,
     args: jsonArgs(call.args, options),
     start: seconds(call.startedAt),
+    ...(call.listener ? { listener: { accept_queue: call.listener.waiting, backlog: call.listener.backlog } } : {}),
     text: formatUnfinished(call, options),
   });
 }

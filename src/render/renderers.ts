@@ -49,7 +49,7 @@ export function textRenderer(options: RendererOptions, paint: Paint): TraceRende
     },
     blocked(call, sinceMs) {
       const stamps = formatStamps(call.startedAt, sinceMs, options);
-      return [paint.dim(stamps) + paint.yellow(formatUnfinished(call, options)), note(blockedNote(call.name))];
+      return [paint.dim(stamps) + paint.yellow(formatUnfinished(call, options)), note(blockedNote(call))];
     },
     note,
     listening: (text) => note(text),

@@ -8,7 +8,7 @@ const at = (address: string, port: number): InetSockAddr => ({ family: address.i
 const LISTEN = 10;
 const TIME_WAIT = 6;
 const FIN_WAIT2 = 5;
-const socket = (state: number, local: InetSockAddr, peer: InetSockAddr | null = null): DiagSocket => ({ inode: 0, state, endpoints: { local, peer } });
+const socket = (state: number, local: InetSockAddr, peer: InetSockAddr | null = null): DiagSocket => ({ inode: 0, state, endpoints: { local, peer }, receiveQueue: 0, sendQueue: 0 });
 const wanted = at('127.0.0.1', 8080);
 
 describe('EADDRINUSE, told from the kernel\'s tables', () => {

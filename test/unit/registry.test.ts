@@ -75,8 +75,20 @@ describe('read and write', () => {
   });
 
   it('say why the kernel holds them', () => {
-    expect(blockedNote('read')).toBe('blocked in read: no data has arrived yet');
-    expect(blockedNote('write')).toBe('blocked in write: the send buffer is full until the peer reads');
+    expect(blockedNote({ name: 'read' })).toBe('blocked in read: no data has arrived yet');
+    expect(blockedNote({ name: 'write' })).toBe('blocked in write: the send buffer is full until the peer reads');
+  });
+
+  it('blame a held connect on a full accept queue only when the kernel shows the listener\'s queue full', () => {
+    const unseen = blockedNote({ name: 'connect' });
+    expect(unseen).toMatch(/^blocked in connect: no SYN-ACK has come back yet: the server is far away, or its accept queue is full/);
+    expect(blockedNote({ name: 'connect', listener: { waiting: 2, backlog: 1 } })).toMatch(
+      /^blocked in connect: no SYN-ACK has come back yet: the listener's accept queue is full \(2 waiting, backlog 1\), so its kernel drops the SYN; /,
+    );
+    // sk_acceptq_is_full: full only once more than the backlog wait
+    expect(blockedNote({ name: 'connect', listener: { waiting: 1, backlog: 1 } })).toBe(
+      "blocked in connect: no SYN-ACK has come back yet, though the listener's accept queue has room (1 waiting, backlog 1)",
+    );
   });
 
   it('take in a lesson what send and recv take, without flags', () => {

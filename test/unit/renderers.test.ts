@@ -2,6 +2,7 @@
 import type { CallEvent } from '../../src/calls/event';
 import { PLAIN } from '../../src/render/paint';
 import { jsonRenderer, textRenderer } from '../../src/render/renderers';
+import { decodeTraceLine } from '../../src/render/json-read';
 
 const options = { stringLimit: 32 };
 const connect: CallEvent = {
@@ -45,5 +46,13 @@ describe('one renderer shape', () => {
     };
     expect(textRenderer(options, PLAIN).blocked(held, 0)).toEqual(['accept(18,  <unfinished ...>', '# blocked in accept: no connection is waiting in the accept queue yet']);
     expect(JSON.parse(jsonRenderer(options).blocked(held, 0)[0])).toMatchObject({ type: 'blocked', call: 'accept' });
+  });
+
+  it('a held connect carries its listener\'s accept queue in both shapes, and reads back from JSON as it was', () => {
+    const held = { pid: 42, name: 'connect', kind: 'syscall' as const, args: connect.args.slice(0, 2), startedAt: connect.startedAt, listener: { waiting: 2, backlog: 1 } };
+    expect(textRenderer(options, PLAIN).blocked(held, 0)[1]).toMatch(/^# blocked in connect: .*accept queue is full \(2 waiting, backlog 1\)/);
+    const record = jsonRenderer(options).blocked(held, 0)[0];
+    expect(JSON.parse(record)).toMatchObject({ type: 'blocked', call: 'connect', listener: { accept_queue: 2, backlog: 1 } });
+    expect(decodeTraceLine(record)).toMatchObject({ type: 'blocked', call: { name: 'connect', listener: { waiting: 2, backlog: 1 } } });
   });
 });

@@ -4,7 +4,8 @@
 // A socket that is in no table (never bound, or unhashed after a failed connect) has no endpoints.
 // These are probes, not traced calls.
 import * as fs from 'node:fs';
-import { AF_INET, AF_INET6, InetSockAddr } from '../addresses';
+import { AF_INET, AF_INET6, InetSockAddr, isInet, SockAddr } from '../addresses';
+import type { AcceptQueue } from '../../calls/event';
 import * as libc from './ffi';
 import {
   ADDRESS_FAMILIES,
@@ -15,6 +16,8 @@ import {
   SOCKET_OPTIONS,
   SOCKET_TYPE_FLAGS,
   SOCKET_TYPES,
+  IP_PROTOCOLS,
+  TCP_STATES,
   valueOf,
 } from '../xlat';
 
@@ -53,6 +56,8 @@ const DIAG_SPORT = 4;
 const DIAG_DPORT = 6;
 const DIAG_SRC = 8;
 const DIAG_DST = 24;
+const DIAG_RQUEUE = 56;
+const DIAG_WQUEUE = 60;
 const DIAG_INODE = 68;
 const SOCKADDR_NL_SIZE = 12;
 const ALL_STATES = 0xffffffff;
@@ -117,11 +122,17 @@ function endpointsOf(message: Buffer): SocketEndpoints | null {
   return { local, peer: hasPeer ? address(family, dst, dport) : null };
 }
 
-/** One socket of a dump: its inode, the kernel's TCP state number (idiag_state), and its endpoints. */
+/**
+ * One socket of a dump: its inode, the kernel's TCP state number (idiag_state), its endpoints, and
+ * its queues as `ss` shows them (Recv-Q, Send-Q): on a listener, the connections waiting for accept
+ * and the backlog (idiag_rqueue, idiag_wqueue; net/ipv4/tcp_diag.c).
+ */
 export interface DiagSocket {
   readonly inode: number;
   readonly state: number;
   readonly endpoints: SocketEndpoints;
+  readonly receiveQueue: number;
+  readonly sendQueue: number;
 }
 
 const DIAG_STATE = 1;
@@ -141,7 +152,7 @@ function readDump(netlink: number, visit: (socket: DiagSocket) => boolean): void
       if (length < NLMSG_HEADER_SIZE || type !== SOCK_DIAG_BY_FAMILY) return; // NLMSG_DONE, NLMSG_ERROR
       const message = buffer.subarray(offset + NLMSG_HEADER_SIZE, offset + length);
       const endpoints = message.length >= INET_DIAG_MSG_SIZE ? endpointsOf(message) : null;
-      if (endpoints && visit({ inode: message.readUInt32LE(DIAG_INODE), state: message.readUInt8(DIAG_STATE), endpoints })) return;
+      if (endpoints && visit({ inode: message.readUInt32LE(DIAG_INODE), state: message.readUInt8(DIAG_STATE), endpoints, receiveQueue: message.readUInt32LE(DIAG_RQUEUE), sendQueue: message.readUInt32LE(DIAG_WQUEUE) })) return;
       offset += (length + 3) & ~3;
     }
   }
@@ -187,4 +198,24 @@ export function inetSocketsOnPort(protocol: number, port: number): DiagSocket[] 
     });
   }
   return found;
+}
+
+const TCP_LISTEN = valueOf(TCP_STATES, 'LISTEN');
+const IPPROTO_TCP = valueOf(IP_PROTOCOLS, 'IPPROTO_TCP');
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+const WILDCARD = new Set(['0.0.0.0', '::']);
+
+/**
+ * The accept queue of the TCP socket on this machine that a connect to `target` reaches, as the
+ * kernel shows it now: a listener bound to that very address, else (for a loopback address) one
+ * bound to the wildcard address on that port. Undefined when none can be seen: the server is on
+ * another machine, or on an address of this one other than loopback behind a wildcard listener.
+ */
+export function listenerQueueFor(target: SockAddr): AcceptQueue | undefined {
+  if (!isInet(target)) return undefined;
+  const listeners = inetSocketsOnPort(IPPROTO_TCP, target.port).filter((socket) => socket.state === TCP_LISTEN);
+  const exact = listeners.find((socket) => socket.endpoints.local.address === target.address);
+  const wildcard = LOOPBACK.test(target.address) ? listeners.find((socket) => WILDCARD.has(socket.endpoints.local.address)) : undefined;
+  const listener = exact ?? wildcard;
+  return listener && { waiting: listener.receiveQueue, backlog: listener.sendQueue };
 }
