@@ -13,8 +13,8 @@ import { PRIMARY_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
 /** The call threads' bundle (package.json "build"). */
 export const THREAD_FILE = path.join(PACKAGE_ROOT, 'dist', 'callthread.js');
 
-/** The address space V8 reserves for a call thread's compiled code, in MiB. */
-const CODE_RANGE_MB = 32;
+/** The address space V8 reserves for a call thread's compiled code, in MiB (see startCallThread). */
+export const CODE_RANGE_MB = 32;
 
 /** A call thread, started, with the shared buffer it was given. */
 export interface Started {

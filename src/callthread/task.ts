@@ -30,3 +30,6 @@ export function asleepIn(tid: number, syscalls: readonly number[]): boolean {
   const wait = taskWait(tid);
   return wait !== null && wait.state === 'S' && wait.syscall !== null && syscalls.includes(wait.syscall);
 }
+
+/** How often the main thread looks at a thread whose call has not returned, in ms (the first look too). */
+export const LOOK_EVERY_MS = 50;

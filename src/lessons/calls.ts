@@ -42,7 +42,8 @@ export interface Prepared {
   readonly kind: CallKind;
   /** The arguments as they will be passed; those the kernel fills in are placeholders. */
   readonly args: readonly Arg[];
-  make(): Promise<Made>;
+  /** Makes the call; `onHeld` is called if the kernel holds it (its thread asleep in it), before it returns. */
+  make(onHeld?: () => void): Promise<Made>;
 }
 
 const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
@@ -220,8 +221,8 @@ export function prepare(step: Step, values: ReadonlyMap<string, Value>, calls: R
     name,
     kind: planned.kind,
     args: planned.args,
-    make: async () => {
-      const outcome = await calls.make(planned);
+    make: async (onHeld?: () => void) => {
+      const outcome = await calls.make(planned, onHeld);
       const value = valueFrom(SIGNATURES[name].result, outcome, resolved);
       return value ? { outcome, value } : { outcome };
     },

@@ -1,0 +1,57 @@
+// A side thread: the worker_threads thread on which one side of a lesson or of `netsys shell` (the
+// server, the client) makes its system calls, synchronously, through ffi-rs loaded here. The main
+// thread keeps everything else (the recorder, the kernel view, the lanes, the keys) and hands over
+// only the call: its C values in, its raw result, errno, times and filled-in buffers out (sides.ts,
+// protocol.ts CallRequest/CallReply). Timed here, immediately around the libc call (ffi.ts
+// lastCallTimes); while the kernel holds it, only this thread sleeps, in that very system call, which
+// is what the main thread reads in /proc to call it blocked. Built as its own bundle, dist/sidethread.js.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import * as libc from '../libc/native/ffi';
+import { signatureOf } from '../calls/plans';
+import type { SyscallName } from '../calls/registry';
+import { CallReply, CallRequest, FromSideThread, SIDE_WORDS, SideThreadData } from './protocol';
+
+const data = workerData as SideThreadData;
+const control = new Int32Array(data.control);
+const port = data.port;
+libc.useCallThread();
+
+/** Each wrapper is described to ffi-rs once, on its first call here. */
+const bound = new Map<string, (values: unknown[]) => libc.RawResult>();
+
+/** A Buffer over a received Uint8Array's bytes (structured clone gives Uint8Array), for ffi-rs's U8Array. */
+function asBuffers(values: readonly unknown[]): unknown[] {
+  return values.map((value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value));
+}
+
+function make(request: CallRequest): FromSideThread {
+  try {
+    let call = bound.get(request.name);
+    if (!call) {
+      call = libc.syscallNow(signatureOf(request.name as SyscallName));
+      bound.set(request.name, call);
+    }
+    const values = asBuffers(request.values);
+    const raw = call(values);
+    const { started, ended } = libc.lastCallTimes();
+    return { type: 'returned', value: raw.value, errno: raw.errno, started, ended, values } satisfies CallReply;
+  } catch (error) {
+    return { type: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+Atomics.store(control, SIDE_WORDS.TID, libc.gettid());
+Atomics.notify(control, SIDE_WORDS.TID);
+// No event loop work is ever needed here: the thread waits in Atomics.wait between calls (a futex,
+// never a socket call, so /proc never shows it in one), and in the call itself.
+parentPort?.unref();
+let served = 0;
+for (;;) {
+  Atomics.wait(control, SIDE_WORDS.REQUESTS, served);
+  const received = receiveMessageOnPort(port);
+  if (!received) continue;
+  served++;
+  port.postMessage(make(received.message as CallRequest));
+  Atomics.store(control, SIDE_WORDS.REPLIES, served);
+  Atomics.notify(control, SIDE_WORDS.REPLIES);
+}
