@@ -127,7 +127,10 @@ class SideThread {
     return this.sent;
   }
 
-  /** The reply to the call just made: what the kernel wrote into its buffers is copied into `values`' own. */
+  /**
+   * The reply to the call just made. A Buffer of `values` in shared memory (marshal.ts cMemory) is
+   * the very memory the kernel was given; what the kernel wrote into any other is copied into it.
+   */
   private take(values: readonly unknown[]): Invocation {
     this.busy = false;
     const received = receiveMessageOnPort(this.port);
@@ -136,7 +139,7 @@ class SideThread {
     if (reply.type === 'failed') throw new Error(reply.message);
     values.forEach((value, i) => {
       const after = reply.values[i];
-      if (Buffer.isBuffer(value) && after instanceof Uint8Array) value.set(after.subarray(0, value.length));
+      if (Buffer.isBuffer(value) && !(value.buffer instanceof SharedArrayBuffer) && after instanceof Uint8Array) value.set(after.subarray(0, value.length));
     });
     return { raw: { value: reply.value, errno: reply.errno }, started: reply.started, ended: reply.ended };
   }

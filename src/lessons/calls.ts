@@ -2,7 +2,7 @@
 // returned, planned once (the call as it is about to be made, for the learner to read first), and
 // then made from that same plan, on that side's recorder. Generic over the call registry.
 import { AF_INET, AF_INET6, InetSockAddr, isInet } from '../libc/addresses';
-import { takesTimeval } from '../libc/marshal';
+import { cMemory, takesTimeval } from '../libc/marshal';
 import type { PollRequest } from '../libc/pollfd';
 import { POLL_EVENTS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { Arg, CallKind } from '../calls/event';
@@ -149,7 +149,7 @@ function cValue(param: ParamSpec, r: Resolver, family: () => number, params: rea
     case 'dataIn':
       return r.data(param.name);
     case 'dataOut':
-      return Buffer.alloc(Math.min(Math.max(0, r.int(param.length)), RECEIVE_LIMIT));
+      return cMemory(Math.min(Math.max(0, r.int(param.length)), RECEIVE_LIMIT));
     case 'pollfds':
       return r.fds(param.name).map((fd): PollRequest => ({ fd, events: POLLIN }));
     case 'optval': {
