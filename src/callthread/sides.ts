@@ -13,7 +13,7 @@ import { PACKAGE_ROOT } from '../paths';
 import { exitNow } from '../libc/native/exit';
 import { CallPlace, Invocation, invoke, now, Pending } from '../calls/invoke';
 import { syscallNumbersOf, SyscallName } from '../calls/registry';
-import { asleepIn, LOOK_EVERY_MS } from './task';
+import { asleepIn, LOOK_AFTER_MS, LOOK_EVERY_MS } from './task';
 import { CODE_RANGE_MB } from './prestart';
 import { CallRequest, FromSideThread, SIDE_CONTROL_BYTES, SIDE_WORDS, SideThreadData } from './protocol';
 
@@ -77,8 +77,9 @@ class SideThread {
 
   /**
    * Starts a call that may wait. Its `done` settles when the thread has made it (rejects if ffi-rs
-   * failed); its `blocked` settles once the kernel shows the thread asleep in that system call, and
-   * never if the call returns first. Looking keeps the process alive while the call is out.
+   * failed); its `blocked` settles once the kernel shows the thread asleep in that system call, looked
+   * at from LOOK_AFTER_MS on, and never if the call returns first. Looking keeps the process alive
+   * while the call is out.
    */
   start(name: SyscallName, values: readonly unknown[]): Pending {
     const started = now();
@@ -90,7 +91,7 @@ class SideThread {
       let seen = false;
       const look = setInterval(() => {
         if (!out) clearInterval(look);
-        else if (!seen && asleepIn(this.tid, syscalls)) {
+        else if (!seen && now() - started >= LOOK_AFTER_MS && asleepIn(this.tid, syscalls)) {
           seen = true;
           resolve();
         }
