@@ -7,7 +7,7 @@ import { AF_INET6 } from './libc/addresses';
 import type { CallSelection } from './render/select';
 import type { Program } from './callthread/protocol';
 import type { TraceRequest } from './callthread/supervisor';
-import { prestart } from './callthread/prestart';
+import { prestartFor } from './callthread/prestart';
 import { escapeControls, visible } from './visible';
 import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceProblem } from './limits';
 import { internalErrorLine, resourceProblem } from './bug';
@@ -385,8 +385,9 @@ function guardProcess(): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // A program's call thread starts now (if bin/netsys has not started it), in parallel with parsing the command line.
-  if (argv[2] === 'server' || argv[2] === 'client') prestart();
+  // A program's call thread, or a lesson's or the shell's side threads, start now (if bin/netsys has
+  // not started them), in parallel with parsing the command line.
+  prestartFor(argv);
   guardProcess();
   if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys shell, netsys errno or netsys explain (netsys --help)');
   const program = buildProgram();

@@ -139,3 +139,6 @@ export interface CallFailure {
 }
 
 export type FromSideThread = CallReply | CallFailure;
+
+/** main → side thread: a call to make, or (before sides.ts has taken the threads over) the process's exit. */
+export type ToSideThread = CallRequest | ExitProcess;

@@ -7,18 +7,13 @@
 // asleep in that very system call (task.ts). When the side's thread is held in the kernel, a call that
 // never waits (the shutdown that wakes it, a close) is made on the main thread, and one that may wait
 // on another thread of the same side, started for it, as the pool did before.
-import * as path from 'node:path';
-import { MessageChannel, MessagePort, receiveMessageOnPort, SHARE_ENV, Worker } from 'node:worker_threads';
-import { PACKAGE_ROOT } from '../paths';
+import { MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { exitNow } from '../libc/native/exit';
 import { CallPlace, Invocation, invoke, now, Pending } from '../calls/invoke';
 import { syscallNumbersOf, SyscallName } from '../calls/registry';
 import { asleepIn, LOOK_AFTER_MS, LOOK_EVERY_MS } from './task';
-import { CODE_RANGE_MB } from './prestart';
-import { CallRequest, FromSideThread, SIDE_CONTROL_BYTES, SIDE_WORDS, SideThreadData } from './protocol';
-
-/** The side threads' bundle (package.json "build"). */
-const SIDE_THREAD_FILE = path.join(PACKAGE_ROOT, 'dist', 'sidethread.js');
+import { startSideThread, StartedSide, takePrestartedSide } from './prestart';
+import { CallRequest, FromSideThread, SIDE_WORDS } from './protocol';
 
 /** How long the main thread waits for a side thread to start (it takes 25-40 ms), in ms. */
 const START_WAIT_MS = 10000;
@@ -33,29 +28,16 @@ const waitAsync: WaitAsync = (array, index, value) => (Atomics as unknown as { w
 class SideThread {
   private readonly control: Int32Array;
   private readonly port: MessagePort;
-  private readonly worker: Worker;
   private sent = 0;
-  private failure: string | null = null;
+  private readonly failure: () => string | null;
   /** A call has been handed over and its reply not taken yet. */
   busy = false;
 
-  constructor() {
-    const { port1, port2 } = new MessageChannel();
-    const buffer = new SharedArrayBuffer(SIDE_CONTROL_BYTES);
-    this.control = new Int32Array(buffer);
-    this.port = port1;
-    const data: SideThreadData = { control: buffer, port: port2 };
-    this.worker = new Worker(SIDE_THREAD_FILE, {
-      workerData: data,
-      transferList: [port2],
-      env: SHARE_ENV,
-      stdout: true,
-      stderr: true,
-      resourceLimits: { codeRangeSizeMb: CODE_RANGE_MB },
-    });
-    // The way out is _exit(2) (exitAroundSideThreads): the thread never keeps the process alive.
-    this.worker.unref();
-    this.worker.on('error', (error: Error) => (this.failure = error.message));
+  /** `started`: by bin/netsys (prestart.ts), or now. The way out is _exit(2) (exitAroundSideThreads). */
+  constructor(started: StartedSide) {
+    this.control = new Int32Array(started.control);
+    this.port = started.port;
+    this.failure = started.failure;
   }
 
   /** The thread's id (gettid), as /proc/self/task/TID names it; 0 until it has started. */
@@ -113,13 +95,14 @@ class SideThread {
     if (this.tid !== 0) return;
     const deadline = Date.now() + START_WAIT_MS;
     while (this.tid === 0) {
-      if (this.failure !== null || Date.now() > deadline) throw new Error(`the side thread did not start: ${this.failure ?? 'it timed out'}`);
+      if (this.failure() !== null || Date.now() > deadline) throw new Error(`the side thread did not start: ${this.failure() ?? 'it timed out'}`);
       Atomics.wait(this.control, SIDE_WORDS.TID, 0, 100);
     }
   }
 
   private send(name: SyscallName, values: readonly unknown[]): number {
-    if (this.failure !== null) throw new Error(`the side thread failed: ${this.failure}`);
+    const failure = this.failure();
+    if (failure !== null) throw new Error(`the side thread failed: ${failure}`);
     this.busy = true;
     this.port.postMessage({ type: 'call', name, values } satisfies CallRequest);
     this.sent++;
@@ -151,7 +134,7 @@ class SideThread {
  * a learner makes, and the first call of a --no-pause lesson waits for it).
  */
 export class SideCalls implements CallPlace {
-  private readonly threads = [new SideThread()];
+  private readonly threads = [new SideThread(takePrestartedSide() ?? startSideThread())];
 
   constructor() {
     exitAroundSideThreads();
@@ -164,7 +147,7 @@ export class SideCalls implements CallPlace {
       // thread, as the program's supervisor makes its wake-up shutdown (supervisor.ts); one that may
       // wait (a shell learner's second accept on the same side) gets a thread of its own.
       if (!waits) return invoke(name, values);
-      thread = new SideThread();
+      thread = new SideThread(startSideThread());
       this.threads.push(thread);
     }
     return waits ? thread.start(name, values) : thread.callNow(name, values);

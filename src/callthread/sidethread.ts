@@ -9,7 +9,7 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import * as libc from '../libc/native/ffi';
 import { signatureOf } from '../calls/plans';
 import type { SyscallName } from '../calls/registry';
-import { CallReply, CallRequest, FromSideThread, SIDE_WORDS, SideThreadData } from './protocol';
+import { CallReply, CallRequest, FromSideThread, SIDE_WORDS, SideThreadData, ToSideThread } from './protocol';
 
 const data = workerData as SideThreadData;
 const control = new Int32Array(data.control);
@@ -51,7 +51,9 @@ for (;;) {
   const received = receiveMessageOnPort(port);
   if (!received) continue;
   served++;
-  port.postMessage(make(received.message as CallRequest));
+  const request = received.message as ToSideThread;
+  if (request.type === 'exit') libc.exitNow(request.code);
+  port.postMessage(make(request));
   Atomics.store(control, SIDE_WORDS.REPLIES, served);
   Atomics.notify(control, SIDE_WORDS.REPLIES);
 }
