@@ -1,10 +1,10 @@
 // The one module that talks to ffi-rs. The traced system calls are bound from their registry
-// signatures (syscallNow, syscallOnPool, called from trace/invoke.ts); the probes and helpers here.
-// Calls that can block in the kernel run on a libuv thread-pool thread
-// (runInNewThread) so the event loop stays free for signals, timers and input;
-// errno is read by ffi-rs on that same thread, right after the call returns.
-// On a call thread (src/callthread/, useCallThread) every call is made synchronously on the
-// calling thread instead, timed right around ffi-rs's load (lastCallTimes).
+// signatures (syscallNow, syscallOnPool, called from calls/invoke.ts); the probes and helpers here.
+// Every traced call netsys makes runs synchronously on a thread of its own (a program's call thread
+// or a lesson's or the shell's side thread, src/callthread/), timed right around ffi-rs's load
+// (lastCallTimes), errno read by ffi-rs on that thread right after the call. Only getaddrinfo, and
+// a call that may wait made by a Recorder given no thread (a test's), run on a libuv thread-pool
+// thread (runInNewThread), so that the event loop stays free.
 import { performance } from 'node:perf_hooks';
 import { restoreReport } from './quiet-report';
 import { arrayConstructor, DataType as T, FFIParams, load, open } from 'ffi-rs';
