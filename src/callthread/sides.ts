@@ -130,8 +130,8 @@ class SideThread {
 }
 
 /**
- * Where one side's calls are made: on its thread, started now (it is ready before the first call
- * a learner makes, and the first call of a --no-pause lesson waits for it).
+ * Where one side's calls are made: on its thread, the one bin/netsys started before loading the
+ * command line (prestart.ts), or one started now; the first call waits for it to be ready.
  */
 export class SideCalls implements CallPlace {
   private readonly threads = [new SideThread(takePrestartedSide() ?? startSideThread())];
