@@ -315,6 +315,8 @@ function buildProgram(): Command {
     .option('--no-state', "do not show each TCP socket's state after each call (shown by default)")
     .action(async (flags: Pick<TraceFlags, 'json' | 'output' | 'stringLimit' | 'color' | 't' | 'syscallTimes' | 'y'> & { state: boolean }) => {
       const { runShell, ShellUsageError } = await import('./shell/command');
+      // Two side threads, as a lesson has (its floor, measured with one of them): V8 aborts without the room.
+      needAddressSpace('shell', 'lesson');
       try {
         await runShell({
           stringLimit: flags.stringLimit,
