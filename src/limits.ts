@@ -1,6 +1,6 @@
-// The address-space limit (`ulimit -v`, RLIMIT_AS). Node.js reserves address space freely, and libuv
-// aborts the process (SIGABRT, no word) when it cannot start its thread-pool threads, which netsys
-// needs for every call the kernel may hold. So a limit too small is found first and named in one line.
+// The address-space limit (`ulimit -v`, RLIMIT_AS). Node.js reserves address space freely, and the
+// process aborts (SIGABRT or SIGTRAP, no word) when it cannot start the threads netsys makes its calls
+// on (libuv's, V8's for a worker thread). So a limit too small is found first and named in one line.
 import * as fs from 'node:fs';
 
 /**

@@ -54,13 +54,6 @@ export class Interrupted extends Error {
   }
 }
 
-/**
- * How long a call made on the thread pool (a Recorder given no CallPlace) may take before it is
- * reported as blocked: netsys cannot ask the kernel about a pool thread. A call made on a thread
- * netsys knows is reported blocked only when the kernel shows that thread asleep in it.
- */
-export const BLOCKED_AFTER_MS = 200;
-
 /** How a call went, besides its result: whether it was reported blocked, and whether leaving woke it. */
 interface Held {
   readonly blocked?: boolean;
@@ -108,8 +101,8 @@ export class Recorder {
    * @param seam         on a call thread: calls that may wait are made there synchronously, and the
    *                     main thread reports them blocked (onBlocked is then not called here)
    * @param place        where the calls are made when not on this thread (a lesson's or the shell's
-   *                     side thread, sides.ts); without seam or place, a call that may wait goes to
-   *                     the thread pool
+   *                     side thread, sides.ts); without seam or place, only calls that never wait
+   *                     may be made (invoke.ts)
    */
   constructor(
     private readonly emit: (event: CallEvent) => void,
@@ -218,9 +211,8 @@ export class Recorder {
   }
 
   /**
-   * Reports the call as blocked, with its planned args, once its thread is asleep in it (the
-   * Pending's `blocked`), or on the thread pool once it has not returned after BLOCKED_AFTER_MS.
-   * `returned()` stops watching and says how the call went.
+   * Reports the call as blocked, with its planned args, once the kernel shows its thread asleep in it
+   * (the Pending's `blocked`). `returned()` stops watching and says how the call went.
    */
   private watch(planned: Planned, pending: Pending, onHeld?: () => void): { cancel(): void; returned(): Held } {
     let blocked = false;
@@ -232,11 +224,9 @@ export class Recorder {
       this.onBlocked({ pid: process.pid, name: planned.name, kind: 'syscall', args, startedAt: pending.started });
       onHeld?.();
     };
-    const timer = pending.blocked ? null : setTimeout(report, BLOCKED_AFTER_MS);
-    void pending.blocked?.then(report);
+    void pending.blocked.then(report);
     const cancel = () => {
       over = true;
-      if (timer) clearTimeout(timer);
     };
     return {
       cancel,

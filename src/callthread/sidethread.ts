@@ -7,7 +7,7 @@
 // is what the main thread reads in /proc to call it blocked. Built as its own bundle, dist/sidethread.js.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import * as libc from '../libc/native/ffi';
-import { signatureOf } from '../calls/plans';
+import { invoke, Invocation } from '../calls/invoke';
 import type { SyscallName } from '../calls/registry';
 import { CallReply, CallRequest, FromSideThread, SIDE_WORDS, SideThreadData, ToSideThread } from './protocol';
 
@@ -16,9 +16,6 @@ const control = new Int32Array(data.control);
 const port = data.port;
 libc.useCallThread();
 
-/** Each wrapper is described to ffi-rs once, on its first call here. */
-const bound = new Map<string, (values: unknown[]) => libc.RawResult>();
-
 /** A Buffer over a received Uint8Array's bytes (structured clone gives Uint8Array), for ffi-rs's U8Array. */
 function asBuffers(values: readonly unknown[]): unknown[] {
   return values.map((value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value));
@@ -26,14 +23,9 @@ function asBuffers(values: readonly unknown[]): unknown[] {
 
 function make(request: CallRequest): FromSideThread {
   try {
-    let call = bound.get(request.name);
-    if (!call) {
-      call = libc.syscallNow(signatureOf(request.name as SyscallName));
-      bound.set(request.name, call);
-    }
     const values = asBuffers(request.values);
-    const raw = call(values);
-    const { started, ended } = libc.lastCallTimes();
+    // On this thread (useCallThread) every call is made here, synchronously, and timed around ffi-rs's call.
+    const { raw, started, ended } = invoke(request.name as SyscallName, values) as Invocation;
     return { type: 'returned', value: raw.value, errno: raw.errno, started, ended, values } satisfies CallReply;
   } catch (error) {
     return { type: 'failed', message: error instanceof Error ? error.message : String(error) };
