@@ -7,7 +7,7 @@ import { AF_INET6 } from './libc/addresses';
 import type { CallSelection } from './render/select';
 import type { Program } from './callthread/protocol';
 import type { TraceRequest } from './callthread/supervisor';
-import { prestart } from './callthread/prestart';
+import { prestartFor } from './callthread/prestart';
 import { escapeControls, visible } from './visible';
 import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceProblem } from './limits';
 import { internalErrorLine, resourceProblem } from './bug';
@@ -315,6 +315,8 @@ function buildProgram(): Command {
     .option('--no-state', "do not show each TCP socket's state after each call (shown by default)")
     .action(async (flags: Pick<TraceFlags, 'json' | 'output' | 'stringLimit' | 'color' | 't' | 'syscallTimes' | 'y'> & { state: boolean }) => {
       const { runShell, ShellUsageError } = await import('./shell/command');
+      // Two side threads, as a lesson has (its floor, measured with one of them): V8 aborts without the room.
+      needAddressSpace('shell', 'lesson');
       try {
         await runShell({
           stringLimit: flags.stringLimit,
@@ -385,8 +387,9 @@ function guardProcess(): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // A program's call thread starts now (if bin/netsys has not started it), in parallel with parsing the command line.
-  if (argv[2] === 'server' || argv[2] === 'client') prestart();
+  // A program's call thread, or a lesson's or the shell's side threads, start now (if bin/netsys has
+  // not started them), in parallel with parsing the command line.
+  prestartFor(argv);
   guardProcess();
   if (argv.length <= 2) fail('missing command: netsys server <port>, netsys client <host> <port>, netsys demo, netsys lesson, netsys shell, netsys errno or netsys explain (netsys --help)');
   const program = buildProgram();

@@ -1,13 +1,13 @@
-// The address-space limit (`ulimit -v`, RLIMIT_AS). Node.js reserves address space freely, and libuv
-// aborts the process (SIGABRT, no word) when it cannot start its thread-pool threads, which netsys
-// needs for every call the kernel may hold. So a limit too small is found first and named in one line.
+// The address-space limit (`ulimit -v`, RLIMIT_AS). Node.js reserves address space freely, and the
+// process aborts (SIGABRT or SIGTRAP, no word) when it cannot start the threads netsys makes its calls
+// on (libuv's, V8's for a worker thread). So a limit too small is found first and named in one line.
 import * as fs from 'node:fs';
 
 /**
  * The least limit, in KiB as `ulimit -v` counts, under which each kind of command was measured to run
- * (Node.js 20 on x86_64, 16 pool threads; README, Reliability), with about 5% to spare.
+ * (Node.js 20 on x86_64; a lesson with its two side threads; README, Reliability), with about 5% to spare.
  */
-export const ADDRESS_SPACE_FLOOR_KIB = { program: 910_000, lesson: 1_190_000 } as const;
+export const ADDRESS_SPACE_FLOOR_KIB = { program: 910_000, lesson: 1_310_000 } as const;
 
 /** The soft RLIMIT_AS in KiB, from /proc/self/limits; null when unlimited or unknown. */
 export function addressSpaceLimitKib(limits = '/proc/self/limits'): number | null {

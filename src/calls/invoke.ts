@@ -1,12 +1,15 @@
 // THE SEAM between the traced-call path and libc: the one function that calls a registry entry's
 // glibc wrapper with its marshalled C values. Everything before it (planning, marshalling) and after it
 // (decoding what the kernel filled in, recording) is the recorder's; only this decides on which thread
-// the call runs. Today a call that never waits runs on the main thread and one that may wait on a
-// libuv thread-pool thread (ffi-rs runInNewThread). On a call thread (src/callthread/worker.ts, after
-// useCallThread) every call is made synchronously on that thread, and timed by ffi.ts immediately
-// around ffi-rs's call: invoke then returns an Invocation for a call that may wait too.
+// the call runs, and every call runs synchronously on a thread of netsys's own, timed there by ffi.ts
+// immediately around ffi-rs's call:
+// - on a program's call thread (src/callthread/worker.ts, after useCallThread), every call, there:
+//   invoke then returns an Invocation for a call that may wait too;
+// - for a lesson's or the shell's side, the recorder names a CallPlace (src/callthread/sides.ts), the
+//   side's thread: a call that may wait comes back as a Pending;
+// - otherwise (a supervisor's or a side's wake-up shutdown, a close), a call that never waits, here.
 import { performance } from 'node:perf_hooks';
-import { isCallThread, lastCallTimes, RawResult, syscallNow, syscallOnPool } from '../libc/native/ffi';
+import { isCallThread, lastCallTimes, RawResult, syscallNow } from '../libc/native/ffi';
 import { signatureOf } from './plans';
 import { specOf, SyscallName } from './registry';
 
@@ -26,36 +29,39 @@ export function now(): number {
 export interface Pending {
   readonly started: number;
   readonly done: Promise<Invocation>;
+  /** Settles once the kernel shows the thread making the call asleep in it, and never if the call returns first. */
+  readonly blocked: Promise<void>;
 }
 
-type Binding = { readonly waits: false; readonly call: (values: unknown[]) => RawResult } | { readonly waits: true; readonly call: (values: unknown[]) => Promise<RawResult> };
+/** A thread other than this one on which a recorder's calls are made (a lesson's or the shell's side: sides.ts). */
+export interface CallPlace {
+  /**
+   * Makes `name` with `values` there; `waits` tells whether the kernel may hold it (the registry's
+   * `waits`). The Invocation at once for a call that never waits, a Pending for one that may. What
+   * the kernel writes into a Buffer of `values` is in that Buffer when the call has returned.
+   */
+  make(name: SyscallName, values: readonly unknown[], waits: boolean): Invocation | Pending;
+}
 
 /** Each wrapper is described to ffi-rs once, on its first call. */
-const bindings = new Map<SyscallName, Binding>();
-
-function bindingOf(name: SyscallName): Binding {
-  let binding = bindings.get(name);
-  if (!binding) {
-    const signature = signatureOf(name);
-    binding = specOf(name).waits && !isCallThread() ? { waits: true, call: syscallOnPool(signature) } : { waits: false, call: syscallNow(signature) };
-    bindings.set(name, binding);
-  }
-  return binding;
-}
+const bindings = new Map<SyscallName, (values: unknown[]) => RawResult>();
 
 /**
- * Calls glibc's `name` with `values` (the C values in the prototype's order, from planCall). Returns
- * the invocation at once for a call that never waits, and for every call on a call thread, timed
- * right around ffi-rs's call (ffi.ts lastCallTimes); for one that may wait elsewhere, a Pending whose promise
- * settles when the kernel returns (rejects only if ffi-rs itself fails). errno is read on the thread
- * that made the call.
+ * Calls glibc's `name` with `values` (the C values in the prototype's order, from planCall): with
+ * `place`, there (CallPlace.make); otherwise on this thread, synchronously, timed right around
+ * ffi-rs's call (ffi.ts lastCallTimes), errno read on this thread. Throws Error for a call that may
+ * wait, on the main thread, without a place: it would hold the thread that must stay free for
+ * signals, timers and keys (a bug in netsys).
  */
-export function invoke(name: SyscallName, values: readonly unknown[]): Invocation | Pending {
-  const binding = bindingOf(name);
-  if (!binding.waits) {
-    const raw = binding.call([...values]);
-    return { raw, ...lastCallTimes() };
+export function invoke(name: SyscallName, values: readonly unknown[], place?: CallPlace): Invocation | Pending {
+  const waits = Boolean(specOf(name).waits);
+  if (place) return place.make(name, values, waits);
+  if (waits && !isCallThread()) throw new Error(`${name} may wait in the kernel: it is made on a thread of its own (a CallPlace), never on the main thread`);
+  let call = bindings.get(name);
+  if (!call) {
+    call = syscallNow(signatureOf(name));
+    bindings.set(name, call);
   }
-  const started = now();
-  return { started, done: binding.call([...values]).then((raw) => ({ raw, started, ended: now() })) };
+  const raw = call([...values]);
+  return { raw, ...lastCallTimes() };
 }

@@ -6,7 +6,7 @@ import { AF_INET, AF_INET6, SockAddr, sockaddrSize } from '../libc/addresses';
 import type { Addrinfo } from '../libc/results';
 import type { CType, RawResult, SyscallSignature } from '../libc/native/ffi';
 import { addressOf } from '../libc/native/ffi';
-import { decodeSocklen, encodeOptionValue, encodeSocklen } from '../libc/marshal';
+import { cMemory, decodeSocklen, encodeOptionValue, encodeSocklen } from '../libc/marshal';
 import { decodeRevents, encodePollFds } from '../libc/pollfd';
 import { decodeSockaddr, encodeSockaddr } from '../libc/native/sockaddr';
 import { ADDRESS_FAMILIES, IP_PROTOCOLS, NETLINK_PROTOCOLS, valueOf as xlatValue } from '../libc/xlat';
@@ -66,7 +66,7 @@ type Values = Readonly<Record<string, unknown>>;
  * with the length still 0.
  */
 function addressable(bytes: Buffer): Buffer {
-  return bytes.length > 0 ? bytes : Buffer.alloc(1);
+  return bytes.length > 0 ? bytes : cMemory(1);
 }
 
 function valueOf<K extends ParamSpec['kind']>(values: Values, param: { readonly kind: K; readonly name: string }): KindValues[K] {
@@ -158,7 +158,7 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number, sibli
       return { shown, c: [bytes, bytes.length] };
     }
     case 'sockaddrOut': {
-      const addr = Buffer.alloc(sockaddrSize(valueOf(values, param)));
+      const addr = cMemory(sockaddrSize(valueOf(values, param)));
       const socklen = encodeSocklen(addr.length);
       return {
         shown: [outputArg(param.name), outputArg(param.length)],

@@ -11,7 +11,7 @@ import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
 import { Descriptors } from './descriptors';
 import { whatHoldsIt } from './held';
 import type { Arg, BlockedCall, CallEvent, PollFd } from './event';
-import { Invocation, invoke, now } from './invoke';
+import { CallPlace, Invocation, invoke, now, Pending } from './invoke';
 import type { EntryNames, KernelView } from './kernelview';
 import { Filled, planCall, Planned, PlannedCall, Returned } from './plans';
 import { ArgsOf, CallName, Has, specOf, SyscallName, Waits } from './registry';
@@ -55,9 +55,6 @@ export class Interrupted extends Error {
   }
 }
 
-/** How long a call may take before it is reported as blocked. */
-export const BLOCKED_AFTER_MS = 200;
-
 /** How a call went, besides its result: whether it was reported blocked, and whether leaving woke it. */
 interface Held {
   readonly blocked?: boolean;
@@ -99,11 +96,14 @@ export class Recorder {
   /**
    * @param emit         receives every event, in the order the calls completed
    * @param captureLimit how many bytes of data each event keeps (the most any renderer shows)
-   * @param onBlocked    receives a call the kernel has held for BLOCKED_AFTER_MS, before its event
+   * @param onBlocked    receives a call the kernel holds (its thread asleep in it), before its event
    * @param view         reads the kernel after each call (-y, --state); none by default, and then
    *                     its module is never loaded. Recorders given one KernelView share what it saw.
    * @param seam         on a call thread: calls that may wait are made there synchronously, and the
    *                     main thread reports them blocked (onBlocked is then not called here)
+   * @param place        where the calls are made when not on this thread (a lesson's or the shell's
+   *                     side thread, sides.ts); without seam or place, only calls that never wait
+   *                     may be made (invoke.ts)
    */
   constructor(
     private readonly emit: (event: CallEvent) => void,
@@ -111,6 +111,7 @@ export class Recorder {
     private readonly onBlocked: (call: BlockedCall) => void = () => undefined,
     private readonly view?: KernelView,
     private readonly seam?: CallSeam,
+    private readonly place?: CallPlace,
   ) {}
 
   get openDescriptors(): readonly number[] {
@@ -135,13 +136,14 @@ export class Recorder {
   /**
    * Makes a planned call and records its event. Throws Interrupted once the program is leaving (before
    * the call, or when a held call returns after that), and Error for close on a descriptor a call
-   * of this program is still waiting on.
+   * of this program is still waiting on. `onHeld` is called (after onBlocked) if this call is
+   * reported blocked: a lesson then goes on to its next step, the shell frees its prompt.
    */
-  make<N extends CallName>(planned: PlannedCall<N>): ResultOf<N> {
+  make<N extends CallName>(planned: PlannedCall<N>, onHeld?: () => void): ResultOf<N> {
     this.refuseIfStopping();
     const spec = specOf(planned.name);
     if (spec.descriptor === 'closes') for (const fd of planned.fds) this.descriptors.refuseIfHeld(fd);
-    const made = this.traced(planned);
+    const made = this.traced(planned, onHeld);
     // On a call thread a call that may wait has decided for itself, as it returned, whether leaving woke it.
     if (this.seam && planned.kind !== 'libc' && made instanceof Promise) return made as ResultOf<N>;
     return (made instanceof Promise ? made.then((outcome) => this.unlessStopping(outcome)) : made) as ResultOf<N>;
@@ -161,7 +163,7 @@ export class Recorder {
   }
 
   /** The one traced-call path: invoke, decode, record. A call that may wait is held while it does. */
-  private traced(planned: Planned): Full | Promise<Full> {
+  private traced(planned: Planned, onHeld?: () => void): Full | Promise<Full> {
     if (planned.kind === 'libc') return this.library(planned);
     const name = planned.name as SyscallName;
     const entry = this.view?.beforeCall(planned.fds);
@@ -172,9 +174,9 @@ export class Recorder {
         return Promise.reject(error);
       }
     }
-    const invocation = invoke(name, planned.cValues);
+    const invocation = invoke(name, planned.cValues, this.place);
     if (!('done' in invocation)) return this.finish(planned, invocation.raw, invocation, {}, entry);
-    const watch = this.watch(planned, invocation.started);
+    const watch = this.watch(planned, invocation, onHeld);
     return this.descriptors.hold(invocation.done, planned.fds).then(
       (done) => this.finish(planned, done.raw, done, watch.returned(), entry),
       (error: unknown) => {
@@ -210,17 +212,23 @@ export class Recorder {
   }
 
   /**
-   * Reports the call as blocked if it has not returned after BLOCKED_AFTER_MS, with its planned args.
-   * `returned()` stops the timer and says how the call went.
+   * Reports the call as blocked, with its planned args, once the kernel shows its thread asleep in it
+   * (the Pending's `blocked`). `returned()` stops watching and says how the call went.
    */
-  private watch(planned: Planned, started: number): { cancel(): void; returned(): Held } {
+  private watch(planned: Planned, pending: Pending, onHeld?: () => void): { cancel(): void; returned(): Held } {
     let blocked = false;
-    const timer = setTimeout(() => {
+    let over = false;
+    const report = () => {
+      if (over) return;
       blocked = true;
       const args = this.view ? this.view.annotate(planned.args) : planned.args;
-      this.onBlocked({ pid: process.pid, name: planned.name, kind: 'syscall', args, startedAt: started, ...whatHoldsIt(planned.name, args) });
-    }, BLOCKED_AFTER_MS);
-    const cancel = () => clearTimeout(timer);
+      this.onBlocked({ pid: process.pid, name: planned.name, kind: 'syscall', args, startedAt: pending.started, ...whatHoldsIt(planned.name, args) });
+      onHeld?.();
+    };
+    void pending.blocked.then(report);
+    const cancel = () => {
+      over = true;
+    };
     return {
       cancel,
       returned: () => {

@@ -1,19 +1,23 @@
 // The first thing bin/netsys does for `netsys server` and `netsys client`: start the program's primary
 // call thread (worker.ts), before the command line's bundle is even loaded, so that the thread's own
 // start (a V8 isolate, Node's bootstrap, ffi-rs: about 35 ms here) overlaps all of the main thread's.
-// Built as its own small bundle (dist/prestart.js); supervisor.ts takes the thread over, or starts
-// one itself when nothing was started here (the tests, which load src/ directly).
+// For a lesson and `netsys shell` it starts the two sides' threads (sidethread.ts) the same way.
+// Built as its own small bundle (dist/prestart.js); supervisor.ts and sides.ts take the threads over,
+// or start their own when nothing was started here (the tests, which load src/ directly).
 import * as path from 'node:path';
-import { SHARE_ENV, Worker } from 'node:worker_threads';
+import { MessageChannel, MessagePort, SHARE_ENV, Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../paths';
 import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceProblem } from '../limits';
 import { SharedState } from './slot';
-import { PRIMARY_SLOT, SLOT_COUNT, ThreadData, ToCallThread } from './protocol';
+import { PRIMARY_SLOT, SIDE_CONTROL_BYTES, SIDE_WORDS, SideThreadData, SLOT_COUNT, ThreadData, ToCallThread, ToSideThread } from './protocol';
 
 /** The call threads' bundle (package.json "build"). */
 export const THREAD_FILE = path.join(PACKAGE_ROOT, 'dist', 'callthread.js');
 
-/** The address space V8 reserves for a call thread's compiled code, in MiB. */
+/** The side threads' bundle (package.json "build"). */
+const SIDE_THREAD_FILE = path.join(PACKAGE_ROOT, 'dist', 'sidethread.js');
+
+/** The address space V8 reserves for a call thread's compiled code, in MiB (see startCallThread). */
 const CODE_RANGE_MB = 32;
 
 /** A call thread, started, with the shared buffer it was given. */
@@ -34,6 +38,94 @@ export function startCallThread(buffer: SharedArrayBuffer, slot: number): Worker
   // call thread compiles, and under `ulimit -v` the thread then starts wherever Node.js itself does
   // (a default reservation needed 300 MiB more than the main thread alone, and V8 aborts without it).
   return new Worker(THREAD_FILE, { workerData: data, env: SHARE_ENV, stdout: true, stderr: true, resourceLimits: { codeRangeSizeMb: CODE_RANGE_MB } });
+}
+
+/** A side thread, started: its control words (protocol.ts SIDE_WORDS) and the main thread's end of its port. */
+export interface StartedSide {
+  readonly worker: Worker;
+  readonly control: SharedArrayBuffer;
+  readonly port: MessagePort;
+  /** Why the thread failed (its 'error' event: it could not load, or start), once it has; else null. */
+  readonly failure: () => string | null;
+}
+
+/** Starts a side thread (sidethread.ts), as startCallThread starts a call thread; it never keeps the process alive. */
+export function startSideThread(): StartedSide {
+  const { port1, port2 } = new MessageChannel();
+  const control = new SharedArrayBuffer(SIDE_CONTROL_BYTES);
+  const data: SideThreadData = { control, port: port2 };
+  const worker = new Worker(SIDE_THREAD_FILE, { workerData: data, transferList: [port2], env: SHARE_ENV, stdout: true, stderr: true, resourceLimits: { codeRangeSizeMb: CODE_RANGE_MB } });
+  worker.unref();
+  let failure: string | null = null;
+  worker.on('error', (error: Error) => (failure = error.message));
+  return { worker, control, port: port1, failure: () => failure };
+}
+
+/** Where prestarted side threads wait for sides.ts, which is in another bundle. */
+const PRESTARTED_SIDES = Symbol.for('netsys.prestarted-sides');
+
+/**
+ * Starts the side threads of a lesson or of `netsys shell` (one per side) and leaves them for
+ * takePrestartedSide(). Until sides.ts takes the process's exit over, process.exit (a usage error,
+ * an unknown lesson, --help) and an empty event loop end the process from the first of them, with
+ * _exit(2), as exitThroughThread does for a program's call thread.
+ */
+export function prestartSides(count: number): void {
+  const holder = globalThis as { [PRESTARTED_SIDES]?: StartedSide[] };
+  if (holder[PRESTARTED_SIDES]) return;
+  if (addressSpaceProblem('lesson', ADDRESS_SPACE_FLOOR_KIB.lesson)) return;
+  const sides = Array.from({ length: count }, startSideThread);
+  holder[PRESTARTED_SIDES] = sides;
+  const first = sides[0];
+  const control = new Int32Array(first.control);
+  let gone = false;
+  first.worker.once('exit', () => (gone = true));
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    const status = Number(code ?? process.exitCode ?? 0);
+    if (gone) return exit(status);
+    process.exitCode = status;
+    process.emit('exit', status);
+    first.port.postMessage({ type: 'exit', code: status } satisfies ToSideThread);
+    Atomics.add(control, SIDE_WORDS.REQUESTS, 1);
+    Atomics.notify(control, SIDE_WORDS.REQUESTS);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EXIT_HANDOVER_MS);
+    return exit(status);
+  }) as typeof process.exit;
+  process.once('beforeExit', (code) => process.exit(code));
+}
+
+/** A prestarted side thread not yet taken, or null. */
+export function takePrestartedSide(): StartedSide | null {
+  const holder = globalThis as { [PRESTARTED_SIDES]?: StartedSide[] };
+  return holder[PRESTARTED_SIDES]?.shift() ?? null;
+}
+
+/**
+ * The threads bin/netsys starts before it loads the command line, from its arguments: the program's
+ * call thread for `server` and `client`, two side threads for `shell` and for `lesson ID` (not for
+ * the list of lessons, nor --help). A guess that misses costs only the thread's later start.
+ */
+export function prestartFor(argv: readonly string[]): void {
+  const [command, ...rest] = argv.slice(2);
+  if (command === 'server' || command === 'client') prestart();
+  else if (command === 'shell' && !rest.some(isHelp)) prestartSides(2);
+  else if (command === 'lesson' && !rest.some(isHelp) && lessonIdGiven(rest)) prestartSides(2);
+}
+
+function isHelp(arg: string): boolean {
+  return arg === '-h' || arg === '--help';
+}
+
+/** The lesson command's options that take a value (cli.ts): their value is not the lesson's id. */
+const LESSON_VALUE_OPTIONS = ['-s', '--string-limit', '--lessons-dir'];
+
+function lessonIdGiven(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    if (LESSON_VALUE_OPTIONS.includes(args[i])) i++;
+    else if (!args[i].startsWith('-')) return true;
+  }
+  return false;
 }
 
 /** How long process.exit waits for the call thread to end the process, before it does so itself (ms). */

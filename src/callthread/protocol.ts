@@ -1,6 +1,7 @@
 // The messages between the main thread and a program's call threads: structured data only (the
 // structured clone of postMessage), never trace text. Calls themselves do not cross: each call thread
 // makes its own and writes its own lines; these messages start, end and link the threads.
+import type { MessagePort } from 'node:worker_threads';
 import type { CountedCalls } from '../render/count';
 import type { OutputOptions } from '../render/output';
 import type { ClientOptions } from '../programs/client';
@@ -94,3 +95,50 @@ export interface Released {
 }
 
 export type FromCallThread = Ending | Connected | Counts | Released;
+
+// ---- a lesson's or the shell's side thread (sidethread.ts) ↔ the main thread ----
+// The main thread keeps the recorder; only the libc call crosses. Each request is one message on the
+// thread's MessagePort and one tick of REQUESTS; each reply one message back and one tick of REPLIES
+// (SideControl), so that either end can wait with Atomics and take the message with receiveMessageOnPort.
+
+/** Int32 words of a side thread's control buffer. */
+export const SIDE_WORDS = { REQUESTS: 0, REPLIES: 1, TID: 2 } as const;
+export const SIDE_CONTROL_BYTES = 3 * 4;
+
+/** Given to a side thread as it starts (workerData); `port` is transferred. */
+export interface SideThreadData {
+  readonly control: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+/** main → side thread: make system call `name` with its C values (planCall's cValues, Buffers as Uint8Arrays). */
+export interface CallRequest {
+  readonly type: 'call';
+  readonly name: string;
+  readonly values: readonly unknown[];
+}
+
+/**
+ * side thread → main: what the call returned, its start and end (ms since the epoch, taken on the
+ * side thread right around the libc call), and its C values after the call, so that what the kernel
+ * wrote into a buffer (recv's data, an address, a length, poll's revents) reaches the main thread's copy.
+ */
+export interface CallReply {
+  readonly type: 'returned';
+  readonly value: number;
+  readonly errno: number;
+  readonly started: number;
+  readonly ended: number;
+  readonly values: readonly unknown[];
+}
+
+/** side thread → main: ffi-rs itself failed (not the call: that is a -1 and errno in CallReply). */
+export interface CallFailure {
+  readonly type: 'failed';
+  readonly message: string;
+}
+
+export type FromSideThread = CallReply | CallFailure;
+
+/** main → side thread: a call to make, or (before sides.ts has taken the threads over) the process's exit. */
+export type ToSideThread = CallRequest | ExitProcess;

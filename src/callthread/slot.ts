@@ -1,7 +1,7 @@
 // What a call thread tells the main thread without waking it: which call it is in, since when, on
 // which descriptors, and that call's arguments as planned. One CallSlot per call thread, in a
 // SharedArrayBuffer both threads see; the main thread reads it only when it looks for a held call
-// (every SUPERVISE_EVERY_MS) or wakes calls to leave. Plain Atomics, no messages: a message would
+// (every task.ts LOOK_EVERY_MS) or wakes calls to leave. Plain Atomics, no messages: a message would
 // wake the main thread twice per call, and each wake-up costs what the call itself costs.
 //
 // The hand-over of "was this call reported blocked?" is a small protocol on the REPORT word:

@@ -2,7 +2,7 @@
 // then only supervises. It makes no call of the program's own, and loads neither ffi-rs nor chalk
 // until it must (a held call to report, a signal, -c's table). It:
 // - reports a call as blocked (strace's `accept(3,  <unfinished ...>` and a note) only when the kernel
-//   shows the call thread asleep in that very system call (task.ts), looked at every SUPERVISE_EVERY_MS;
+//   shows the call thread asleep in that very system call (task.ts), looked at every LOOK_EVERY_MS;
 // - on SIGINT or SIGTERM (or when the program ends, or a thread fails), wakes every held call with
 //   shutdown(SHUT_RDWR), made and traced here, has each thread close what it opened (traced there),
 //   and exits 0, 1, 130 or 143;
@@ -18,15 +18,11 @@ import type { CountedCalls } from '../render/count';
 import type { KernelView } from '../calls/kernelview';
 import type { whatHoldsIt } from '../calls/held';
 import { CallSlot, SharedState } from './slot';
-import { asleepIn } from './task';
+import { asleepIn, LOOK_AFTER_MS, LOOK_EVERY_MS } from './task';
 import { FromCallThread, Job, PRIMARY_SLOT, Program, SENDER_SLOT, SLOT_COUNT, ToCallThread } from './protocol';
 import { exitThroughThread, startCallThread, takePrestarted } from './prestart';
 import { internalErrorLine } from '../bug';
 
-/** How often the main thread looks for a held call, in ms. */
-const SUPERVISE_EVERY_MS = 50;
-/** A call is looked at in the kernel once it has been made this long ago (the recorder's BLOCKED_AFTER_MS). */
-const LOOK_AFTER_MS = 200;
 /** How long the way out waits for a thread that was woken (or was not in a call) to close and end, in ms. */
 const RELEASE_WAIT_MS = 3000;
 /** ... and for a thread in no call of its own: it may be reading a terminal, which nothing will wake. */
@@ -311,7 +307,7 @@ export async function supervise(program: Program, request: TraceRequest, kernel:
     if (looking) return;
     looking = true;
     void look().finally(() => (looking = false));
-  }, SUPERVISE_EVERY_MS).unref();
+  }, LOOK_EVERY_MS).unref();
 
   return new Promise<never>(() => undefined);
 }

@@ -30,3 +30,12 @@ export function asleepIn(tid: number, syscalls: readonly number[]): boolean {
   const wait = taskWait(tid);
   return wait !== null && wait.state === 'S' && wait.syscall !== null && syscalls.includes(wait.syscall);
 }
+
+/** How often the main thread looks at the threads whose calls have not returned, in ms. */
+export const LOOK_EVERY_MS = 50;
+/**
+ * A call is looked at in the kernel once it was made this long ago (ms): a call the kernel holds for a
+ * moment (a loopback connect under load, a recv whose data is on its way) is part of a quick call,
+ * not a wait worth a note.
+ */
+export const LOOK_AFTER_MS = 200;

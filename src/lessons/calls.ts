@@ -2,7 +2,7 @@
 // returned, planned once (the call as it is about to be made, for the learner to read first), and
 // then made from that same plan, on that side's recorder. Generic over the call registry.
 import { AF_INET, AF_INET6, InetSockAddr, isInet } from '../libc/addresses';
-import { takesTimeval } from '../libc/marshal';
+import { cMemory, takesTimeval } from '../libc/marshal';
 import type { PollRequest } from '../libc/pollfd';
 import { POLL_EVENTS, SOCKET_TYPES, valueOf } from '../libc/xlat';
 import type { Arg, CallKind } from '../calls/event';
@@ -42,7 +42,8 @@ export interface Prepared {
   readonly kind: CallKind;
   /** The arguments as they will be passed; those the kernel fills in are placeholders. */
   readonly args: readonly Arg[];
-  make(): Promise<Made>;
+  /** Makes the call; `onHeld` is called if the kernel holds it (its thread asleep in it), before it returns. */
+  make(onHeld?: () => void): Promise<Made>;
 }
 
 const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
@@ -148,7 +149,7 @@ function cValue(param: ParamSpec, r: Resolver, family: () => number, params: rea
     case 'dataIn':
       return r.data(param.name);
     case 'dataOut':
-      return Buffer.alloc(Math.min(Math.max(0, r.int(param.length)), RECEIVE_LIMIT));
+      return cMemory(Math.min(Math.max(0, r.int(param.length)), RECEIVE_LIMIT));
     case 'pollfds':
       return r.fds(param.name).map((fd): PollRequest => ({ fd, events: POLLIN }));
     case 'optval': {
@@ -220,8 +221,8 @@ export function prepare(step: Step, values: ReadonlyMap<string, Value>, calls: R
     name,
     kind: planned.kind,
     args: planned.args,
-    make: async () => {
-      const outcome = await calls.make(planned);
+    make: async (onHeld?: () => void) => {
+      const outcome = await calls.make(planned, onHeld);
       const value = valueFrom(SIGNATURES[name].result, outcome, resolved);
       return value ? { outcome, value } : { outcome };
     },

@@ -1,10 +1,13 @@
 // Walks one lesson: for each step, why the call is made, the call as it is about to be made, a key
 // press, the call for real (its trace line exactly as netsys server/client print it), and what the
 // result means. A call the kernel holds is shown as blocked and the lesson goes on to the step that
-// unblocks it; its line appears the moment the kernel returns. Each side has its own recorder.
+// unblocks it; its line appears the moment the kernel returns. Each side has its own recorder, and
+// makes its calls on a thread of its own (src/callthread/sides.ts): a call is held when the kernel
+// shows that thread asleep in it.
 import { endpointText } from '../libc/addresses';
 import { KernelView } from '../calls/kernelview';
-import { BLOCKED_AFTER_MS, Interrupted, Recorder, SHUT_RDWR } from '../calls/recorder';
+import { Interrupted, Recorder, SHUT_RDWR } from '../calls/recorder';
+import { SideCalls } from '../callthread/sides';
 import type { CallEvent } from '../calls/event';
 import { formatPlanned } from '../render/strace';
 import { ProgramFailed } from '../programs/run';
@@ -99,6 +102,8 @@ export class StepRunner {
         run.stringLimit,
         (call) => run.view.blocked(side, call),
         kernel,
+        undefined,
+        new SideCalls(),
       );
     this.sides = { server: recorder('server'), client: recorder('client') };
   }
@@ -186,8 +191,10 @@ export class StepRunner {
     if (step.pause && (await this.waitForGo(step)) === 'quit') return 'quit';
     if (step.call === 'close' && !(await this.wakeBeforeClose(index, step))) return 'done';
 
-    const making = this.make(step, prepared);
-    const held = await Promise.race([making.then(() => false), delay(BLOCKED_AFTER_MS + 50).then(() => true)]);
+    let onHeld: () => void = () => undefined;
+    const heldByKernel = new Promise<true>((resolve) => (onHeld = () => resolve(true)));
+    const making = this.make(step, prepared, onHeld);
+    const held = await Promise.race([making.then(() => false), heldByKernel]);
     if (held) {
       this.pending.set(step.binds ?? `step ${index + 1}`, making);
       const own = { call: prepared.name, done: making };
@@ -285,12 +292,12 @@ export class StepRunner {
     }
   }
 
-  private async make(step: Step, prepared: Prepared): Promise<void> {
+  private async make(step: Step, prepared: Prepared, onHeld: () => void): Promise<void> {
     const { view } = this.run;
     let made;
     if (this.recorderSide(step) !== step.side) this.speaking = step.side;
     try {
-      made = await prepared.make();
+      made = await prepared.make(onHeld);
     } catch (error) {
       if (error instanceof Interrupted) return; // the lesson is ending
       throw error;

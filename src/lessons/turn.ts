@@ -5,7 +5,7 @@
 // reference call is made and must meet the goal itself.
 import { readCommand } from '../shell/input';
 import type { Recorder } from '../calls/recorder';
-import { BLOCKED_AFTER_MS, Interrupted } from '../calls/recorder';
+import { Interrupted } from '../calls/recorder';
 import { Made, MissingValue, prepare, Value } from './calls';
 import { CallSyntaxError, excerpt, parseCallLine, ParsedCall, visible } from './callline';
 import type { Step } from './format';
@@ -46,7 +46,7 @@ export type TurnOutcome =
   | { readonly kind: 'solved' | 'shown' | 'made' | 'ended' | 'quit' }
   | { readonly kind: 'broken'; readonly why: string };
 
-/** How long a try the kernel holds may take before it counts as a miss (it goes on waiting in the kernel). */
+/** How long a try the kernel holds (its thread asleep in it) may go on before it counts as a miss (it goes on waiting in the kernel). */
 const HELD_TRY_MS = 3000;
 /** How long a close waits for a held try that a shutdown has just woken (it returns a moment later). */
 const CLOSE_GRACE_MS = 300;
@@ -187,16 +187,18 @@ class TurnTaker {
       await Promise.race([Promise.allSettled([...this.heldTries]), delay(CLOSE_GRACE_MS)]);
     }
     const tried: Step = { ...this.step, source: source.trim(), ...parsed };
+    let onHeld: () => void = () => undefined;
+    const heldByKernel = new Promise<void>((resolve) => (onHeld = resolve));
     let making: Promise<Made>;
     try {
-      making = prepare(tried, values, recorder).make();
+      making = prepare(tried, values, recorder).make(onHeld);
     } catch (error) {
       if (!(error instanceof MissingValue)) throw error;
       return { kind: 'not made', why: `"${error.message}" stands for nothing yet` };
     }
     let made: Made | null;
     try {
-      made = await Promise.race([making, delay(HELD_TRY_MS + BLOCKED_AFTER_MS).then(() => null)]);
+      made = await Promise.race([making, heldByKernel.then(() => delay(HELD_TRY_MS)).then(() => null)]);
     } catch (error) {
       if (error instanceof Interrupted || !(error instanceof Error)) throw error;
       // The recorder refuses a close under a call the kernel holds on the same descriptor (Linux would not wake it).

@@ -2,6 +2,16 @@
 // setsockopt()'s option values. Pure byte layout, no libc; sockaddr.ts and pollfd.ts hold the structs.
 import { SOCKET_LEVELS, SOCKET_OPTIONS, valueOf } from './xlat';
 
+/**
+ * `size` bytes of C memory for a call to read or fill, zeroed, in a SharedArrayBuffer: a lesson's or
+ * the shell's side thread (src/callthread/sides.ts) then passes the kernel these very bytes, at the
+ * address netsys shows (strace prints a buffer it cannot decode by its address), and what the kernel
+ * writes there needs no copying back. An empty one is an ordinary Buffer (C sees NULL).
+ */
+export function cMemory(size: number): Buffer {
+  return size > 0 ? Buffer.from(new SharedArrayBuffer(size)) : Buffer.alloc(0);
+}
+
 /** sizeof(socklen_t): an unsigned 32-bit int (<sys/socket.h>). */
 const SOCKLEN_SIZE = 4;
 /** struct timeval on x86_64: tv_sec and tv_usec, 8 bytes each (<sys/time.h>). */
@@ -9,7 +19,7 @@ const TIMEVAL_SIZE = 16;
 
 /** A value-result length as passed: a socklen_t holding `value`, which the kernel may overwrite. */
 export function encodeSocklen(value: number): Buffer {
-  const length = Buffer.alloc(SOCKLEN_SIZE);
+  const length = cMemory(SOCKLEN_SIZE);
   length.writeUInt32LE(value, 0);
   return length;
 }
@@ -41,11 +51,11 @@ export function takesTimeval(level: number, optname: number): boolean {
 /** The option value's bytes, as the kernel reads them at optval, optlen of them. */
 export function encodeOptionValue(value: OptionValue): Buffer {
   if ('int' in value) {
-    const bytes = Buffer.alloc(4);
+    const bytes = cMemory(4);
     bytes.writeInt32LE(value.int, 0);
     return bytes;
   }
-  const bytes = Buffer.alloc(TIMEVAL_SIZE);
+  const bytes = cMemory(TIMEVAL_SIZE);
   const us = value.timevalMicroseconds;
   bytes.writeBigInt64LE(BigInt(Math.floor(us / 1e6)), 0);
   bytes.writeBigInt64LE(BigInt(us % 1e6), 8);

@@ -1,4 +1,5 @@
 // struct pollfd's byte layout (x86_64): int fd at 0, short events at 4, short revents at 6.
+import { cMemory } from './marshal';
 
 /** sizeof(struct pollfd): int fd, short events, short revents (<poll.h>). */
 export const POLLFD_SIZE = 8;
@@ -9,7 +10,7 @@ export interface PollRequest {
 }
 
 export function encodePollFds(fds: readonly PollRequest[]): Buffer {
-  const bytes = Buffer.alloc(fds.length * POLLFD_SIZE);
+  const bytes = cMemory(fds.length * POLLFD_SIZE);
   fds.forEach((entry, i) => {
     bytes.writeInt32LE(entry.fd, i * POLLFD_SIZE);
     bytes.writeUInt16LE(entry.events, i * POLLFD_SIZE + 4);

@@ -138,7 +138,7 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
     void leave(1, message);
   });
   onStdoutGone((message) => void leave(1, message));
-  // A bug must not leave a thread-pool thread blocked in the kernel: the way out wakes it.
+  // A bug must not leave a side thread blocked in the kernel: the way out wakes it.
   process.on('uncaughtException', (error) => void leave(70, internalErrorLine(error)));
 
   for (const signal of ENDING_SIGNAL_NAMES) {

@@ -10,7 +10,8 @@ import { endpointText } from '../libc/addresses';
 import type { BlockedCall, CallEvent } from '../calls/event';
 import { KernelView } from '../calls/kernelview';
 import type { DecodeFdsLevel } from '../render/strace';
-import { BLOCKED_AFTER_MS, Interrupted, Recorder } from '../calls/recorder';
+import { Interrupted, Recorder } from '../calls/recorder';
+import { SideCalls } from '../callthread/sides';
 
 /** Where a session's calls and words go (the shell's screen, or a trace file). */
 export interface SessionOutput {
@@ -111,6 +112,8 @@ export class ShellSession {
         options.stringLimit,
         (call) => output.blocked(side, call),
         kernel,
+        undefined,
+        new SideCalls(),
       );
     this.sides = { server: recorder('server'), client: recorder('client') };
   }
@@ -136,8 +139,8 @@ export class ShellSession {
   }
 
   /**
-   * Parses and makes one call on `side`. Resolves once the call returned, or once the kernel has held
-   * it past the blocked threshold (it then completes later, bound to its name), or at once when the line
+   * Parses and makes one call on `side`. Resolves once the call returned, or once the kernel shows the
+   * side's thread asleep in it (it then completes later, bound to its name), or at once when the line
    * is refused or does not parse.
    */
   async call(side: Side, source: string): Promise<CallResult> {
@@ -168,11 +171,13 @@ export class ShellSession {
     if (parsed.binds) this.kinds.set(parsed.binds, parsed.result);
     const record: SessionCall = { side, source: text, returned: false };
     this.made.push(record);
+    let onHeld: () => void = () => undefined;
+    const heldByKernel = new Promise<true>((resolve) => (onHeld = () => resolve(true)));
     this.speaking = side;
-    const started = prepared.make();
+    const started = prepared.make(onHeld);
     this.speaking = null;
     const making = this.finish(step, prepared, started, record);
-    const held = await Promise.race([making.then(() => false), delay(BLOCKED_AFTER_MS + 50).then(() => true)]);
+    const held = await Promise.race([making.then(() => false), heldByKernel]);
     if (held) this.hold(parsed, side, prepared.name, making);
     return { kind: held ? 'held' : 'made' };
   }

@@ -45,6 +45,7 @@ describe('an address-space limit too small (ulimit -v)', () => {
     ['client -m hi 127.0.0.1 1', /^netsys: not enough address space for netsys client: it needs about \d+ KiB .*, but ulimit -v allows 800000 KiB: raise it with ulimit -v \d+ or more$/],
     ['server 0', /^netsys: not enough address space for netsys server/],
     ['lesson --no-pause conversation', /^netsys: not enough address space for netsys lesson/],
+    ['shell', /^netsys: not enough address space for netsys shell/],
   ])('netsys %s: one line saying what it needs, exit 1, never a silent abort', async (args, message) => {
     const run = new Running('bash', ['-c', `ulimit -v 800000; exec "$0" ${args}`, NETSYS]);
     expect(await finish(run, 10000)).toEqual({ code: 1, signal: null });

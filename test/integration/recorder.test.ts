@@ -2,6 +2,7 @@
 import { ADDRESS_FAMILIES, SOCKET_TYPES, valueOf } from '../../src/libc/xlat';
 import type { CallEvent } from '../../src/calls/event';
 import { Recorder } from '../../src/calls/recorder';
+import { SideCalls } from '../../src/callthread/sides';
 
 const AF_INET = valueOf(ADDRESS_FAMILIES, 'AF_INET');
 const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
@@ -9,7 +10,8 @@ const SOCK_STREAM = valueOf(SOCKET_TYPES, 'SOCK_STREAM');
 describe('Recorder', () => {
   it('refuses to close a descriptor an accept is still waiting on, and releaseAll wakes and closes it', async () => {
     const events: CallEvent[] = [];
-    const calls = new Recorder((event) => events.push(event), 32);
+    // Its calls on a side thread, as a lesson side's are (the accept held there, not on this thread).
+    const calls = new Recorder((event) => events.push(event), 32, undefined, undefined, undefined, new SideCalls());
     const listener = calls.call('socket', { domain: AF_INET, type: SOCK_STREAM, protocol: 0 }).ret;
     expect(calls.call('bind', { sockfd: listener, addr: { family: AF_INET, address: '127.0.0.1', port: 0, flowinfo: 0, scopeId: 0 } }).error).toBeNull();
     expect(calls.call('listen', { sockfd: listener, backlog: 1 }).error).toBeNull();

@@ -1,10 +1,11 @@
 // The one module that talks to ffi-rs. The traced system calls are bound from their registry
-// signatures (syscallNow, syscallOnPool, called from trace/invoke.ts); the probes and helpers here.
-// Calls that can block in the kernel run on a libuv thread-pool thread
-// (runInNewThread) so the event loop stays free for signals, timers and input;
-// errno is read by ffi-rs on that same thread, right after the call returns.
-// On a call thread (src/callthread/, useCallThread) every call is made synchronously on the
-// calling thread instead, timed right around ffi-rs's load (lastCallTimes).
+// signatures (syscallNow, called from calls/invoke.ts); the probes and helpers here. Every traced
+// call netsys makes runs synchronously on the thread that makes it (a program's call thread, a
+// lesson's or the shell's side thread, src/callthread/, or the main thread for a call that never
+// waits), timed right around ffi-rs's load (lastCallTimes), errno read by ffi-rs on that thread right
+// after the call. Only getaddrinfo, off a call thread, runs on a libuv thread-pool thread
+// (runInNewThread), so that the event loop stays free while it looks a name up (and syscallOnPool,
+// which only the bench calls, to measure that hop).
 import { performance } from 'node:perf_hooks';
 import { restoreReport } from './quiet-report';
 import { arrayConstructor, DataType as T, FFIParams, load, open } from 'ffi-rs';
@@ -42,7 +43,7 @@ function libcFunction<Result>(funcName: string, retType: T, paramsType: readonly
   return (values) => {
     if (callThread && options.runInNewThread) {
       direct.paramsValue = values;
-      return Promise.resolve(timedLoad(direct)) as Result; // Result is a Promise for these (mayBlock)
+      return Promise.resolve(timedLoad(direct)) as Result; // Result is a Promise for these (getaddrinfo)
     }
     params.paramsValue = values;
     return (options.runInNewThread ? load(params) : timedLoad(params)) as unknown as Result;
@@ -86,12 +87,13 @@ export function lastCallTimes(): { started: number; ended: number } {
   return { started: performance.timeOrigin + lastStarted, ended: performance.timeOrigin + lastEnded };
 }
 
-/** A system call made on this thread: for calls that do not wait (socket, bind, close, ...). */
+/** A system call made on this thread, synchronously (syscallNow), and the kernel-view probes. */
 function immediate(funcName: string, retType: T, paramsType: readonly T[]): (values: unknown[]) => WithErrno {
   return libcFunction<WithErrno>(funcName, retType, paramsType, { errno: true });
 }
-/** A system call made on a thread-pool thread: for calls the kernel may hold (accept, recv, ...). */
-function mayBlock(funcName: string, retType: T, paramsType: readonly T[]): (values: unknown[]) => Promise<WithErrno> {
+
+/** A system call made on a thread-pool thread (syscallOnPool). */
+function onPool(funcName: string, retType: T, paramsType: readonly T[]): (values: unknown[]) => Promise<WithErrno> {
   return libcFunction<Promise<WithErrno>>(funcName, retType, paramsType, { errno: true, runInNewThread: true });
 }
 
@@ -148,17 +150,22 @@ const C_TYPES: Readonly<Record<CType, T>> = { i32: T.I32, u32: T.U32, u64: T.U64
 const RETURN_TYPES = { i32: T.I32, i64: T.I64 } as const;
 
 /**
- * The wrapper called on this thread: for a call that never waits (socket, bind, close, ...).
- * errno is read by ffi-rs right after the call, on the same thread.
+ * The wrapper called on this thread, synchronously: any call on a thread of netsys's own (a call or
+ * side thread), a call that never waits (socket, bind, close, ...) on the main thread. errno is read
+ * by ffi-rs right after the call, on the same thread.
  */
 export function syscallNow(signature: SyscallSignature): (values: unknown[]) => RawResult {
   const call = immediate(signature.func, RETURN_TYPES[signature.returns], signature.params.map((type) => C_TYPES[type]));
   return (values) => raw(call(values));
 }
 
-/** The wrapper called on a libuv thread-pool thread: for a call the kernel may hold (accept, recv, ...). */
+/**
+ * The wrapper called on a libuv thread-pool thread, as netsys made every call that may wait before it
+ * made them on threads of its own: no traced call goes this way any more; the bench measures this hop
+ * (`npm run bench`, "one call via ffi-rs, thread pool") beside the call made in place.
+ */
 export function syscallOnPool(signature: SyscallSignature): (values: unknown[]) => Promise<RawResult> {
-  const call = mayBlock(signature.func, RETURN_TYPES[signature.returns], signature.params.map((type) => C_TYPES[type]));
+  const call = onPool(signature.func, RETURN_TYPES[signature.returns], signature.params.map((type) => C_TYPES[type]));
   return async (values) => raw(await call(values));
 }
 
