@@ -235,14 +235,25 @@ function planParam(param: ParamSpec, values: Values, captureLimit: number, sibli
  */
 export function planCall<N extends CallName>(name: N, values: ArgsOf<N>, captureLimit: number): PlannedCall<N> {
   const spec = specOf(name);
-  const parts = spec.params.map((param) => planParam(param, values as Values, captureLimit, spec.params));
+  // One pass, no intermediate arrays: a call thread plans every call of a loop on its critical path.
+  const parts: Part[] = [];
+  const args: Arg[] = [];
+  const cValues: unknown[] = [];
+  const fds: number[] = [];
+  for (const param of spec.params) {
+    const part = planParam(param, values as Values, captureLimit, spec.params);
+    parts.push(part);
+    for (const arg of part.shown) args.push(arg);
+    for (const value of part.c) cValues.push(value);
+    if (part.fds) for (const fd of part.fds) fds.push(fd);
+  }
   return {
     name,
     kind: spec.kind,
     values,
-    args: parts.flatMap((part) => part.shown),
-    cValues: parts.flatMap((part) => part.c),
-    fds: parts.flatMap((part) => part.fds ?? []),
+    args,
+    cValues,
+    fds,
     fill: (returned) => {
       const filled: { args: Arg[]; addr?: SockAddr | null; ready?: readonly PollFd[]; entries?: readonly Addrinfo[] } = { args: [] };
       for (const part of parts) {

@@ -119,6 +119,8 @@ export class CallSlot {
   private ticket = 0;
   /** Per call name, the planned arguments last serialized and their bytes (a loop alternates recv and send). */
   private readonly serialized = new Map<string, { planned: readonly Arg[]; bytes: Buffer }>();
+  /** Per call name, its system call numbers and its bytes as the slot holds them (a loop alternates recv and send). */
+  private readonly names = new Map<string, { syscalls: readonly number[]; bytes: Buffer }>();
   /** The bytes now in the slot, and the name last written there. */
   private inSlot: Buffer | null = null;
   private lastName = '';
@@ -147,7 +149,12 @@ export class CallSlot {
    */
   enter(name: string, fds: readonly number[], planned: readonly Arg[], startedAt: number): number {
     const ticket = ++this.ticket;
-    const syscalls = syscallNumbersOf(name);
+    let named = this.names.get(name);
+    if (!named) {
+      named = { syscalls: syscallNumbersOf(name), bytes: Buffer.from(name, 'latin1').subarray(0, NAME_BYTES) };
+      this.names.set(name, named);
+    }
+    const syscalls = named.syscalls;
     // A loop makes the same calls again and again (recv into the same buffer): each serialized once.
     let known = this.serialized.get(name);
     if (!known || !same(planned, known.planned)) {
@@ -161,9 +168,8 @@ export class CallSlot {
       this.inSlot = known.bytes;
     }
     if (name !== this.lastName) {
-      const nameBytes = Buffer.from(name, 'latin1').subarray(0, NAME_BYTES);
-      this.bytes.set(nameBytes, NAME_OFFSET);
-      Atomics.store(this.ints, NAME_LENGTH, nameBytes.length);
+      this.bytes.set(named.bytes, NAME_OFFSET);
+      Atomics.store(this.ints, NAME_LENGTH, named.bytes.length);
       this.lastName = name;
     }
     const count = Math.min(fds.length, MAX_FDS);

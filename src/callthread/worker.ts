@@ -53,7 +53,7 @@ function seamFor(output: TraceOutput): CallSeam {
     },
     nextSeq: () => state.nextSeq(),
     enter(name: string, fds: readonly number[], planned: readonly Arg[], startedAt: number): number {
-      output.flush();
+      output.writeQueued();
       const ticket = slot.enter(name, fds, planned, startedAt);
       // Checked after the call is published (Dekker): the main thread sets the flag, then reads the slot.
       if (state.stopping) {

@@ -46,20 +46,19 @@ export function onStdoutGone(handler: (message: string) => void): void {
   if (failure) handler(failure);
 }
 
-/** The trace, whose lines so far can be written at once (TraceOutput). */
+/** The trace, whose lines so far are written before standard output when a reader could see the order (TraceOutput). */
 export interface QueuedLines {
-  writeQueued(): void;
+  beforeStandardOutput(): void;
 }
 
 /**
  * Writes what came back to descriptor 1, all of it, on the calling (call) thread, waiting while the
  * reader is slow; throws ProgramFailed once standard output is gone. The trace lines queued so far
- * are written first, so that where both reach one terminal (or one pipe, `2>&1`) the line of the
- * call that read the data comes before the data.
+ * are written first where a reader could see the order (TraceOutput.beforeStandardOutput).
  */
 export async function writeOut(data: Buffer, trace: QueuedLines): Promise<void> {
   if (failure) throw new ProgramFailed(failure);
-  trace.writeQueued();
+  trace.beforeStandardOutput();
   try {
     writeAllSync(1, data);
   } catch (error) {

@@ -99,6 +99,22 @@ export function writeAllSync(fd: number, bytes: Buffer): void {
   }
 }
 
+/** Whether `fd` is a regular file and `other` is not that same file (or is not open). */
+function isOtherRegularFile(fd: number, other: number): boolean {
+  try {
+    const file = fs.fstatSync(fd);
+    if (!file.isFile()) return false;
+    try {
+      const second = fs.fstatSync(other);
+      return second.dev !== file.dev || second.ino !== file.ino;
+    } catch {
+      return true;
+    }
+  } catch {
+    return false;
+  }
+}
+
 function syncSink(fd: number, failed: (error: unknown) => void): Sink {
   return {
     write: (text) => {
@@ -163,6 +179,8 @@ export class TraceOutput {
   private lastCallShown = true;
   /** -r: the stamp of the last line printed, in ms since the epoch; null before the first. */
   private lastStamp: number | null = null;
+  /** Whether the trace goes to a regular file that is not standard output (beforeStandardOutput); null until asked. */
+  private ownFile: boolean | null = null;
 
   constructor(private readonly options: OutputOptions) {
     this.errorText = options.errorText ?? String;
@@ -269,6 +287,17 @@ export class TraceOutput {
     this.writePending();
   }
 
+  /**
+   * Just before data goes to standard output: the lines queued so far are written first, so that
+   * where both reach one terminal or pipe (2>&1) the line of the call that read the data comes before
+   * the data. A trace in a regular file other than standard output keeps them until the next call's
+   * flush: no reader can see the order of two files, and the reply reaches its reader one write sooner.
+   */
+  beforeStandardOutput(): void {
+    this.ownFile ??= this.options.fd !== undefined && isOtherRegularFile(this.options.fd, 1);
+    if (!this.ownFile) this.writePending();
+  }
+
   /** Resolves once every line so far has been handed to the operating system. */
   flush(): Promise<void> {
     this.writePending();
@@ -291,7 +320,7 @@ export class TraceOutput {
     this.pending.push(line);
     // A call thread's lines (fd) wait for its next flush(): before a call that may wait (the main
     // thread may write an unfinished line for it, which must come after these), before data read is
-    // written to standard output (writeQueued), before a read of standard input, and at the end.
+    // written to standard output (beforeStandardOutput), before a read of standard input, and at the end.
     if (this.options.fd !== undefined) return;
     if (!this.scheduled) {
       this.scheduled = true;

@@ -150,13 +150,42 @@ const C_TYPES: Readonly<Record<CType, T>> = { i32: T.I32, u32: T.U32, u64: T.U64
 const RETURN_TYPES = { i32: T.I32, i64: T.I64 } as const;
 
 /**
+ * Memory that holds at least this many bytes is passed by its address: a loop's buffers (recv's,
+ * standard input's, Node's 8 KiB pool) live that long, and a Buffer argument costs ffi-rs about
+ * 2 µs more than a 64-bit integer (a send and a recv: 7.5 µs a call against 5.8 µs, hot loop). A
+ * sockaddr made for one call is passed as a Buffer: learning its address would cost a call.
+ */
+const BY_ADDRESS_FROM_BYTES = 4096;
+
+/** Where each ArrayBuffer's bytes are, learned once (V8 never moves an ArrayBuffer's backing store). */
+const addresses = new WeakMap<ArrayBufferLike, bigint>();
+
+function bytesAddress(buffer: Buffer): bigint {
+  let base = addresses.get(buffer.buffer);
+  if (base === undefined) {
+    base = addressOf(buffer) - BigInt(buffer.byteOffset);
+    addresses.set(buffer.buffer, base);
+  }
+  return base + BigInt(buffer.byteOffset);
+}
+
+/**
  * The wrapper called on this thread, synchronously: any call on a thread of netsys's own (a call or
  * side thread), a call that never waits (socket, bind, close, ...) on the main thread. errno is read
- * by ffi-rs right after the call, on the same thread.
+ * by ffi-rs right after the call, on the same thread. `values` is the caller's to give: Buffers in it
+ * are replaced by their addresses when they qualify.
  */
 export function syscallNow(signature: SyscallSignature): (values: unknown[]) => RawResult {
-  const call = immediate(signature.func, RETURN_TYPES[signature.returns], signature.params.map((type) => C_TYPES[type]));
-  return (values) => raw(call(values));
+  const types = signature.params.map((type) => C_TYPES[type]);
+  const call = immediate(signature.func, RETURN_TYPES[signature.returns], types);
+  const buffers = signature.params.flatMap((type, index) => (type === 'u8array' ? [index] : []));
+  if (buffers.length === 0) return (values) => raw(call(values));
+  const byAddress = immediate(signature.func, RETURN_TYPES[signature.returns], types.map((type) => (type === T.U8Array ? T.BigInt : type)));
+  return (values) => {
+    for (const index of buffers) if ((values[index] as Buffer).buffer.byteLength < BY_ADDRESS_FROM_BYTES) return raw(call(values));
+    for (const index of buffers) values[index] = bytesAddress(values[index] as Buffer);
+    return raw(byAddress(values));
+  };
 }
 
 /**
