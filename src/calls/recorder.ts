@@ -9,6 +9,7 @@ import type { Addrinfo } from '../libc/results';
 import type { SockAddr } from '../libc/addresses';
 import { SHUTDOWN_MODES, valueOf } from '../libc/xlat';
 import { Descriptors } from './descriptors';
+import { Interrupted } from './interrupted';
 import { whatHoldsIt } from './held';
 import type { Arg, BlockedCall, CallEvent, PollFd } from './event';
 import { CallPlace, Invocation, invoke, now, Pending } from './invoke';
@@ -48,12 +49,6 @@ export type OutcomeOf<N extends CallName> = Outcome &
 /** A call that may wait in the kernel gives its outcome as a promise; one that never waits, at once. */
 export type ResultOf<N extends CallName> = Waits<N> extends true ? Promise<OutcomeOf<N>> : OutcomeOf<N>;
 
-/** Thrown out of a traced call that completes after the program was interrupted. */
-export class Interrupted extends Error {
-  constructor() {
-    super('interrupted');
-  }
-}
 
 /** How a call went, besides its result: whether it was reported blocked, and whether leaving woke it. */
 interface Held {

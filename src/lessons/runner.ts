@@ -6,7 +6,8 @@
 // shows that thread asleep in it.
 import { endpointText } from '../libc/addresses';
 import { KernelView } from '../calls/kernelview';
-import { Interrupted, Recorder, SHUT_RDWR } from '../calls/recorder';
+import { Recorder, SHUT_RDWR } from '../calls/recorder';
+import { Interrupted } from '../calls/interrupted';
 import { SideCalls } from '../callthread/sides';
 import type { CallEvent } from '../calls/event';
 import { formatPlanned } from '../render/strace';

@@ -5,7 +5,7 @@
 // reference call is made and must meet the goal itself.
 import { readCommand } from '../shell/input';
 import type { Recorder } from '../calls/recorder';
-import { Interrupted } from '../calls/recorder';
+import { Interrupted } from '../calls/interrupted';
 import { Made, MissingValue, prepare, Value } from './calls';
 import { CallSyntaxError, excerpt, parseCallLine, ParsedCall, visible } from './callline';
 import type { Step } from './format';

@@ -3,8 +3,8 @@
 // way out, calls the kernel is holding are woken, every descriptor netsys opened is closed (each call
 // traced), and all output is written before the process exits (waiting a bounded time for a reader).
 import * as fs from 'node:fs';
-import { exitNow } from '../libc/native/exit';
-import { Interrupted, Outcome } from '../calls/recorder';
+import type { Outcome } from '../calls/recorder';
+import { Interrupted } from '../calls/interrupted';
 import { onStdoutGone } from './stdout';
 import { escapeControls } from '../visible';
 import { internalErrorLine, resourceProblem } from '../bug';
@@ -128,6 +128,9 @@ export async function runProgram(calls: Releasable, output: Notes, body: () => P
       const text = failed ? unwritten : message;
       if (text) lastLine(text);
       restoreTerminal();
+      // Loaded here, not with this module: the command line imports it (ProgramFailed), and start-up
+      // must not load the native binding on the main thread.
+      const exitNow: (code: number) => never = (require('../libc/native/exit') as typeof import('../libc/native/exit')).exitNow;
       exitNow(failed ? 1 : exitCode);
     })();
     return leaving;

@@ -4,7 +4,6 @@
 // the way out of the program that is running: every socket closed, one line, exit 1.
 // A client writes on its call thread with write(2) made synchronously (writeOut), waiting while the
 // reader is slow; a lesson writes through process.stdout on the main thread (onStdoutGone).
-import { nodeErrorText } from '../libc/native/errno';
 import { writeAllSync } from '../render/output';
 import { ProgramFailed } from './run';
 
@@ -32,6 +31,9 @@ function watch(): void {
 export function stdoutFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const why = code === 'EPIPE' || code === 'ECONNRESET' ? '; whoever read it has gone' : '';
+  // libc's words for the error, loaded only now: the command line imports this module, and start-up
+  // must not load the native binding on the main thread (a program's calls are on its call thread).
+  const { nodeErrorText } = require('../libc/native/errno') as typeof import('../libc/native/errno');
   return `cannot write to standard output: ${nodeErrorText(error)}${why}`;
 }
 

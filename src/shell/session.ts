@@ -10,7 +10,8 @@ import { endpointText } from '../libc/addresses';
 import type { BlockedCall, CallEvent } from '../calls/event';
 import { KernelView } from '../calls/kernelview';
 import type { DecodeFdsLevel } from '../render/strace';
-import { Interrupted, Recorder } from '../calls/recorder';
+import { Recorder } from '../calls/recorder';
+import { Interrupted } from '../calls/interrupted';
 import { SideCalls } from '../callthread/sides';
 
 /** Where a session's calls and words go (the shell's screen, or a trace file). */
