@@ -78,20 +78,11 @@ export function prestartSides(count: number): void {
   holder[PRESTARTED_SIDES] = sides;
   const first = sides[0];
   const control = new Int32Array(first.control);
-  let gone = false;
-  first.worker.once('exit', () => (gone = true));
-  const exit = process.exit.bind(process);
-  process.exit = ((code?: number | string | null) => {
-    const status = Number(code ?? process.exitCode ?? 0);
-    if (gone) return exit(status);
-    process.exitCode = status;
-    process.emit('exit', status);
-    first.port.postMessage({ type: 'exit', code: status } satisfies ToSideThread);
+  exitThroughThread(first.worker, (code) => {
+    first.port.postMessage({ type: 'exit', code } satisfies ToSideThread);
     Atomics.add(control, SIDE_WORDS.REQUESTS, 1);
     Atomics.notify(control, SIDE_WORDS.REQUESTS);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EXIT_HANDOVER_MS);
-    return exit(status);
-  }) as typeof process.exit;
+  });
   process.once('beforeExit', (code) => process.exit(code));
 }
 
@@ -153,9 +144,10 @@ export function prestart(): void {
  * call thread exists, process.exit (a usage error, --help, the supervisor's last resort) asks that
  * thread to end the process with _exit(2) and waits, at most EXIT_HANDOVER_MS, for it to do so; the
  * 'exit' listeners run first, as process.exit runs them. Output already written is not lost: standard
- * output and error are synchronous for files, pipes and terminals on Linux.
+ * output and error are synchronous for files, pipes and terminals on Linux. `askToExit` tells the
+ * thread (a program's call thread by message, a side thread by message and its request word).
  */
-export function exitThroughThread(worker: Worker): void {
+export function exitThroughThread(worker: Worker, askToExit: (code: number) => void = (code) => worker.postMessage({ type: 'exit', code } satisfies ToCallThread)): void {
   let gone = false;
   worker.once('exit', () => (gone = true));
   const exit = process.exit.bind(process);
@@ -164,7 +156,7 @@ export function exitThroughThread(worker: Worker): void {
     if (gone) return exit(status);
     process.exitCode = status;
     process.emit('exit', status);
-    worker.postMessage({ type: 'exit', code: status } satisfies ToCallThread);
+    askToExit(status);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EXIT_HANDOVER_MS);
     return exit(status);
   }) as typeof process.exit;

@@ -1,26 +1,10 @@
 // Each program makes its calls on a call thread of its own (src/callthread/): a call is shown as blocked
 // only while the kernel shows that thread asleep in it, and the main thread, which supervises, wakes it
 // on Ctrl-C with shutdown(SHUT_RDWR), shown, before every socket is closed.
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { finish, python, startServer, traceLines } from './helpers';
+import { ACCEPT_SYSCALLS, threadsOf } from './proc';
 
-/** accept(2) and accept4(2) on x86_64, as /proc/PID/task/TID/syscall shows them. */
-const ACCEPT_SYSCALLS = [43, 288];
-
-/** The threads of `pid` and the system call each is in now (null: running, or not in one). */
-function threadsOf(pid: number): { tid: number; syscall: number | null; state: string }[] {
-  return fs.readdirSync(`/proc/${pid}/task`).flatMap((name) => {
-    try {
-      const syscall = fs.readFileSync(`/proc/${pid}/task/${name}/syscall`, 'utf8');
-      const stat = fs.readFileSync(`/proc/${pid}/task/${name}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      return [{ tid: Number(name), syscall: /^\d+ /.test(syscall) ? Number(syscall.split(' ')[0]) : null, state }];
-    } catch {
-      return []; // the thread ended meanwhile
-    }
-  });
-}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

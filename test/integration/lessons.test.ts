@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { finish, netsys, NETSYS, python, Running, scratchDirPerTest } from './helpers';
 import { underStrace, unseenByStrace } from './oracle';
+import { writeStuckLesson } from '../support/stuck-lesson';
 
 const LESSONS_DIR = path.resolve(__dirname, '../../lessons');
 const LESSON_IDS = fs
@@ -406,18 +407,7 @@ describe('a new lesson file', () => {
   });
 
   describe('with a call nothing in the lesson completes', () => {
-    beforeEach(() => {
-      fs.writeFileSync(
-        path.join(dir(), 'stuck.lesson'),
-        [
-          'id: stuck\ntitle: S\nsummary: S\norder: 1',
-          'step server: l = socket(AF_INET, SOCK_STREAM)',
-          'step server: bind(l, 127.0.0.1:0)',
-          'step server: listen(l, 1)',
-          'step server: conn = accept(l)',
-        ].join('\n'),
-      );
-    });
+    beforeEach(() => writeStuckLesson(dir()));
 
     it('Ctrl-C wakes it, closes the socket and exits 130', async () => {
       const run = lesson(['stuck', '--no-pause', '--lessons-dir', dir()]);

@@ -6,6 +6,23 @@ import { python, until } from './helpers';
 /** x86_64 system call numbers, as /proc/<pid>/task/<tid>/syscall reports them. */
 export const SYSCALL = { poll: 7, recvfrom: 45 } as const;
 
+/** accept(2) and accept4(2) on x86_64, as /proc/PID/task/TID/syscall shows them. */
+export const ACCEPT_SYSCALLS = [43, 288];
+
+/** The threads of `pid` and the system call each is in now (null: running, or in none), with its state letter (`S`: asleep). */
+export function threadsOf(pid: number): { tid: number; syscall: number | null; state: string }[] {
+  return fs.readdirSync(`/proc/${pid}/task`).flatMap((name) => {
+    try {
+      const syscall = fs.readFileSync(`/proc/${pid}/task/${name}/syscall`, 'utf8');
+      const stat = fs.readFileSync(`/proc/${pid}/task/${name}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return [{ tid: Number(name), syscall: /^\d+ /.test(syscall) ? Number(syscall.split(' ')[0]) : null, state }];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+
 /** The threads of `pid` now inside system call `nr`. */
 function threadsIn(pid: number, nr: number): number[] {
   return fs

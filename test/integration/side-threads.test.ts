@@ -5,24 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finish, netsys, NETSYS, Running, scratchDirPerTest, until } from './helpers';
-import { onlyChild } from './proc';
+import { ACCEPT_SYSCALLS, onlyChild, threadsOf } from './proc';
+import { writeStuckLesson } from '../support/stuck-lesson';
 
-/** accept(2) and accept4(2) on x86_64, as /proc/PID/task/TID/syscall shows them. */
-const ACCEPT_SYSCALLS = [43, 288];
-
-/** The threads of `pid` and the system call each is in now (null: running, or in none), with its state letter. */
-function threadsOf(pid: number): { tid: number; syscall: number | null; state: string }[] {
-  return fs.readdirSync(`/proc/${pid}/task`).flatMap((name) => {
-    try {
-      const syscall = fs.readFileSync(`/proc/${pid}/task/${name}/syscall`, 'utf8');
-      const stat = fs.readFileSync(`/proc/${pid}/task/${name}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      return [{ tid: Number(name), syscall: /^\d+ /.test(syscall) ? Number(syscall.split(' ')[0]) : null, state }];
-    } catch {
-      return []; // the thread ended meanwhile
-    }
-  });
-}
 
 /** The threads of `pid` asleep in accept now. */
 function asleepInAccept(pid: number): { tid: number }[] {
@@ -31,19 +16,6 @@ function asleepInAccept(pid: number): { tid: number }[] {
 
 const dir = scratchDirPerTest('netsys-sides-');
 
-/** A lesson whose last step is an accept nothing in the lesson completes (one side: its lines have no lane label). */
-function writeStuckLesson(): void {
-  fs.writeFileSync(
-    path.join(dir(), 'stuck.lesson'),
-    [
-      'id: stuck\ntitle: S\nsummary: S\norder: 1',
-      'step server: l = socket(AF_INET, SOCK_STREAM)',
-      'step server: bind(l, 127.0.0.1:0)',
-      'step server: listen(l, 1)',
-      'step server: conn = accept(l)',
-    ].join('\n'),
-  );
-}
 
 function lesson(args: readonly string[]): Running {
   return netsys(['lesson', '--no-color', ...args], undefined, { XDG_STATE_HOME: dir(), COLUMNS: '80' });
@@ -62,7 +34,7 @@ function callLines(output: string): string[] {
 }
 
 describe('a lesson side\'s thread', () => {
-  beforeEach(writeStuckLesson);
+  beforeEach(() => writeStuckLesson(dir()));
 
   it('a held accept is shown blocked while a thread of netsys other than the main thread sleeps in accept; Ctrl-C wakes it and exits 130', async () => {
     const run = lesson(['stuck', '--no-pause', '--lessons-dir', dir()]);
