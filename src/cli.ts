@@ -290,6 +290,8 @@ function buildProgram(): Command {
     .option('--mermaid', 'make every call without a word, then print the calls as a Mermaid sequenceDiagram')
     .option('--lessons-dir <dir>', 'read lessons from DIR instead of the lessons that come with netsys')
     .action(async (id: string | undefined, flags: { pause: boolean; stringLimit: number; color: boolean; state: boolean; mermaid?: boolean; lessonsDir?: string }) => {
+      // Checked before the lesson modules load: they load the native binding, which may not fit either.
+      if (id !== undefined) needAddressSpace('lesson', 'lesson');
       const [{ listLessons, runLesson }, { LessonFormatError }, { LessonNotFound }] = await Promise.all([
         import('./lessons/command'),
         import('./lessons/format'),
@@ -298,7 +300,6 @@ function buildProgram(): Command {
       try {
         if (id === undefined) listLessons(flags);
         else {
-          needAddressSpace('lesson', 'lesson');
           await runLesson(id, { ...flags, reference: (await import('./reference/for-lessons')).referenceForLessons });
         }
       } catch (error) {
@@ -315,9 +316,10 @@ function buildProgram(): Command {
   )
     .option('--no-state', "do not show each TCP socket's state after each call (shown by default)")
     .action(async (flags: Pick<TraceFlags, 'json' | 'output' | 'stringLimit' | 'color' | 't' | 'syscallTimes' | 'y'> & { state: boolean }) => {
-      const { runShell, ShellUsageError } = await import('./shell/command');
-      // Two side threads, as a lesson has (its floor, measured with one of them): V8 aborts without the room.
+      // Two side threads, as a lesson has: V8 aborts without the room. Checked before the shell's
+      // modules load: they load the native binding, which may not fit either.
       needAddressSpace('shell', 'lesson');
+      const { runShell, ShellUsageError } = await import('./shell/command');
       try {
         await runShell({
           stringLimit: flags.stringLimit,

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
  * (Node.js 20 on x86_64; a program with its call threads, a lesson with its two side threads; README,
  * Reliability), with about 5% to spare.
  */
-export const ADDRESS_SPACE_FLOOR_KIB = { program: 1_310_000, lesson: 1_310_000 } as const;
+export const ADDRESS_SPACE_FLOOR_KIB = { program: 1_310_000, lesson: 1_440_000 } as const;
 
 /** The soft RLIMIT_AS in KiB, from /proc/self/limits; null when unlimited or unknown. */
 export function addressSpaceLimitKib(limits = '/proc/self/limits'): number | null {

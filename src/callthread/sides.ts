@@ -11,8 +11,9 @@ import { MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { exitNow } from '../libc/native/exit';
 import { CallPlace, Invocation, invoke, now, Pending } from '../calls/invoke';
 import { syscallNumbersOf, SyscallName } from '../calls/registry';
-import { asleepIn, LOOK_AFTER_MS, LOOK_EVERY_MS } from './task';
+import { asleepIn, cannotAsk, LOOK_AFTER_MS, LOOK_EVERY_MS } from './task';
 import { startSideThread, StartedSide, takePrestartedSide } from './prestart';
+import { ADDRESS_SPACE_FLOOR_KIB, addressSpaceLimitKib } from '../limits';
 import { CallRequest, FromSideThread, SIDE_WORDS } from './protocol';
 
 /** How long the main thread waits for a side thread to start (it takes 25-40 ms), in ms. */
@@ -30,6 +31,8 @@ class SideThread {
   private readonly port: MessagePort;
   private sent = 0;
   private readonly failure: () => string | null;
+  /** Rejects once the thread has failed (it could not start: EMFILE, ENOMEM) or ended: no reply will come. */
+  private readonly lost: Promise<never>;
   /** A call has been handed over and its reply not taken yet. */
   busy = false;
 
@@ -38,6 +41,13 @@ class SideThread {
     this.control = new Int32Array(started.control);
     this.port = started.port;
     this.failure = started.failure;
+    this.lost = new Promise<never>((_, reject) => {
+      const gone = (): void => reject(new Error(`the side thread failed: ${this.failure() ?? 'it ended'}`));
+      if (this.failure() !== null) gone();
+      started.worker.once('error', gone);
+      started.worker.once('exit', gone);
+    });
+    this.lost.catch(() => undefined); // observed only by a call that is out
   }
 
   /** The thread's id (gettid), as /proc/self/task/TID names it; 0 until it has started. */
@@ -66,14 +76,16 @@ class SideThread {
   start(name: SyscallName, values: readonly unknown[]): Pending {
     const started = now();
     const expected = this.send(name, values);
-    const done = this.replied(expected).then(() => this.take(values));
+    const done = Promise.race([this.replied(expected), this.lost]).then(() => this.take(values));
     const syscalls = syscallNumbersOf(name);
     let out = true;
     const blocked = new Promise<void>((resolve) => {
       let seen = false;
       const look = setInterval(() => {
         if (!out) clearInterval(look);
-        else if (!seen && now() - started >= LOOK_AFTER_MS && asleepIn(this.tid, syscalls)) {
+        // Without a descriptor to ask the kernel with (ulimit -n), the call is taken as held: the
+        // learner's next line must not wait for ever on a question that cannot be asked.
+        else if (!seen && now() - started >= LOOK_AFTER_MS && (asleepIn(this.tid, syscalls) || cannotAsk(this.tid))) {
           seen = true;
           resolve();
         }
@@ -147,11 +159,34 @@ export class SideCalls implements CallPlace {
       // thread, as the program's supervisor makes its wake-up shutdown (supervisor.ts); one that may
       // wait (a shell learner's second accept on the same side) gets a thread of its own.
       if (!waits) return invoke(name, values);
+      const refusal = oneMoreThreadProblem(this.threads.length);
+      if (refusal) throw new Error(refusal);
       thread = new SideThread(startSideThread());
       this.threads.push(thread);
     }
     return waits ? thread.start(name, values) : thread.callNow(name, values);
   }
+}
+
+/** The most threads one side has, so the most calls it holds in the kernel at once. */
+const MOST_THREADS_PER_SIDE = 4;
+/**
+ * The address space each thread of a side needs, in KiB as `ulimit -v` counts (a V8 isolate: a shell
+ * under 1,600,000 KiB aborted at its fifth held call, under 2,000,000 at its tenth), with room to spare.
+ */
+const THREAD_ADDRESS_SPACE_KIB = 80_000;
+
+/** Why a side that has `threads` threads, all held in the kernel, may not start one more; null when it may. */
+function oneMoreThreadProblem(threads: number): string | null {
+  if (threads >= MOST_THREADS_PER_SIDE) {
+    return `this side already has ${threads} calls held in the kernel, each on a thread of its own, the most netsys holds at once on one side: let one return first (a connect on the other side completes an accept)`;
+  }
+  const limit = addressSpaceLimitKib();
+  const needed = ADDRESS_SPACE_FLOOR_KIB.lesson + threads * THREAD_ADDRESS_SPACE_KIB;
+  if (limit !== null && limit < needed) {
+    return `one more held call on this side needs a thread of its own, and about ${needed} KiB of address space in all, but ulimit -v allows ${limit} KiB`;
+  }
+  return null;
 }
 
 let exitGuarded = false;

@@ -10,19 +10,61 @@ export interface TaskWait {
   readonly state: string;
 }
 
+/** Both files of each thread looked at, opened once and kept: a look then needs no new descriptor (ulimit -n). */
+const opened = new Map<number, { readonly syscall: number; readonly stat: number }>();
+/** The threads whose files could not be opened for want of descriptors (EMFILE, ENFILE). */
+const unopenable = new Set<number>();
+const page = Buffer.alloc(512);
+
+function readFrom(fd: number): string {
+  return page.toString('latin1', 0, fs.readSync(fd, page, 0, page.length, 0));
+}
+
+function filesOf(tid: number): { readonly syscall: number; readonly stat: number } {
+  let files = opened.get(tid);
+  if (!files) {
+    try {
+      const syscall = fs.openSync(`/proc/self/task/${tid}/syscall`, 'r');
+      try {
+        files = { syscall, stat: fs.openSync(`/proc/self/task/${tid}/stat`, 'r') };
+      } catch (error) {
+        fs.closeSync(syscall);
+        throw error;
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EMFILE' || code === 'ENFILE') unopenable.add(tid);
+      throw error;
+    }
+    unopenable.delete(tid);
+    opened.set(tid, files);
+  }
+  return files;
+}
+
 /**
  * Reads both files of thread `tid` of this process; null when they cannot be read (the thread has
- * ended, or /proc is not mounted). The syscall file needs ptrace-read access, which a process has to itself.
+ * ended, /proc is not mounted, or no descriptor is left to open them). The syscall file needs
+ * ptrace-read access, which a process has to itself.
  */
 export function taskWait(tid: number): TaskWait | null {
   try {
-    const syscall = fs.readFileSync(`/proc/self/task/${tid}/syscall`, 'latin1');
-    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+    const files = filesOf(tid);
+    const syscall = readFrom(files.syscall);
+    const stat = readFrom(files.stat);
     const number = Number(syscall.slice(0, syscall.indexOf(' ') === -1 ? undefined : syscall.indexOf(' ')));
     return { syscall: Number.isInteger(number) && syscall[0] !== 'r' ? number : null, state: stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) };
   } catch {
     return null;
   }
+}
+
+/**
+ * True when the kernel cannot be asked about thread `tid` because the process has no descriptor left
+ * to open its files with (ulimit -n): whether its call is held is then unknown, not "no".
+ */
+export function cannotAsk(tid: number): boolean {
+  return unopenable.has(tid);
 }
 
 /** True when the kernel shows thread `tid` asleep in one of `syscalls` (accept: 43 or 288). */

@@ -156,4 +156,23 @@ describe('a shell side\'s thread', () => {
     // The accept waited from its call (shown blocked, then 300 ms more) to the client's connect.
     expect(timed.find((call) => call.name === 'accept')!.seconds).toBeGreaterThanOrEqual(0.3);
   });
+
+  const listenerThenAccepts = (count: number): string =>
+    ['s = socket(AF_INET, SOCK_STREAM)', 'bind(s, 127.0.0.1:0)', 'listen(s, 1)', ...Array.from({ length: count }, (_, i) => `a${i} = accept(s)`)].join('\n') + '\n';
+
+  it('a side holds at most 4 calls at once (a thread each): a fifth is refused with one line, and end of input wakes and closes the rest', async () => {
+    const run = shell(['--no-state'], listenerThenAccepts(6));
+    expect((await finish(run, 20000)).code).toBe(0);
+    const out = run.stdout.toString();
+    expect(out.match(/^server │ # netsys could not make this call: this side already has 4 calls held in the kernel/gm)).toHaveLength(2);
+    expect(out.match(/^server │ accept\(\d+, 0x[0-9a-f]+, \[16\]\) += -1 EINVAL \(Invalid argument\)$/gm)).toHaveLength(4);
+    expect(out).toMatch(/^server │ close\(\d+\) += 0$/m);
+  });
+
+  it('a side thread that cannot start (ulimit -n) fails its call with a line, never leaving the shell waiting for ever', async () => {
+    const run = new Running('bash', ['-c', 'ulimit -n 28; exec "$0" shell --no-color --no-state', NETSYS], listenerThenAccepts(3), { XDG_STATE_HOME: dir(), COLUMNS: '200' });
+    const ended = await finish(run, 15000);
+    expect(ended.signal).toBeNull();
+    expect(run.stdout.toString() + run.stderr).toMatch(/EMFILE/);
+  });
 });

@@ -208,14 +208,17 @@ const WILDCARD = new Set(['0.0.0.0', '::']);
 /**
  * The accept queue of the TCP socket on this machine that a connect to `target` reaches, as the
  * kernel shows it now: a listener bound to that very address, else (for a loopback address) one
- * bound to the wildcard address on that port. Undefined when none can be seen: the server is on
- * another machine, or on an address of this one other than loopback behind a wildcard listener.
+ * bound to the wildcard address on that port. Undefined when none can be seen (the server is on
+ * another machine, or on an address of this one other than loopback behind a wildcard listener), or
+ * when several listen there (SO_REUSEPORT) and which one the kernel picked cannot be known.
  */
 export function listenerQueueFor(target: SockAddr): AcceptQueue | undefined {
   if (!isInet(target)) return undefined;
   const listeners = inetSocketsOnPort(IPPROTO_TCP, target.port).filter((socket) => socket.state === TCP_LISTEN);
-  const exact = listeners.find((socket) => socket.endpoints.local.address === target.address);
-  const wildcard = LOOPBACK.test(target.address) ? listeners.find((socket) => WILDCARD.has(socket.endpoints.local.address)) : undefined;
-  const listener = exact ?? wildcard;
-  return listener && { waiting: listener.receiveQueue, backlog: listener.sendQueue };
+  const exact = listeners.filter((socket) => socket.endpoints.local.address === target.address);
+  const wildcard = LOOPBACK.test(target.address) ? listeners.filter((socket) => WILDCARD.has(socket.endpoints.local.address)) : [];
+  const reached = exact.length > 0 ? exact : wildcard;
+  // Several listeners on one port (SO_REUSEPORT): the kernel picks one per connection by a hash netsys cannot see.
+  if (reached.length !== 1) return undefined;
+  return { waiting: reached[0].receiveQueue, backlog: reached[0].sendQueue };
 }
