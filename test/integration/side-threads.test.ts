@@ -169,6 +169,19 @@ describe('a shell side\'s thread', () => {
     expect(out).toMatch(/^server │ close\(\d+\) += 0$/m);
   });
 
+  it('a held connect to a port two listeners share (SO_REUSEPORT) is not said to find room: which listener the kernel chose cannot be seen', async () => {
+    const lines = [
+      's1 = socket(AF_INET, SOCK_STREAM)', 'setsockopt(s1, SOL_SOCKET, SO_REUSEPORT, 1)', 'bind(s1, 127.0.0.1:0)', 'here = getsockname(s1)',
+      's2 = socket(AF_INET, SOCK_STREAM)', 'setsockopt(s2, SOL_SOCKET, SO_REUSEPORT, 1)', 'bind(s2, here)', 'listen(s1, 0)', 'listen(s2, 100)',
+      ...Array.from({ length: 6 }, (_, i) => [`client: c${i} = socket(AF_INET, SOCK_STREAM)`, `client: connect(c${i}, here)`]).flat(),
+    ];
+    const run = shell(['--no-state'], lines.join('\n') + '\n');
+    expect((await finish(run, 30000)).code).toBe(0);
+    const notes = run.stdout.toString().match(/^client │ # blocked in connect: .*$/gm) ?? [];
+    expect(notes.length).toBeGreaterThan(0); // s1's queue (backlog 0) is full after one: the SYNs the kernel sends it are dropped
+    for (const note of notes) expect(note).toMatch(/: the server is far away, or its accept queue is full and its kernel drops the SYN/);
+  });
+
   it('a side thread that cannot start (ulimit -n) fails its call with a line, never leaving the shell waiting for ever', async () => {
     const run = new Running('bash', ['-c', 'ulimit -n 28; exec "$0" shell --no-color --no-state', NETSYS], listenerThenAccepts(3), { XDG_STATE_HOME: dir(), COLUMNS: '200' });
     const ended = await finish(run, 15000);
