@@ -5,7 +5,7 @@ import { blockedNote, returnedNote } from '../render/blocking';
 import { formatStateLine } from '../render/state';
 import { laneLines, wrap } from '../render/lanes';
 import { formatLine, formatUnfinished, StraceOptions } from '../render/strace';
-import { formatStampedLine, StampOptions } from '../render/stamps';
+import { formatStampedLine, formatStamps, StampOptions } from '../render/stamps';
 import type { Side } from './format';
 import { Paint, paintFor } from '../render/paint';
 
@@ -83,7 +83,8 @@ export class LessonView {
   }
 
   blocked(side: Side, call: BlockedCall): void {
-    this.inLane(side, formatUnfinished(call, this.options), (piece) => this.paint.yellow(piece));
+    // Stamped as the completed lines are (-t, -tt, -ttt), with the moment the call was made, as strace does.
+    this.inLane(side, formatStamps(call.startedAt, 0, this.options) + formatUnfinished(call, this.options), (piece) => this.paint.yellow(piece));
     this.note(side, blockedNote(call));
   }
 

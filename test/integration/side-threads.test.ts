@@ -182,6 +182,12 @@ describe('a shell side\'s thread', () => {
     for (const note of notes) expect(note).toMatch(/: the server is far away, or its accept queue is full and its kernel drops the SYN/);
   });
 
+  it('with -tt, a held call\'s unfinished line carries the moment it was made, as strace stamps it', async () => {
+    const run = shell(['--no-state', '-tt'], listenerThenAccepts(1));
+    expect((await finish(run)).code).toBe(0);
+    expect(run.stdout.toString()).toMatch(/^server │ \d\d:\d\d:\d\d\.\d{6} accept\(\d+,  <unfinished \.\.\.>$/m);
+  });
+
   it('a side thread that cannot start (ulimit -n) fails its call with a line, never leaving the shell waiting for ever', async () => {
     const run = new Running('bash', ['-c', 'ulimit -n 28; exec "$0" shell --no-color --no-state', NETSYS], listenerThenAccepts(3), { XDG_STATE_HOME: dir(), COLUMNS: '200' });
     const ended = await finish(run, 15000);
