@@ -4,7 +4,7 @@ import { fstatSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseCount, parseHost, parseOutputFile, parsePort, parseTimeout, parseTraceExpression, UsageError } from './args';
-import { AF_INET6 } from './libc/addresses';
+import { AF_INET6, isWildcardAddress } from './libc/addresses';
 import type { CallSelection } from './render/select';
 import type { Program } from './callthread/protocol';
 import type { TraceRequest } from './callthread/supervisor';
@@ -202,7 +202,7 @@ function buildProgram(): Command {
       once: Boolean(flags.once),
       v6only: Boolean(flags.v6only),
     };
-    const open = local.address === '0.0.0.0' || local.address === '::';
+    const open = isWildcardAddress(local.address);
     const preface = open ? [`${local.address} accepts ${flags.udp ? 'datagrams' : 'connections'} from the network, not only from this machine`] : [];
     await runOnCallThreads({ program: 'server', kind: flags.udp ? 'udp' : flags.poll ? 'poll' : 'tcp', options, preface }, flags);
   });

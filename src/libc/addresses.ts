@@ -26,6 +26,11 @@ export interface OtherSockAddr {
 
 export type SockAddr = InetSockAddr | OtherSockAddr;
 
+/** True for INADDR_ANY and in6addr_any as inet_ntop writes them (`0.0.0.0`, `::`): bound to every address of the machine. */
+export function isWildcardAddress(address: string): boolean {
+  return address === '0.0.0.0' || address === '::';
+}
+
 export function isInet(addr: SockAddr): addr is InetSockAddr {
   return 'address' in addr;
 }

@@ -3,17 +3,17 @@
 // The rules are Linux's (inet_csk_bind_conflict): SO_REUSEADDR lets a socket bind over another only
 // when both set it and the other is not listening; a connection in TIME_WAIT keeps the flag of the
 // socket that made it. Checked with two Python servers: bind over TIME_WAIT succeeds only when both set it.
+import { isWildcardAddress } from '../libc/addresses';
 import type { InetSockAddr } from '../libc/addresses';
 import { inetSocketsOnPort, DiagSocket } from '../libc/native/sockdiag';
 import { IP_PROTOCOLS, nameOf, TCP_STATES, valueOf } from '../libc/xlat';
 
 const IPPROTO_TCP = valueOf(IP_PROTOCOLS, 'IPPROTO_TCP');
 const TCP_LISTEN = valueOf(TCP_STATES, 'LISTEN');
-const WILDCARDS: ReadonlySet<string> = new Set(['0.0.0.0', '::']);
 
 /** Whether a socket bound to `other` can stand in the way of binding `wanted`: the same address, or either is a wildcard. */
 function overlaps(wanted: string, other: string): boolean {
-  return wanted === other || WILDCARDS.has(wanted) || WILDCARDS.has(other);
+  return wanted === other || isWildcardAddress(wanted) || isWildcardAddress(other);
 }
 
 /** How a socket on the port is described: its state, or for CLOSE (bound, neither listening nor connected) what that means. */

@@ -4,7 +4,7 @@
 // A socket that is in no table (never bound, or unhashed after a failed connect) has no endpoints.
 // These are probes, not traced calls.
 import * as fs from 'node:fs';
-import { AF_INET, AF_INET6, InetSockAddr, isInet, SockAddr } from '../addresses';
+import { AF_INET, AF_INET6, InetSockAddr, isInet, isWildcardAddress, SockAddr } from '../addresses';
 import type { AcceptQueue } from '../../calls/event';
 import * as libc from './ffi';
 import {
@@ -203,7 +203,6 @@ export function inetSocketsOnPort(protocol: number, port: number): DiagSocket[] 
 const TCP_LISTEN = valueOf(TCP_STATES, 'LISTEN');
 const IPPROTO_TCP = valueOf(IP_PROTOCOLS, 'IPPROTO_TCP');
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-const WILDCARD = new Set(['0.0.0.0', '::']);
 
 /**
  * The accept queue of the TCP socket on this machine that a connect to `target` reaches, as the
@@ -216,7 +215,7 @@ export function listenerQueueFor(target: SockAddr): AcceptQueue | undefined {
   if (!isInet(target)) return undefined;
   const listeners = inetSocketsOnPort(IPPROTO_TCP, target.port).filter((socket) => socket.state === TCP_LISTEN);
   const exact = listeners.filter((socket) => socket.endpoints.local.address === target.address);
-  const wildcard = LOOPBACK.test(target.address) ? listeners.filter((socket) => WILDCARD.has(socket.endpoints.local.address)) : [];
+  const wildcard = LOOPBACK.test(target.address) ? listeners.filter((socket) => isWildcardAddress(socket.endpoints.local.address)) : [];
   const reached = exact.length > 0 ? exact : wildcard;
   // Several listeners on one port (SO_REUSEPORT): the kernel picks one per connection by a hash netsys cannot see.
   if (reached.length !== 1) return undefined;
