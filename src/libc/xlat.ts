@@ -296,6 +296,17 @@ export const TCP_OPTIONS = table('TCP_???', [
   ['TCP_TX_DELAY', 37],
 ]);
 
+/** The protocol-independent multicast options (<linux/in.h>, RFC 3678): taken at IPPROTO_IP and IPPROTO_IPV6 alike. */
+const MCAST_OPTIONS: ReadonlyArray<readonly [string, number]> = [
+  ['MCAST_JOIN_GROUP', 42],
+  ['MCAST_BLOCK_SOURCE', 43],
+  ['MCAST_UNBLOCK_SOURCE', 44],
+  ['MCAST_LEAVE_GROUP', 45],
+  ['MCAST_JOIN_SOURCE_GROUP', 46],
+  ['MCAST_LEAVE_SOURCE_GROUP', 47],
+  ['MCAST_MSFILTER', 48],
+];
+
 export const IP_OPTIONS = table('IP_???', [
   ['IP_TOS', 1],
   ['IP_TTL', 2],
@@ -333,13 +344,7 @@ export const IP_OPTIONS = table('IP_???', [
   ['IP_ADD_SOURCE_MEMBERSHIP', 39],
   ['IP_DROP_SOURCE_MEMBERSHIP', 40],
   ['IP_MSFILTER', 41],
-  ['MCAST_JOIN_GROUP', 42],
-  ['MCAST_BLOCK_SOURCE', 43],
-  ['MCAST_UNBLOCK_SOURCE', 44],
-  ['MCAST_LEAVE_GROUP', 45],
-  ['MCAST_JOIN_SOURCE_GROUP', 46],
-  ['MCAST_LEAVE_SOURCE_GROUP', 47],
-  ['MCAST_MSFILTER', 48],
+  ...MCAST_OPTIONS,
   ['IP_MULTICAST_ALL', 49],
   ['IP_UNICAST_IF', 50],
   ['IPT_SO_SET_REPLACE', 64],
@@ -383,13 +388,7 @@ export const IPV6_OPTIONS = table('IPV6_???', [
   ['IPV6_IPSEC_POLICY', 34],
   ['IPV6_XFRM_POLICY', 35],
   ['IPV6_HDRINCL', 36],
-  ['MCAST_JOIN_GROUP', 42],
-  ['MCAST_BLOCK_SOURCE', 43],
-  ['MCAST_UNBLOCK_SOURCE', 44],
-  ['MCAST_LEAVE_GROUP', 45],
-  ['MCAST_JOIN_SOURCE_GROUP', 46],
-  ['MCAST_LEAVE_SOURCE_GROUP', 47],
-  ['MCAST_MSFILTER', 48],
+  ...MCAST_OPTIONS,
   ['IPV6_RECVPKTINFO', 49],
   ['IPV6_PKTINFO', 50],
   ['IPV6_RECVHOPLIMIT', 51],
